@@ -1,0 +1,86 @@
+"""Console-script entry points and the single place that renders messages and picks the exit status.
+
+Every OpenEdge-named command goes through ``run``: it prints the banner, calls the utility, prints its
+catalogued messages, and turns any failure into a numbered message and a non-zero exit, never a
+Python traceback. ``python -m harness.openedge.cli <utility> args...`` does the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable
+
+from harness.openedge import EMULATED_RELEASE
+from harness.openedge import messages as m
+from harness.openedge.errors import OEError
+from harness.openedge.outcome import Outcome
+
+UTILITIES = ("prostrct", "prodb", "procopy", "proserve", "proshut", "proutil", "rfutil", "probkup", "prorest",
+             "proquiet", "oeclient")
+NO_BANNER = {"oeclient"}
+
+
+def banner() -> str:
+    return f"OpenEdge Release {EMULATED_RELEASE} (oedr OpenEdge-like emulator, not Progress OpenEdge)"
+
+
+def _entry(utility: str) -> Callable[[list[str]], Outcome]:
+    module = importlib.import_module(f"harness.openedge.utilities.{utility}")
+    main: Callable[[list[str]], Outcome] = module.main
+    return main
+
+
+def run(utility: str, argv: list[str]) -> int:
+    """Run one utility in this process; returns its exit status."""
+    out = sys.stdout
+    if utility not in NO_BANNER and os.environ.get("OEDR_BANNER", "yes").lower() not in ("no", "0"):
+        out.write(banner() + "\n\n")
+    try:
+        outcome = _entry(utility)(argv)
+    except OEError as error:
+        outcome = Outcome(error.exit_status, error.messages)
+    except KeyboardInterrupt:
+        outcome = Outcome(130, [m.INTERNAL_ERROR.bind(detail="interrupted")])
+    except Exception as exc:  # last resort: a numbered message, never a traceback
+        outcome = Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
+    for line in outcome.text:
+        out.write(line + "\n")
+    for message in outcome.messages:
+        out.write(message.text() + "\n")
+    out.flush()
+    return outcome.exit_status
+
+
+def _script(utility: str) -> Callable[[], None]:
+    def entry() -> None:
+        sys.exit(run(utility, sys.argv[1:]))
+    entry.__name__ = utility
+    return entry
+
+
+prostrct = _script("prostrct")
+prodb = _script("prodb")
+procopy = _script("procopy")
+proserve = _script("proserve")
+proshut = _script("proshut")
+proutil = _script("proutil")
+rfutil = _script("rfutil")
+probkup = _script("probkup")
+prorest = _script("prorest")
+proquiet = _script("proquiet")
+oeclient = _script("oeclient")
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in UTILITIES:
+        sys.stdout.write(m.USAGE.render(utility="harness.openedge.cli", problem="unknown utility",
+                                        syntax=f"python -m harness.openedge.cli {{{'|'.join(UTILITIES)}}} ...")
+                         + "\n")
+        sys.exit(2)
+    sys.exit(run(sys.argv[1], sys.argv[2:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""After-image extents <db>.aN: a header block (semantics §1.7 AIFIRST fields), then transaction notes.
+
+Header fields: state (EMPTY/BUSY/FULL/LOCKED), seq (aigennbr), aibegin, ainew, aiopen, lstmod (the
+database's last-change stamp when this file became BUSY), eof (logical end, written at the switch),
+notes/notes_crc (a checksum over every note, written at the switch), the db identity and block size.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from harness.openedge.dbfiles import notes
+from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
+
+MAGIC = b"OEDRAI01"
+HEADER_SIZE = 4096
+AI_VERSION = 3
+EMPTY, BUSY, FULL, LOCKED = "EMPTY", "BUSY", "FULL", "LOCKED"
+
+
+@dataclass
+class AiHeader:
+    db_id: str = ""
+    extent: int = 0
+    state: str = EMPTY
+    seq: int = 0
+    aibegin: int = 0
+    ainew: int = 0
+    aiopen: int = 0
+    lstmod: int = 0
+    eof: int = 0
+    notes: int = 0
+    notes_crc: int = 0
+    blksize: int = 0
+    version: int = AI_VERSION
+
+
+def create(path: Path, extent: int, db_id: str, block_size: int, fixed: bool, size_kb: int) -> None:
+    with path.open("xb") as out:
+        out.write(encode_header(MAGIC, asdict(AiHeader(db_id=db_id, extent=extent, blksize=block_size)),
+                                HEADER_SIZE))
+        if fixed:
+            out.truncate(size_kb * 1024)
+
+
+def read_header(path: Path) -> AiHeader:
+    """The header; FrameError if the file is not an AI file or its header is damaged."""
+    with path.open("rb") as src:
+        fields = decode_header(MAGIC, src.read(HEADER_SIZE))
+    try:
+        return AiHeader(**fields)
+    except TypeError as exc:
+        raise FrameError(f"unknown after-image header ({exc})") from None
+
+
+def write_header(path: Path, header: AiHeader) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.pwrite(fd, encode_header(MAGIC, asdict(header), HEADER_SIZE), 0)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def reset(path: Path, header: AiHeader, fixed: bool, size_kb: int) -> None:
+    """Mark an extent EMPTY: only the header is reformatted; a variable extent shrinks back."""
+    write_header(path, header)
+    if not fixed:
+        os.truncate(path, HEADER_SIZE)
+
+
+def scan(path: Path) -> tuple[list[notes.Transaction], int, int]:
+    """Every note in order, the end offset of the last intact one, and the running crc over them.
+
+    Raises FrameError for a damaged note before the logical end (the header's eof, when written).
+    """
+    data = path.read_bytes()
+    found: list[notes.Transaction] = []
+    end, crc = HEADER_SIZE, 0
+    for offset, payload in read_frames(data, HEADER_SIZE):
+        try:
+            note = notes.decode(payload)
+        except ValueError as exc:
+            raise FrameError(f"bad note at offset {offset} ({exc})") from None
+        if not isinstance(note, notes.Transaction):
+            raise FrameError(f"unexpected note at offset {offset}")
+        found.append(note)
+        crc = zlib.crc32(payload, crc)
+        end = offset + 8 + len(payload)
+    return found, end, crc
+
+
+def tail_offset(path: Path) -> int:
+    """Where the next note goes; a torn partial note at the tail (after a crash) is overwritten."""
+    data = path.read_bytes()
+    end = HEADER_SIZE
+    try:
+        for offset, payload in read_frames(data, HEADER_SIZE):
+            end = offset + 8 + len(payload)
+    except FrameError:
+        pass
+    return end
+
+
+class AiWriter:
+    """Appends transaction notes to the BUSY extent at a known offset."""
+
+    def __init__(self, path: Path, offset: int, capacity: int | None) -> None:
+        self.path = path
+        self.offset = offset
+        self.capacity = capacity
+        self._fd = os.open(path, os.O_WRONLY)
+
+    def fits(self, note: notes.Transaction) -> bool:
+        return self.capacity is None or self.offset + len(frame(notes.encode(note))) <= self.capacity
+
+    def write(self, note: notes.Transaction) -> None:
+        data = frame(notes.encode(note))
+        os.pwrite(self._fd, data, self.offset)
+        os.fsync(self._fd)
+        self.offset += len(data)
+
+    def close(self) -> None:
+        os.close(self._fd)

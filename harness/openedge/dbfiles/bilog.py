@@ -1,0 +1,65 @@
+"""The before-image file <db>.b1: a header block, then checksummed physical notes.
+
+Only the first BI extent receives notes; further b extents are checked for presence (emulator
+simplification, listed in docs/FIDELITY.md).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from harness.openedge.dbfiles import notes
+from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
+
+MAGIC = b"OEDRBI01"
+
+
+def create(path: Path, fields: dict[str, object], block_size: int, exist_ok: bool = False) -> None:
+    with path.open("wb" if exist_ok else "xb") as out:
+        out.write(encode_header(MAGIC, fields, block_size))
+
+
+def header(path: Path, block_size: int) -> dict[str, object]:
+    with path.open("rb") as src:
+        return decode_header(MAGIC, src.read(block_size))
+
+
+def truncate(path: Path, block_size: int) -> None:
+    """Back to the header block alone (proutil -C truncate bi, after recovery)."""
+    with path.open("r+b") as out:
+        out.truncate(block_size)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+class BiWriter:
+    """Appends notes; ``sync`` makes everything written so far durable (called at commit)."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+
+    def write(self, note: notes.Begin | notes.BlockChange | notes.Commit) -> None:
+        os.write(self._fd, frame(notes.encode(note)))
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def read_notes(path: Path, block_size: int) -> tuple[list[notes.Begin | notes.BlockChange | notes.Commit], bool]:
+    """All intact notes in order, and whether the tail was torn (a partial last note, as after a crash)."""
+    data = path.read_bytes()
+    found: list[notes.Begin | notes.BlockChange | notes.Commit] = []
+    torn = False
+    try:
+        for _offset, payload in read_frames(data, block_size):
+            note = notes.decode(payload)
+            if isinstance(note, notes.Transaction):
+                raise FrameError("AI note in a BI file")
+            found.append(note)
+    except (FrameError, ValueError):
+        torn = True
+    return found, torn

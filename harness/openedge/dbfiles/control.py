@@ -1,0 +1,150 @@
+"""The control area <db>.db: the database structure and the master block (semantics §2).
+
+The master block holds the counters DR depends on: the *current* AI sequence (``ai.current_seq``,
+OpenEdge's mb_ai.aigennbr), the *expected* AI sequence (``ai.expected_seq``, mb_aiseq), the backup counter
+(mb_buseq), the last-change stamp (mb_lstmod) and the open/closed state. It is rewritten atomically
+(temp file + rename) so that readers always see a whole block.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
+
+MAGIC = b"OEDRCTL1"
+CONTROL_SIZE = 16384
+
+VOID, CLOSED, OPEN, RESTORING = "void", "closed", "open", "restoring"
+BI_TRUNCATED, BI_EXISTS = 19, 20
+
+
+@dataclass
+class ExtentInfo:
+    number: int
+    path: str
+    fixed: bool
+    size_kb: int
+
+
+@dataclass
+class AreaInfo:
+    number: int
+    name: str
+    kind: str  # "d", "b", "a", "t"
+    rpb: int = 32
+    bpc: int = 1
+    extents: list[ExtentInfo] = field(default_factory=list)
+
+
+@dataclass
+class AiState:
+    enabled: bool = False
+    aibegin: int = 0
+    ainew: int = 0
+    aiopen: int = 0
+    current_seq: int = 0  # mb_ai.aigennbr: the BUSY file's number since the last AIMAGE BEGIN
+    expected_seq: int = 0  # mb_aiseq: the file the next roll forward accepts (0 means 1)
+    busy_extent: int = 0
+    management: bool = False
+
+    @property
+    def expected(self) -> int:
+        return self.expected_seq or 1
+
+
+@dataclass
+class RollForwardState:
+    in_progress_seq: int = 0  # non-zero: a roll forward of that file started and did not finish
+    endpoint: int = 0  # set once an endtime/endtrans point was reached (17923)
+    applied_files: int = 0
+
+
+@dataclass
+class BackupState:
+    buseq: int = 0  # backup counter: +1 per backup and per mark backedup
+    fbdate: int = 0
+    ibdate: int = 0
+    ibseq: int = 0
+    chain_id: str = ""  # identity of the last full backup (restored from, or taken of, this db)
+    chain_pos: int = 0  # 0 after the full, n after incremental n
+
+
+@dataclass
+class Master:
+    db_id: str
+    block_size: int
+    created: int
+    dbversion: str = "184.0"
+    state: str = VOID
+    last_open: int = 0
+    prior_open: int = 0
+    lstmod: int = 0
+    chgd: bool = True
+    bistate: int = BI_TRUNCATED
+    next_trid: int = 1
+    next_lsn: int = 1
+    hiwater: dict[str, int] = field(default_factory=dict)  # area -> highest block used
+    records: int = 0
+    ai: AiState = field(default_factory=AiState)
+    backup: BackupState = field(default_factory=BackupState)
+    rf: RollForwardState = field(default_factory=RollForwardState)
+    replication: str = ""
+    tainted: int = 0
+    restore_pending: bool = False
+
+
+@dataclass
+class Control:
+    master: Master
+    areas: list[AreaInfo] = field(default_factory=list)
+
+    def area(self, number: int) -> AreaInfo:
+        for area in self.areas:
+            if area.number == number:
+                return area
+        raise KeyError(number)
+
+    def of_kind(self, kind: str) -> list[AreaInfo]:
+        return [a for a in self.areas if a.kind == kind]
+
+    def ai_extents(self) -> list[ExtentInfo]:
+        return [a.extents[0] for a in self.of_kind("a")]
+
+    def all_extents(self) -> list[tuple[AreaInfo, ExtentInfo]]:
+        return [(a, e) for a in self.areas for e in a.extents]
+
+
+def _from_dict(data: dict[str, Any]) -> Control:
+    master = dict(data["master"])
+    master["ai"] = AiState(**master["ai"])
+    master["backup"] = BackupState(**master["backup"])
+    master["rf"] = RollForwardState(**master["rf"])
+    areas = [AreaInfo(**{**a, "extents": [ExtentInfo(**e) for e in a["extents"]]}) for a in data["areas"]]
+    return Control(Master(**master), areas)
+
+
+def read(path: Path) -> Control:
+    """Read and check the control area; FrameError if it is damaged or not a control area."""
+    with path.open("rb") as src:
+        data = src.read(CONTROL_SIZE)
+    fields = decode_header(MAGIC, data)
+    try:
+        return _from_dict(fields)
+    except (KeyError, TypeError) as exc:
+        raise FrameError(f"incomplete master block ({exc})") from None
+
+
+def write(path: Path, control: Control, *, sync: bool = False) -> None:
+    """Atomically replace the control area."""
+    data = encode_header(MAGIC, asdict(control), CONTROL_SIZE)
+    tmp = path.with_name(path.name + ".oedr-tmp")
+    with tmp.open("wb") as out:
+        out.write(data)
+        if sync:
+            out.flush()
+            os.fsync(out.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,26 @@
+"""The database log <db>.lg in the 10.1A+ line format (semantics §1.5)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from harness.openedge.clock import lg_stamp, now_us
+from harness.openedge.messages import Bound
+
+
+def line(process: str, message: Bound, severity: str = "I", user: int | None = None) -> str:
+    """``[stamp] P-pid T-tid I PROCESS user: (num) text``; unnumbered lines carry ``(-----)``."""
+    number = f"({message.number})" if message.number is not None else "(-----)"
+    text = message.message.template.format(**message.values)
+    who = f"{process} {user}:" if user is not None else f"{process}:"
+    return (f"[{lg_stamp(now_us())}] P-{os.getpid()} T-{threading.get_native_id()} {severity} "
+            f"{who} {number} {text}")
+
+
+def append(path: Path, process: str, *messages: Bound, severity: str = "I", user: int | None = None) -> None:
+    """Append lines to the .lg (created if missing)."""
+    with path.open("a", encoding="utf-8") as log:
+        for message in messages:
+            log.write(line(process, message, severity, user) + "\n")

@@ -1,0 +1,164 @@
+"""After-imaging: the AI extent lifecycle and the current-sequence counter (semantics §2.1, §4).
+
+An AI switch (fixed extent full, ``aimage new``, online probkup, ``proquiet enable``) marks the BUSY
+extent FULL (LOCKED on a replication source), makes the next extent BUSY and increments *current*
+(mb_ai.aigennbr). The *expected* sequence (mb_aiseq) is never touched by a switch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.openedge import messages as m
+from harness.openedge.clock import now_us
+from harness.openedge.dbfiles import aifile, notes
+from harness.openedge.dbfiles.control import ExtentInfo
+from harness.openedge.dbfiles.framing import FrameError
+from harness.openedge.engine.database import Database
+from harness.openedge.errors import DamagedError, StateError
+
+
+class AiSwitchImpossible(StateError):
+    """The next AI extent is not EMPTY: the switch cannot happen (3773 family)."""
+
+    def __init__(self, path: str, state: str) -> None:
+        super().__init__(m.AI_NEXT_NOT_EMPTY.bind(path=path, state=state))
+        self.path = path
+        self.state = state
+
+
+def extents_of(db: Database) -> list[ExtentInfo]:
+    return db.ctl.ai_extents()
+
+
+def header(ext: ExtentInfo, db: Database) -> aifile.AiHeader:
+    try:
+        return aifile.read_header(Path(ext.path))
+    except (FrameError, OSError) as exc:
+        raise DamagedError(m.RF_DAMAGED.bind(path=ext.path, reason=str(exc))) from None
+
+
+def busy(db: Database) -> ExtentInfo:
+    return extents_of(db)[db.ctl.master.ai.busy_extent - 1]
+
+
+def next_extent(db: Database) -> ExtentInfo:
+    exts = extents_of(db)
+    return exts[db.ctl.master.ai.busy_extent % len(exts)]
+
+
+def begin(db: Database) -> None:
+    """AIMAGE BEGIN: every extent EMPTY, extent 1 BUSY as file number 1 (semantics §3.4)."""
+    master = db.ctl.master
+    if master.ai.enabled:
+        raise StateError(m.AI_ALREADY_ENABLED.bind(db=db.name.display))
+    exts = extents_of(db)
+    if not exts:
+        raise StateError(m.AI_NO_EXTENTS.bind(db=db.name.display))
+    if master.chgd:
+        raise StateError(m.AI_NEEDS_BACKUP.bind(db=db.name.display))
+    stamp = now_us()
+    for ext in exts:
+        aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
+                                                     blksize=master.block_size), ext.fixed, ext.size_kb)
+    master.ai.enabled, master.ai.aibegin, master.ai.ainew, master.ai.aiopen = True, stamp, stamp, stamp
+    master.ai.current_seq, master.ai.busy_extent = 1, 1
+    _make_busy(db, exts[0], 1, stamp)
+
+
+def _make_busy(db: Database, ext: ExtentInfo, seq: int, stamp: int) -> None:
+    master = db.ctl.master
+    aifile.write_header(Path(ext.path), aifile.AiHeader(
+        db_id=master.db_id, extent=ext.number, state=aifile.BUSY, seq=seq, aibegin=master.ai.aibegin,
+        ainew=stamp, aiopen=stamp, lstmod=master.lstmod, blksize=master.block_size))
+
+
+def seal_busy(db: Database, state: str = aifile.FULL) -> None:
+    """Close the BUSY extent: logical EOF and the checksum over its notes go into its header."""
+    ext = busy(db)
+    head = header(ext, db)
+    found, end, crc = aifile.scan(Path(ext.path))
+    head.state, head.eof, head.notes, head.notes_crc = state, end, len(found), crc
+    aifile.write_header(Path(ext.path), head)
+
+
+def switch(db: Database) -> ExtentInfo:
+    """Switch to the next extent; AiSwitchImpossible (nothing changed) if it is not EMPTY."""
+    master = db.ctl.master
+    if not master.ai.enabled:
+        raise StateError(m.AI_NOT_ENABLED.bind(db=db.name.display))
+    target = next_extent(db)
+    state = header(target, db).state
+    if state != aifile.EMPTY or target.number == master.ai.busy_extent:
+        raise AiSwitchImpossible(target.path, state if target.number != master.ai.busy_extent else aifile.BUSY)
+    db.close_ai_writer()
+    seal_busy(db, aifile.LOCKED if master.replication == "source" else aifile.FULL)
+    stamp = max(now_us(), master.ai.ainew + 1)
+    master.ai.current_seq += 1
+    master.ai.busy_extent = target.number
+    master.ai.ainew = master.ai.aiopen = stamp
+    _make_busy(db, target, master.ai.current_seq, stamp)
+    db.save()
+    db.log(m.AI_SWITCHED.bind(path=target.path), m.AI_FILE_NUMBER.bind(seq=master.ai.current_seq))
+    return target
+
+
+def end(db: Database) -> None:
+    """AIMAGE END: after-imaging off, every extent EMPTY, replication and AI management off too."""
+    master = db.ctl.master
+    if not master.ai.enabled:
+        raise StateError(m.AI_NOT_ENABLED.bind(db=db.name.display))
+    db.close_ai_writer()
+    for ext in extents_of(db):
+        aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
+                                                     blksize=master.block_size), ext.fixed, ext.size_kb)
+    disable_state(db)
+
+
+def disable_state(db: Database) -> None:
+    """Clear the AI fields of the master block (GEMINI rlaoff); the extents are left as they are."""
+    master = db.ctl.master
+    master.ai.enabled, master.ai.management = False, False
+    master.ai.aibegin = master.ai.ainew = master.ai.aiopen = 0
+    master.ai.current_seq, master.ai.busy_extent = 0, 0
+    master.replication = ""
+
+
+def find_extent(db: Database, what: str | None) -> ExtentInfo:
+    """An AI extent by number or path; None means the oldest FULL one."""
+    exts = extents_of(db)
+    if what is None:
+        full = [(header(e, db).seq, e) for e in exts if header(e, db).state in (aifile.FULL, aifile.LOCKED)]
+        if not full:
+            raise StateError(m.AI_NO_FULL.bind())
+        return min(full, key=lambda pair: pair[0])[1]
+    for ext in exts:
+        if what.isdigit() and int(what) == ext.number:
+            return ext
+        if Path(what).name == Path(ext.path).name and (Path(what).resolve() == Path(ext.path).resolve()
+                                                        or "/" not in what):
+            return ext
+    raise StateError(m.AI_EXTENT_UNKNOWN.bind(extent=what, db=db.name.display))
+
+
+def empty(db: Database, what: str | None) -> ExtentInfo:
+    """AIMAGE EXTENT EMPTY: a FULL/LOCKED extent back to EMPTY; never the BUSY one."""
+    master = db.ctl.master
+    if master.ai.management:
+        raise StateError(m.AI_EMPTY_MANAGED.bind())
+    ext = find_extent(db, what)
+    head = header(ext, db)
+    if head.state == aifile.BUSY:
+        raise StateError(m.AI_CANT_EMPTY_BUSY.bind(path=ext.path))
+    aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
+                                                 blksize=master.block_size), ext.fixed, ext.size_kb)
+    return ext
+
+
+def append(db: Database, note: notes.Transaction) -> None:
+    """Write a committed transaction to the BUSY extent, switching first when a fixed extent is full."""
+    writer = db.ai_writer()
+    if not writer.fits(note):
+        switch(db)
+        writer = db.ai_writer()
+    writer.write(note)

@@ -1,0 +1,309 @@
+"""Opening a database the way OpenEdge does, and what an open database can do.
+
+``Database.open`` applies, in order: the control area must be readable, the .lk rules (semantics §1.4),
+every extent present and from the same copy (§1.1), crash recovery if the last session did not close
+(§1.3). A refused open raises before anything on disk changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.openedge import messages as m
+from harness.openedge.clock import ctime, now_us
+from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile, notes
+from harness.openedge.dbfiles.control import Control
+from harness.openedge.dbfiles.framing import FrameError
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import DamagedError, OEError, StateError
+from harness.openedge.hostinfo import host_name, pid_alive, tty, user_name
+
+_RECORD = struct.Struct("<BQI")  # table-name length, trid, record index in its transaction
+
+
+def encode_record(table: str, trid: int, index: int, data: bytes) -> bytes:
+    name = table.encode()
+    return _RECORD.pack(len(name), trid, index) + name + data
+
+
+def decode_record(raw: bytes) -> tuple[str, int, int, bytes]:
+    length, trid, index = _RECORD.unpack_from(raw)
+    start = _RECORD.size
+    return raw[start:start + length].decode(errors="replace"), trid, index, raw[start + length:]
+
+
+def record_payload(table: str, trid: int, index: int, size: int) -> bytes:
+    """Deterministic record content, so that two databases with the same history digest equal."""
+    seed = hashlib.sha256(f"{table}:{trid}:{index}".encode()).hexdigest().encode()
+    return (seed * (size // len(seed) + 1))[:size]
+
+
+def refuse_if_locked(name: DbName) -> None:
+    """Apply the .lk rules: another host's lock, or a live local holder, refuses; a dead local one is stale."""
+    lock = lockfile.read(name.lk)
+    if lock is None:
+        return
+    if lock.host == host_name() and not pid_alive(lock.pid):
+        lockfile.remove(name.lk)  # stale: the holder died on this host (semantics §1.4)
+        if name.lg.exists():
+            logfile.append(name.lg, "BROKER", m.BROKER_DISAPPEARED.bind(db=name.display))
+        return
+    message = m.IN_USE_SINGLE if lock.mode == lockfile.SINGLE_USER else m.IN_USE_MULTI
+    raise StateError(message.bind(db=name.display))
+
+
+def lock_state(name: DbName) -> lockfile.Lock | None:
+    """Who holds the database per its .lk alone (busy/holder never open the database: KB-000035390)."""
+    return lockfile.read(name.lk)
+
+
+def read_control(name: DbName) -> Control:
+    """The control area, with 43 when it is missing and a damaged-file message when unreadable."""
+    if not name.db.exists():
+        raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(name.db), errno=2))
+    try:
+        return control.read(name.db)
+    except (FrameError, OSError, ValueError) as exc:
+        raise DamagedError(m.BAD_CONTROL_AREA.bind(path=str(name.db), reason=str(exc))) from None
+
+
+def check_extents(ctl: Control, name: DbName) -> None:
+    """Every extent present, and every extent header from this database and this copy (9212-9217)."""
+    for area, ext in ctl.all_extents():
+        path = Path(ext.path)
+        if not path.exists():
+            raise StateError(m.CANNOT_OPEN_FILE.bind(path=ext.path, errno=2),
+                             m.MISSING_EXTENT.bind(path=ext.path))
+        if area.kind == "a":
+            continue
+        try:
+            if area.kind == "b":
+                head = bilog.header(path, ctl.master.block_size)
+            else:
+                head = extents.read_extent_header(path, ctl.master.block_size)
+        except (FrameError, OSError) as exc:
+            raise DamagedError(m.DB_DAMAGED.bind(db=name.display, reason=f"extent {ext.path}: {exc}")) from None
+        if head.get("db_id") != ctl.master.db_id or head.get("created") != ctl.master.created:
+            raise DamagedError(m.CREATION_DATE_MISMATCH.bind(),
+                               m.EXTENT_WRONG_CREATION.bind(path=ext.path, date=ctime(int(head.get("created", 0)))),
+                               m.CONTROL_CREATION.bind(date=ctime(ctl.master.created)))
+        if area.kind == "d" and head.get("last_open") != ctl.master.last_open:
+            raise DamagedError(m.LAST_OPEN_MISMATCH.bind(),
+                               m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(head.get("last_open", 0)))),
+                               m.CONTROL_OPEN.bind(date=ctime(ctl.master.last_open)))
+
+
+@dataclass
+class OpenOptions:
+    """What an opener allows: a void db (prorest/procopy), skipping crash recovery, a pending restore."""
+
+    utility: str
+    allow_void: bool = False
+    allow_restoring: bool = False
+    recover: bool = True
+    touch_open_date: bool = True
+
+
+class Database:
+    """A database opened by this process (single-user) or by the broker (multi-user)."""
+
+    def __init__(self, name: DbName, ctl: Control, mode: int, utility: str) -> None:
+        self.name = name
+        self.ctl = ctl
+        self.mode = mode
+        self.utility = utility
+        self.messages: list[m.Bound] = []  # informational lines for the caller to print
+        self._areas: dict[int, extents.AreaFiles] = {}
+        self._bi: bilog.BiWriter | None = None
+        self._ai: aifile.AiWriter | None = None
+        self.closed = False
+
+    # --- opening and closing ------------------------------------------------------------------------
+    @classmethod
+    def open(cls, name: DbName, options: OpenOptions, mode: int = lockfile.SINGLE_USER) -> Database:
+        ctl = read_control(name)
+        refuse_if_locked(name)
+        if ctl.master.state == control.VOID and not options.allow_void:
+            raise StateError(m.VOID_DB.bind(db=name.display))
+        if ctl.master.restore_pending and not options.allow_restoring:
+            raise StateError(m.NOT_FULLY_RESTORED.bind())
+        if ctl.master.state != control.VOID:
+            check_extents(ctl, name)
+        if not lockfile.write_exclusive(name.lk, lockfile.Lock(mode, os.getpid(), host_name())):
+            refuse_if_locked(name)
+            raise StateError(m.IN_USE_SINGLE.bind(db=name.display))
+        db = cls(name, ctl, mode, options.utility)
+        try:
+            db._start(options)
+        except BaseException:
+            db.abandon()
+            raise
+        return db
+
+    def _start(self, options: OpenOptions) -> None:
+        from harness.openedge.engine import recovery
+
+        master = self.ctl.master
+        if master.state == control.OPEN and options.recover:
+            recovery.crash_recover(self)
+        if master.state == control.VOID:
+            return
+        if options.touch_open_date:
+            self._touch_open_date()
+        master.state = control.OPEN
+        self.save()
+
+    def _touch_open_date(self) -> None:
+        master = self.ctl.master
+        master.prior_open, master.last_open = master.last_open, max(now_us(), master.last_open + 1)
+        for area, ext in self.ctl.all_extents():
+            if area.kind == "d":
+                fields = extents.read_extent_header(Path(ext.path), master.block_size)
+                fields["last_open"] = master.last_open
+                extents.write_extent_header(Path(ext.path), fields, master.block_size)
+
+    def save(self, sync: bool = False) -> None:
+        control.write(self.name.db, self.ctl, sync=sync)
+
+    def close(self) -> None:
+        """Clean close: state closed, master written durably, .lk removed."""
+        if self.closed:
+            return
+        self._close_writers()
+        if self.ctl.master.state == control.OPEN:
+            self.ctl.master.state = control.CLOSED
+        self.save(sync=True)
+        lockfile.remove(self.name.lk)
+        self.closed = True
+
+    def abandon(self) -> None:
+        """Give the database up without touching its state (a refused or failed operation)."""
+        self._close_writers()
+        lockfile.remove(self.name.lk)
+        self.closed = True
+
+    def ai_writer(self) -> aifile.AiWriter:
+        """The writer for the BUSY AI extent, positioned after its last intact note."""
+        if self._ai is None:
+            ext = self.ctl.ai_extents()[self.ctl.master.ai.busy_extent - 1]
+            capacity = ext.size_kb * 1024 if ext.fixed else None
+            self._ai = aifile.AiWriter(Path(ext.path), aifile.tail_offset(Path(ext.path)), capacity)
+        return self._ai
+
+    def close_ai_writer(self) -> None:
+        if self._ai is not None:
+            self._ai.close()
+            self._ai = None
+
+    def _close_writers(self) -> None:
+        if self._bi is not None:
+            self._bi.close()
+            self._bi = None
+        if self._ai is not None:
+            self._ai.close()
+            self._ai = None
+
+    @contextmanager
+    def session(self) -> Iterator[Database]:
+        """Close cleanly on success; on an OEError keep what was done but still release the database."""
+        try:
+            yield self
+        finally:
+            self.close()
+
+    # --- logging ----------------------------------------------------------------------------------
+    def log(self, *messages: m.Bound, process: str | None = None) -> None:
+        logfile.append(self.name.lg, process or self.utility.upper(), *messages)
+
+    def log_session_begin(self) -> None:
+        self.log(m.SESSION_BEGIN.bind(utility=self.utility, user=user_name(), tty=tty()))
+
+    def log_session_end(self) -> None:
+        self.log(m.SESSION_END.bind(utility=self.utility))
+
+    # --- blocks and records -----------------------------------------------------------------------
+    def area_files(self, number: int) -> extents.AreaFiles:
+        if number not in self._areas:
+            self._areas[number] = extents.AreaFiles(self.ctl.area(number), self.ctl.master.block_size)
+        return self._areas[number]
+
+    def data_areas(self) -> list[int]:
+        return [a.number for a in self.ctl.of_kind("d")]
+
+    def record_area(self) -> int:
+        """New records go to the first application data area, or the Schema Area when there is none."""
+        areas = sorted(self.data_areas())
+        application = [a for a in areas if a >= 7]
+        return application[0] if application else areas[0]
+
+    def bi(self) -> bilog.BiWriter:
+        if self._bi is None:
+            self._bi = bilog.BiWriter(Path(self.ctl.of_kind("b")[0].extents[0].path))
+        return self._bi
+
+    def bi_path(self) -> Path:
+        return Path(self.ctl.of_kind("b")[0].extents[0].path)
+
+    def next_lsn(self) -> int:
+        lsn = self.ctl.master.next_lsn
+        self.ctl.master.next_lsn += 1
+        return lsn
+
+    def iter_records(self) -> Iterator[tuple[str, int, int, bytes]]:
+        for area in sorted(self.data_areas()):
+            files = self.area_files(area)
+            for number in range(1, self.ctl.master.hiwater.get(str(area), 0) + 1):
+                try:
+                    block = files.read(number)
+                except FrameError as exc:
+                    raise DamagedError(m.DB_DAMAGED.bind(db=self.name.display, reason=str(exc))) from None
+                for raw in block.records.values():
+                    yield decode_record(raw)
+
+    def digest(self, upto_trid: int | None = None) -> tuple[int, str]:
+        """(record count, sha256) over every record, optionally only those committed up to a trid."""
+        rows = sorted((table, trid, index, data) for table, trid, index, data in self.iter_records()
+                      if upto_trid is None or trid <= upto_trid)
+        digest = hashlib.sha256()
+        for table, trid, index, data in rows:
+            digest.update(f"{table}\0{trid}\0{index}\0".encode() + hashlib.sha256(data).digest())
+        return len(rows), digest.hexdigest()
+
+    def mark_changed(self, stamp: int) -> int:
+        """Advance the last-change stamp (mb_lstmod) strictly, and note the db changed since backup."""
+        master = self.ctl.master
+        master.lstmod = max(stamp, master.lstmod + 1)
+        master.chgd = True
+        return master.lstmod
+
+    def apply_image(self, area: int, block_no: int, image: bytes) -> None:
+        """Write a block after-image from an AI note, re-stamped with this database's LSN and backup counter."""
+        padded = image.ljust(self.ctl.master.block_size, b"\0")
+        try:
+            block = extents.decode_block(padded, block_no, area)
+        except FrameError as exc:
+            raise DamagedError(m.DB_DAMAGED.bind(db=self.name.display, reason=str(exc))) from None
+        block.lsn = self.next_lsn()
+        block.bkctr = self.ctl.master.backup.buseq
+        self.area_files(area).write(block)
+        key = str(area)
+        self.ctl.master.hiwater[key] = max(self.ctl.master.hiwater.get(key, 0), block_no)
+
+
+def require_offline(name: DbName) -> None:
+    """Offline utilities refuse while anyone holds the database (263/276)."""
+    refuse_if_locked(name)
+
+
+def fail_with(*messages: m.Bound, status: int = 1) -> OEError:
+    return OEError(*messages, exit_status=status)
+
+
+def note_time(note: notes.Commit | notes.Transaction) -> str:
+    return ctime(note.time)

@@ -1,0 +1,133 @@
+"""Crash recovery from the BI (semantics §1.3): torn-copy check, redo, undo, AI catch-up, BI truncation.
+
+Run on any open of a database whose master block still says "open" (a crash, ``proshut -byF``, or an
+OS copy of a running database). A data block newer than everything in the BI, or a block whose
+checksum fails, cannot come from a crash: it means the files were copied at different moments (a torn
+copy), and the open is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.openedge import messages as m
+from harness.openedge.dbfiles import aifile, bilog, extents, notes
+from harness.openedge.dbfiles.framing import FrameError
+from harness.openedge.engine import aimanager
+from harness.openedge.engine.database import Database
+from harness.openedge.errors import DamagedError
+
+
+def _damaged(db: Database, reason: str) -> DamagedError:
+    return DamagedError(m.DB_DAMAGED.bind(db=db.name.display, reason=reason))
+
+
+def _check_not_torn(db: Database, bi_notes: list, base_lsn: int) -> None:
+    newest = max([n.lsn for n in bi_notes if hasattr(n, "lsn")] + [base_lsn])
+    if db.ctl.master.next_lsn - 1 > newest:
+        raise _damaged(db, f"the control area (update {db.ctl.master.next_lsn - 1}) is newer than the "
+                           f"before-image file (ends at {newest}); the files were copied while the database "
+                           f"was being written")
+    for area in db.data_areas():
+        files = db.area_files(area)
+        ext_blocks = _blocks_on_disk(files)
+        for number in range(1, ext_blocks + 1):
+            try:
+                block = files.read(number)
+            except FrameError as exc:
+                raise _damaged(db, f"{exc} (the files were copied while the database was being written)") from None
+            except extents.AreaFull:
+                break
+            if block.lsn > newest:
+                raise _damaged(db, f"block {number} of area {area} is newer than the before-image file "
+                                   f"(block update {block.lsn}, bi ends at {newest}); the files were copied "
+                                   f"while the database was being written")
+
+
+def _blocks_on_disk(files: extents.AreaFiles) -> int:
+    total = 0
+    for ext in files.area.extents:
+        size = Path(ext.path).stat().st_size // files.block_size - 1
+        total += max(size, 0)
+    return total
+
+
+def _write_image(db: Database, area: int, number: int, image: bytes) -> None:
+    files = db.area_files(area)
+    padded = image.ljust(db.ctl.master.block_size, b"\0")
+    files.write(extents.decode_block(padded, number, area))
+
+
+def crash_recover(db: Database) -> None:
+    """Bring an uncleanly closed database to its last committed state; log what was done."""
+    master = db.ctl.master
+    bi_path = db.bi_path()
+    head = bilog.header(bi_path, master.block_size)
+    bi_notes, _torn_tail = bilog.read_notes(bi_path, master.block_size)
+    _check_not_torn(db, bi_notes, int(head.get("base_lsn", 0)))
+    db.log(m.CRASH_REDO.bind(lsn=master.next_lsn))
+    changes = [n for n in bi_notes if isinstance(n, notes.BlockChange)]
+    committed = {n.trid: n for n in bi_notes if isinstance(n, notes.Commit)}
+    for change in changes:
+        current = db.area_files(change.area).read(change.block)
+        if current.lsn < change.lsn:
+            _write_image(db, change.area, change.block, change.after)
+    last_lsn = max([n.lsn for n in bi_notes if hasattr(n, "lsn")] + [master.next_lsn - 1])
+    db.log(m.CRASH_REDO_DONE.bind(block=len(changes), lsn=last_lsn))
+    losers = [c for c in reversed(changes) if c.trid not in committed]
+    loser_ids = {c.trid for c in losers}
+    if losers:
+        db.log(m.CRASH_UNDO.bind(count=len(loser_ids), block=losers[0].block, lsn=losers[0].lsn))
+    for change in losers:
+        _write_image(db, change.area, change.block, change.before)
+    if committed:
+        last = committed[max(committed)]
+        master.hiwater = {str(k): int(v) for k, v in dict(last.extra["hiwater"]).items()}
+        master.records = int(last.extra["records"])
+        master.next_trid = max(master.next_trid, int(last.extra["next_trid"]), max(loser_ids, default=0) + 1)
+        master.lstmod = max(master.lstmod, last.lstmod)
+    master.next_lsn = last_lsn + 1
+    if master.ai.enabled:
+        _catch_up_ai(db, changes, committed)
+    bilog.truncate(bi_path, master.block_size)
+    _rewrite_bi_header(db)
+    db.log(m.CRASH_UNDONE.bind(count=len(loser_ids)), m.BI_AUTO_TRUNCATE.bind())
+    db.messages.append(m.BI_AUTO_TRUNCATE.bind())
+    db.save(sync=True)
+
+
+def _catch_up_ai(db: Database, changes: list[notes.BlockChange], committed: dict[int, notes.Commit]) -> None:
+    """Committed transactions whose AI note did not get written before the crash are written now."""
+    busy = aimanager.busy(db)
+    try:
+        found, _end, _crc = aifile.scan(Path(busy.path))
+    except FrameError:
+        found = []
+    last_in_ai = max((n.trid for n in found), default=0)
+    exts_notes = []
+    for ext in aimanager.extents_of(db):
+        if ext.number != busy.number:
+            try:
+                exts_notes.extend(aifile.scan(Path(ext.path))[0])
+            except FrameError:
+                continue
+    last_in_ai = max([last_in_ai] + [n.trid for n in exts_notes if n.trid <= max(committed, default=0)])
+    for trid in sorted(t for t in committed if t > last_in_ai):
+        images = [(c.area, c.block, c.after) for c in changes if c.trid == trid]
+        commit = committed[trid]
+        aimanager.append(db, notes.Transaction(trid, commit.time, commit.lstmod, images,
+                                               {"records": len(images)}))
+
+
+def _rewrite_bi_header(db: Database) -> None:
+    master = db.ctl.master
+    bi_path = db.bi_path()
+    fields = bilog.header(bi_path, master.block_size)
+    fields["base_lsn"] = master.next_lsn - 1
+    bilog.create(bi_path, fields, master.block_size, exist_ok=True)
+
+
+def truncate_bi(db: Database) -> None:
+    """proutil -C truncate bi after recovery: the BI back to its header, remembering the last LSN."""
+    bilog.truncate(db.bi_path(), db.ctl.master.block_size)
+    _rewrite_bi_header(db)

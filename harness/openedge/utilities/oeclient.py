@@ -1,0 +1,98 @@
+"""oeclient: the emulator's stand-in for an ABL client session (not an OpenEdge program).
+
+``oeclient db commit [--count N] [--table T] [--bytes B]`` commits N transactions, each creating one
+record, and prints each transaction's id and commit time; ``digest [--upto TRID]`` prints the record
+count and a content hash two databases can be compared by; ``load --seconds S [--rate R]`` commits
+for S seconds. It goes through the broker when the database is served and opens it single-user
+(like ``_progres -1``) when it is not.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from harness.openedge import messages as m
+from harness.openedge.argv import number, take_params, usage
+from harness.openedge.clock import ctime
+from harness.openedge.engine import client, transactions
+from harness.openedge.engine.database import Database, OpenOptions
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import UsageError
+from harness.openedge.outcome import Outcome
+from harness.openedge.waiting import pace
+
+SYNTAX = ("oeclient db-name {commit [--count N] [--table T] [--bytes B] | digest [--upto TRID] | "
+          "load --seconds S [--rate R]}   (emulator-only stand-in for an ABL client)")
+_TABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+class _Session:
+    """Either a broker connection or a single-user open, with the same two operations."""
+
+    def __init__(self, name: DbName) -> None:
+        self.broker = client.connect(name) if client.served_here(name) else None
+        self.db = None if self.broker else Database.open(name, OpenOptions("oeclient"))
+
+    def commit(self, table: str, size: int) -> tuple[int, int]:
+        if self.broker:
+            reply = self.broker.request("commit", table=table, records=1, size=size)
+            return int(reply["trid"]), int(reply["time"])
+        assert self.db is not None
+        done = transactions.commit(self.db, table, 1, size)
+        return done.trid, done.time
+
+    def digest(self, upto: int | None) -> tuple[int, str]:
+        if self.broker:
+            reply = self.broker.request("digest", upto=upto)
+            return int(reply["count"]), str(reply["digest"])
+        assert self.db is not None
+        return self.db.digest(upto)
+
+    def close(self) -> None:
+        if self.broker:
+            self.broker.close()
+        elif self.db is not None:
+            self.db.close()
+
+
+def _committed(trid: int, stamp: int) -> m.Bound:
+    return m.CLIENT_COMMITTED.bind(trid=trid, time=f"{ctime(stamp)} ({stamp})")
+
+
+def main(argv: list[str]) -> Outcome:
+    if len(argv) < 2:
+        raise usage("oeclient", "missing database or action", SYNTAX)
+    name, action = DbName.parse(argv[0]), argv[1]
+    params, rest = take_params("oeclient", argv[2:], with_value=["--count", "--table", "--bytes", "--upto",
+                                                                 "--seconds", "--rate"])
+    if rest or action not in ("commit", "digest", "load"):
+        raise usage("oeclient", f"unexpected {(rest or [action])[0]!r}", SYNTAX)
+    table = params.get("--table", "Customer")
+    if not _TABLE.match(table):
+        raise UsageError(m.TABLE_NAME.bind(name=table))
+    size = number("oeclient", "--bytes", params.get("--bytes", "100"), minimum=1)
+    count = number("oeclient", "--count", params.get("--count", "1"), minimum=1)
+    upto = number("oeclient", "--upto", params["--upto"]) if "--upto" in params else None
+    seconds = number("oeclient", "--seconds", params.get("--seconds", "0"))
+    rate = number("oeclient", "--rate", params.get("--rate", "0"))
+    session = _Session(name)
+    try:
+        if action == "digest":
+            total, digest = session.digest(upto)
+            return Outcome(0, [m.CLIENT_DIGEST.bind(count=total, digest=digest)])
+        if action == "commit":
+            return Outcome(0, [_committed(*session.commit(table, size)) for _ in range(count)])
+        return _load(session, table, size, seconds, rate)
+    finally:
+        session.close()
+
+
+def _load(session: _Session, table: str, size: int, seconds: int, rate: int) -> Outcome:
+    started = time.monotonic()
+    lines = []
+    while time.monotonic() - started < seconds:
+        lines.append(_committed(*session.commit(table, size)))
+        if rate:
+            pace(started, len(lines), rate)
+    return Outcome(0, [*lines, m.CLIENT_LOAD.bind(count=len(lines), seconds=seconds)])

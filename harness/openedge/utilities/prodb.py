@@ -1,0 +1,48 @@
+"""prodb new-db empty: a new database from the empty schema (semantics §3.9).
+
+Uses ``new-db.st`` when it exists beside the database name, else one variable data and one variable
+BI extent in the database's directory (what copying $DLC/empty gives).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.openedge import messages as m
+from harness.openedge.argv import usage
+from harness.openedge.dbfiles import control, structure
+from harness.openedge.engine import create as creation
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import UsageError
+from harness.openedge.outcome import Outcome
+
+SYNTAX = "prodb new-db-name empty"
+
+
+def make_empty(name: DbName) -> None:
+    """prostrct create from <db>.st (or the default layout), then the empty schema."""
+    if name.st.exists():
+        try:
+            text = name.st.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise UsageError(m.ST_NOT_FOUND.bind(path=str(name.st))) from None
+        st = structure.parse(text, str(name.st))
+        cwd = Path.cwd()
+    else:
+        st = structure.parse(creation.DEFAULT_ST, "<default>")
+        cwd = name.directory
+    structure.check_sizes(st, creation.DEFAULT_BLOCK_SIZE)
+    resolved = structure.resolve(st, name.stem, cwd)
+    ctl = creation.create_void(name, resolved, creation.DEFAULT_BLOCK_SIZE)
+    creation.seed_empty(ctl)
+    control.write(name.db, ctl, sync=True)
+
+
+def main(argv: list[str]) -> Outcome:
+    if len(argv) != 2:
+        raise usage("prodb", "expected a new database name and a source", SYNTAX)
+    if argv[1] != "empty":
+        raise UsageError(m.NOT_IMPLEMENTED.bind(utility="prodb", what=f"copying from {argv[1]} (only 'empty')"))
+    name = DbName.parse(argv[0])
+    make_empty(name)
+    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=creation.DEFAULT_BLOCK_SIZE)])

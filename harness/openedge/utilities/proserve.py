@@ -1,0 +1,70 @@
+"""proserve db-name [-S port] [...]: start the broker as a real background process (semantics §3.1).
+
+Startup parameters are accepted and recorded in the .lg (4234); ``-aistall`` changes what happens when
+no EMPTY AI extent is left (§4.4). The command returns once the broker has opened the database, or
+prints why it could not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from harness.openedge import messages as m
+from harness.openedge.argv import usage
+from harness.openedge.engine import wire
+from harness.openedge.engine.database import read_control, refuse_if_locked
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import OEError
+from harness.openedge.outcome import Outcome
+
+SYNTAX = "proserve db-name [-S port] [-H host] [-n users] [-aistall] [...]"
+FLAGS = {"-aistall", "-i", "-r", "-RO"}
+
+
+def parse_params(words: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if not word.startswith("-") or len(word) < 2:
+            raise usage("proserve", f"unexpected {word!r}", SYNTAX)
+        if word in FLAGS or i + 1 >= len(words) or words[i + 1].startswith("-"):
+            params[word] = ""
+            i += 1
+        else:
+            params[word] = words[i + 1]
+            i += 2
+    return params
+
+
+def main(argv: list[str]) -> Outcome:
+    if not argv or argv[0].startswith("-"):
+        raise usage("proserve", "missing database name", SYNTAX)
+    name = DbName.parse(argv[0])
+    params = parse_params(argv[1:])
+    read_control(name)
+    refuse_if_locked(name)
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.openedge.engine.broker", str(name.directory / name.stem), json.dumps(params)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=os.getcwd(), env=env,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # the broker reports once the database is open (or refused)
+    proc.stdout.close()
+    try:
+        reply = json.loads(line) if line else None
+    except ValueError:
+        reply = None
+    if reply is None:
+        proc.wait()
+        raise OEError(m.INTERNAL_ERROR.bind(detail=f"the broker exited with status {proc.returncode}"))
+    messages = wire.unpack_messages(reply.get("messages", []))
+    if not reply.get("ok"):
+        proc.wait()
+        raise OEError(*messages, exit_status=int(reply.get("status", 1)))
+    return Outcome(0, messages)

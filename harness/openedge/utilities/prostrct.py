@@ -1,0 +1,130 @@
+"""prostrct create | list | repair | unlock (semantics §1.2, §3.8; DOC PROSTRCT).
+
+create writes a void database from a .st; list prints the structure and writes it back as a .st;
+repair rewrites the extent paths recorded in the control area (no crash recovery, AI untouched:
+KB-P23580); unlock clears the in-use state after a lost extent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from harness.openedge import messages as m
+from harness.openedge.argv import number, take_params, usage
+from harness.openedge.dbfiles import control, lockfile, structure
+from harness.openedge.dbfiles.structure import format_line
+from harness.openedge.engine import create as creation
+from harness.openedge.engine.database import read_control, refuse_if_locked
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import StateError, UsageError
+from harness.openedge.outcome import Outcome
+
+SYNTAX = "prostrct {create|list|repair|unlock} db-name [structure-description-file] [-blocksize n]"
+AREA_TYPES = {"d": 6, "b": 3, "t": 4, "a": 7}  # ControlArea is 6 as well; AI area type 7 is [inferred]
+
+
+def _read_st(path: Path) -> structure.Structure:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(m.ST_NOT_FOUND.bind(path=str(path))) from None
+    return structure.parse(text, str(path))
+
+
+def create(args: list[str]) -> Outcome:
+    params, rest = take_params("prostrct", args, with_value=["-blocksize"])
+    if not rest or len(rest) > 2:
+        raise usage("prostrct", "create needs a database name", SYNTAX)
+    name = DbName.parse(rest[0])
+    st_path = Path(rest[1]) if len(rest) > 1 else name.st
+    block_size = number("prostrct", "-blocksize", params.get("-blocksize", str(creation.DEFAULT_BLOCK_SIZE)))
+    if block_size not in creation.BLOCK_SIZES:
+        raise UsageError(m.BAD_NUMBER.bind(utility="prostrct", param="-blocksize", value=str(block_size)))
+    st = _read_st(st_path)
+    structure.check_sizes(st, block_size)
+    resolved = structure.resolve(st, name.stem, Path.cwd())
+    creation.create_void(name, resolved, block_size)
+    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=block_size)])
+
+
+def list_structure(args: list[str]) -> Outcome:
+    _params, rest = take_params("prostrct", args, with_value=[], flags=["-RO"])
+    if not rest or len(rest) > 2:
+        raise usage("prostrct", "list needs a database name", "prostrct list db-name [structure-description-file]")
+    name = DbName.parse(rest[0])
+    if not name.db.exists():
+        raise StateError(m.LIST_NOT_FOUND.bind(path=str(name.db)))
+    ctl = read_control(name)
+    out_path = Path(rest[1]) if len(rest) > 1 else name.st
+    text, st_lines = [], []
+    bs = ctl.master.block_size
+    text.append(f"AreaName: ControlArea, Type 6, Block Size {bs}, Extents 1, Records/Block 32, Cluster Size 1")
+    text.append(f"   Ext # 1, Type VARIABLE, Size 32 KByte, Name: {name.db}")
+    for area in ctl.areas:
+        text.append(f"AreaName: {area.name}, Type {AREA_TYPES[area.kind]}, Block Size {bs}, "
+                    f"Extents {len(area.extents)}, Records/Block {area.rpb}, Cluster Size {area.bpc}")
+        for ext in area.extents:
+            kind = "FIXED" if ext.fixed else "VARIABLE"
+            text.append(f"   Ext # {ext.number}, Type {kind}, Size {ext.size_kb} KByte, Name: {ext.path}")
+            st_lines.append(format_line(area.kind, area.name, area.number, area.rpb, area.bpc, ext.path,
+                                        ext.fixed, ext.size_kb))
+    if not ("-RO" in _params):
+        out_path.write_text("\n".join(st_lines) + "\n", encoding="utf-8")
+    return Outcome(0, text=text)
+
+
+def repair(args: list[str]) -> Outcome:
+    _params, rest = take_params("prostrct", args, with_value=[])
+    if not rest or len(rest) > 2:
+        raise usage("prostrct", "repair needs a database name", "prostrct repair db-name [structure-description-file]")
+    name = DbName.parse(rest[0])
+    ctl = read_control(name)
+    refuse_if_locked(name)
+    st_path = Path(rest[1]) if len(rest) > 1 else name.st
+    resolved = structure.resolve(_read_st(st_path), name.stem, Path.cwd())
+    new_areas = creation.areas_from(resolved)
+    old = {(a.kind, a.number): a for a in ctl.areas}
+    new = {(a.kind, a.number): a for a in new_areas}
+    if old.keys() != new.keys() or any(len(old[k].extents) != len(new[k].extents) for k in old):
+        raise StateError(m.ST_MISMATCH.bind(path=str(st_path), reason="repair cannot add or remove extents"))
+    for key, area in new.items():
+        for ext in area.extents:
+            if not Path(ext.path).exists():
+                raise StateError(m.CANNOT_OPEN_FILE.bind(path=ext.path, errno=2))
+    changed = 0
+    for key, area in old.items():
+        for ext, new_ext in zip(area.extents, new[key].extents, strict=True):
+            changed += ext.path != new_ext.path
+            ext.path = new_ext.path
+    control.write(name.db, ctl, sync=True)
+    return Outcome(0, [m.REPAIR_DONE.bind(count=changed, db=name.display)])
+
+
+def unlock(args: list[str]) -> Outcome:
+    _params, rest = take_params("prostrct", args, with_value=[], flags=["-extents"])
+    if len(rest) != 1:
+        raise usage("prostrct", "unlock needs a database name", "prostrct unlock db-name [-extents]")
+    name = DbName.parse(rest[0])
+    ctl = read_control(name)
+    lock = lockfile.read(name.lk)
+    if lock is not None:
+        refuse_if_locked(name)
+    missing = [e.path for _a, e in ctl.all_extents() if not os.path.exists(e.path)]
+    if missing:
+        raise StateError(*[m.CANNOT_OPEN_FILE.bind(path=p, errno=2) for p in missing],
+                         *[m.MISSING_EXTENT.bind(path=p) for p in missing])
+    return Outcome(0, [m.UNLOCK_DONE.bind(db=name.display)])
+
+
+QUALIFIERS = {"create": create, "list": list_structure, "repair": repair, "unlock": unlock}
+
+
+def main(argv: list[str]) -> Outcome:
+    if not argv:
+        raise usage("prostrct", "missing qualifier", SYNTAX)
+    qualifier = argv[0].lower()
+    if qualifier not in QUALIFIERS:
+        raise UsageError(m.UNKNOWN_QUALIFIER.bind(utility="prostrct", qualifier=argv[0],
+                                                  known=", ".join(QUALIFIERS)))
+    return QUALIFIERS[qualifier](argv[1:])
