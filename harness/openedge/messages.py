@@ -110,7 +110,6 @@ SHUTDOWN_STARTED = _m(542, "Server shutdown started by {user} on {tty}.", C, "KB
 BEGIN_NORMAL_SHUTDOWN = _m(2248, "Begin normal shutdown", C, "KB-P42984")
 EMERGENCY_SHUTDOWN = _m(90006, "Emergency shutdown (-F) requested; the database is left needing crash recovery.",
                         E, "semantics §3.2 (-F effect); real wording unknown")
-SHUTDOWN_NOT_RUNNING = _m(1423, "There is no server for database {db}.", C, "PROTOP, DOC")
 USERS_CONNECTED = _m(90007, "Shutdown refused: {n} user(s) connected and -bn was given.", E,
                      "semantics §3.2 (-bn); real wording unknown")
 
@@ -128,7 +127,6 @@ ST_SYNTAX = _m(6901, "Syntax error in structure description file {path} line {li
                "emulator wording for prostrct .st errors; number inferred")
 ST_NO_BI = _m(90020, "The structure description file {path} has no before-image (b) extent.", E,
               "semantics §1.2 (b line required)")
-ST_NOT_FOUND = _m(43, "** Cannot find or open file {path}, errno = 2.", C, "semantics §11")
 DB_EXISTS = _m(90021, "** The database {db} already exists. Delete it first or choose another name.", E,
                "emulator; real wording unknown")
 ST_MISMATCH = _m(90022, "Structure file {path} does not match the database: {reason}.", E,
@@ -218,8 +216,6 @@ RF_AIMGT_DISABLED = _m(13292, "After-image Extent Management has been disabled f
                        "KB-P115048")
 RF_ENDPOINT = _m(17923, "Roll Forward to {date} has been located, further roll forward operations are invalid.",
                  C, "KB-000041245")
-RF_PAST_ENDPOINT = _m(17923, "Roll Forward to {date} has been located, further roll forward operations are invalid.",
-                      C, "KB-000041245 (repeated on a later attempt: fixed 11.6 behaviour)")
 RF_EMPTY_EXTENT = _m(90050, "Can't roll forward an empty after-image extent file", S,
                      "GEMINI text; number NOT FOUND (semantics §10.12)")
 RF_INCOMPLETE = _m(90051, "Incomplete ai file detected, expected {expected}, got {actual}.", S,
@@ -237,6 +233,11 @@ RF_RETRY_NOTHING = _m(90056, "There is no interrupted roll forward to retry on d
 RF_BUSY_FILE = _m(90057, "After-image file {path} is BUSY (still being written); it cannot be rolled forward "
                   "until it is switched.", E, "KB-000047338 (rule); wording emulator")
 RF_AI_MISSING = _m(90058, "roll forward needs an after-image file: -a <file>.", E, "DOC (rule)")
+SCAN_NOTE = _m(12528, "Trid: {trid} code = RL_TXN version = 1 commit time {time} blocks {blocks}", S,
+               "POTEMKIN (12528 line shape); fields emulator")
+SCAN_BLOCK = _m(12529, "Trid: {trid} area = {area} dbkey = {dbkey} update counter = {counter}", S, "POTEMKIN")
+AI_LIST_DISABLED = _m(90059, "After-imaging is not enabled for database {db}; there is no extent information.", E,
+                      "DOC 12.8 (aimage list returns no information when AI is disabled)")
 RF_TX_MISMATCH = _m(4554, "rlaiextrd: Transaction table mismatch ptran: {a} note {b}.", C, "KB-000041245")
 
 # --- backup / restore / quiet point (semantics §3.5-3.7) ------------------------------------------------
@@ -281,6 +282,24 @@ QUIET_AI_SWITCH_FAILED = _m(90073, "Quiet point cannot be enabled because of an 
                             "KB-P41028 (return code 5)")
 QUIET_NOT_ENABLED = _m(90074, "Quiet point does not need to be disabled.", C, "KB-P41028 (return code 7)")
 BI_THRESHOLD = _m(90075, "BI threshold set to {mb} MB.", E, "emulator summary line")
+RESTORE_OVERWRITE_PROMPT = _m(None, "The database {db} already exists. Do you want to overwrite it? [y/n]:", E,
+                              "emulator; the real prorest prompt text is NOT FOUND (semantics §10.7)")
+RESTORE_NOT_CONFIRMED = _m(90100, "Restore into {db} was not confirmed; nothing was changed.", E, "emulator")
+RESTORE_TARGET_UNFIT = _m(90101, "The backup cannot be restored into {db}: {reason}.", E,
+                          "semantics §3.6 (target must fit the backup); wording emulator")
+BACKUP_OFFLINE_NO_SWITCH = _m(90102, "Offline backup: after-imaging was not switched. Roll forward starts with "
+                              "after-image file {seq} (BUSY now), which must have no notes from before this "
+                              "backup. OEDR_OFFLINE_PROBKUP_SWITCH=1 makes offline backups switch.", I,
+                              "semantics §6.8 (open question; emulator default)")
+BACKUP_DEVICE_IS_DB = _m(90103, "{path} is a file of database {db}; choose another backup device.", E, "emulator")
+BACKUP_NOLOCK_QUIET = _m(90104, "An online backup cannot run during a proquiet nolock quiet point.", C,
+                         "DOC proquiet nolock (rule); wording emulator")
+BACKUP_VOLUME_WRITTEN = _m(90105, "Backup volume {n} written to {path} ({blocks} blocks).", E,
+                           "emulator (-vs volume naming <device>, <device>.2, ...)")
+BACKUP_REPLACE_ACCEPTED = _m(90106, "-REPLACE is not a documented probkup parameter; oedr accepts it (probkup "
+                             "always overwrites the device).", E, "semantics §3.5 (-REPLACE NOT FOUND)")
+BACKUP_ABORTED = _m(90107, "Backup of {db} aborted; no backup was written.", E, "DOC (online probkup aborts); "
+                    "wording emulator")
 
 # --- oeclient, the emulator's stand-in for an ABL session ---------------------------------------------
 CLIENT_COMMITTED = _m(None, "committed trid={trid} time={time}", E, "oeclient output (emulator only)")

@@ -262,7 +262,7 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     """Open the database multi-user, tell ``ready`` how that went, then serve until shut down."""
     name = DbName.parse(db_arg)
     try:
-        db = Database.open(name, OpenOptions("BROKER"), mode=lockfile.MULTI_USER)
+        db = Database.open(name, OpenOptions("BROKER", touch_open_date=True), mode=lockfile.MULTI_USER)
     except OEError as error:
         _report(ready, wire.error_reply(error))
         return error.exit_status

@@ -107,7 +107,7 @@ class OpenOptions:
     allow_void: bool = False
     allow_restoring: bool = False
     recover: bool = True
-    touch_open_date: bool = True
+    touch_open_date: bool = False  # user sessions (broker, client) stamp the open date; utilities do not
 
 
 class Database:

@@ -32,7 +32,7 @@ class _Session:
 
     def __init__(self, name: DbName) -> None:
         self.broker = client.connect(name) if client.served_here(name) else None
-        self.db = None if self.broker else Database.open(name, OpenOptions("oeclient"))
+        self.db = None if self.broker else Database.open(name, OpenOptions("oeclient", touch_open_date=True))
 
     def commit(self, table: str, size: int) -> tuple[int, int]:
         if self.broker:

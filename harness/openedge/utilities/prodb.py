@@ -25,7 +25,7 @@ def make_empty(name: DbName) -> None:
         try:
             text = name.st.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            raise UsageError(m.ST_NOT_FOUND.bind(path=str(name.st))) from None
+            raise UsageError(m.CANNOT_OPEN_FILE.bind(path=str(name.st), errno=2)) from None
         st = structure.parse(text, str(name.st))
         cwd = Path.cwd()
     else:

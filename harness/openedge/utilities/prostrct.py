@@ -28,7 +28,7 @@ def _read_st(path: Path) -> structure.Structure:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        raise UsageError(m.ST_NOT_FOUND.bind(path=str(path))) from None
+        raise UsageError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=2)) from None
     return structure.parse(text, str(path))
 
 

@@ -1,0 +1,142 @@
+"""The backend interface: hosts that run OpenEdge-named commands, hold files, and move them between hosts.
+
+Every host has its own directory (its "disk"); commands may only name paths inside it (the sandbox rule
+of shared/design.md), and files cross hosts only through ``copy_files``, the way a site moves them.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from harness.evidence import hooks
+from harness.result import CommandResult
+
+ALLOWED_OUTSIDE = ("/dev/null",)
+
+
+class SandboxError(Exception):
+    """A command named a path outside its host's directory."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def check_sandbox(argv: list[str], root: str, cwd: str) -> None:
+    """Refuse absolute or ..-escaping paths outside ``root`` (the program name itself is exempt)."""
+    for word in argv[1:]:
+        candidates = [word]
+        if "=" in word and not word.startswith("-"):
+            candidates.append(word.split("=", 1)[1])
+        for candidate in candidates:
+            if candidate in ALLOWED_OUTSIDE or not ("/" in candidate or candidate == ".."):
+                continue
+            resolved = os.path.normpath(os.path.join(cwd, candidate))
+            if resolved != root and not resolved.startswith(root.rstrip("/") + "/"):
+                raise SandboxError(f"`{shlex.join(argv)}` names {candidate}, outside this host's directory {root}")
+
+
+@dataclass
+class Background:
+    """A command left running on a host (a load generator); ``stop`` ends it and gives its result."""
+
+    host: Host
+    command: str
+    handle: object
+
+    def stop(self) -> CommandResult:
+        return self.host.stop_background(self)
+
+    def wait(self, timeout: float) -> CommandResult:
+        return self.host.wait_background(self, timeout)
+
+
+class Host(ABC):
+    """One machine of the site (production, dr, ...)."""
+
+    backend_name = "abstract"
+
+    def __init__(self, name: str, root: str) -> None:
+        self.name = name
+        self.root = root
+
+    def path(self, *parts: str) -> str:
+        return os.path.join(self.root, *parts)
+
+    def run(self, command: str, *, cwd: str | None = None, stdin: str | None = None,
+            env: dict[str, str] | None = None, timeout: float = 300) -> CommandResult:
+        """Run a command line as the DBA typed it, in the host's directory; record it as evidence."""
+        argv = shlex.split(command)
+        workdir = self.path(cwd) if cwd and not cwd.startswith("/") else (cwd or self.root)
+        check_sandbox(argv, self.root, workdir)
+        result = self._execute(argv, command, workdir, stdin, env or {}, timeout)
+        hooks.record_command(result.as_record())
+        return result
+
+    @abstractmethod
+    def _execute(self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str],
+                 timeout: float) -> CommandResult: ...
+
+    @abstractmethod
+    def start_background(self, command: str, env: dict[str, str] | None = None) -> Background: ...
+
+    @abstractmethod
+    def stop_background(self, job: Background) -> CommandResult: ...
+
+    @abstractmethod
+    def wait_background(self, job: Background, timeout: float) -> CommandResult: ...
+
+    @abstractmethod
+    def read_file(self, path: str) -> bytes: ...
+
+    @abstractmethod
+    def write_file(self, path: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def list_files(self, directory: str = ".") -> list[str]:
+        """File names (not directories) in a directory of the host, sorted."""
+
+    @abstractmethod
+    def remove_file(self, path: str) -> None: ...
+
+    @abstractmethod
+    def kill_processes(self) -> None:
+        """Kill every process this host started (brokers included): scenario cleanup."""
+
+    @abstractmethod
+    def host_identity(self) -> str:
+        """What proves where commands ran: the host name, and the container id for containers."""
+
+    def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
+                   target_directory: str = ".") -> list[str]:
+        """Copy files byte for byte from this host to another, as an OS copy would."""
+        copied = []
+        for name in names:
+            data = self.read_file(os.path.join(directory, name))
+            target.write_file(os.path.join(target_directory, name), data)
+            copied.append(name)
+        hooks.record_event({"kind": "copy", "host": target.name, "label": f"{len(copied)} files from {self.name}",
+                            "seq": None, "time": utc_now()})
+        return copied
+
+
+class Backend(ABC):
+    """Creates hosts for a scenario and removes everything they left behind."""
+
+    name = "abstract"
+
+    @abstractmethod
+    def create_host(self, name: str) -> Host: ...
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop every process and remove every host: called even when the scenario failed."""
+
+    def describe(self) -> dict[str, str]:
+        """Environment facts for the evidence report (image id, digest, versions)."""
+        return {"backend": self.name}

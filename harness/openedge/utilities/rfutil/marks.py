@@ -1,0 +1,49 @@
+"""rfutil -C mark backedup and rfutil -C sequence (semantics §3.4, §2.1).
+
+mark backedup: +1 on the backup counter, "changed since backup" cleared (KB-P121756; DOC).
+sequence: expected AI sequence := current AI sequence, only while after-imaging is still enabled, i.e.
+before the first roll forward (KB-P102501); logs 12428.
+"""
+
+from __future__ import annotations
+
+from harness.openedge import messages as m
+from harness.openedge.argv import usage
+from harness.openedge.engine.database import Database, OpenOptions
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import StateError
+from harness.openedge.outcome import Outcome
+
+
+def _no_args(words: list[str], syntax: str) -> None:
+    if words:
+        raise usage("rfutil", f"unexpected {words[0]!r}", syntax)
+
+
+def mark_backedup(name: DbName, words: list[str]) -> Outcome:
+    _no_args(words, "rfutil db-name -C mark backedup")
+    db = Database.open(name, OpenOptions("rfutil"))
+    with db.session():
+        db.log_session_begin()
+        db.ctl.master.backup.buseq += 1
+        db.ctl.master.chgd = False
+        message = m.MARKED_BACKEDUP.bind(db=name.display)
+        db.log(message)
+        db.log_session_end()
+    return Outcome(0, [*db.messages, message])
+
+
+def sequence(name: DbName, words: list[str]) -> Outcome:
+    _no_args(words, "rfutil db-name -C sequence")
+    db = Database.open(name, OpenOptions("rfutil"))
+    with db.session():
+        ai = db.ctl.master.ai
+        if not ai.enabled:
+            # KB-P102501: once the first roll forward has disabled AI the sequence cannot be corrected.
+            raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
+        db.log_session_begin()
+        message = m.AI_SEQUENCE_CHANGED.bind(old=ai.expected, new=ai.current_seq)
+        ai.expected_seq = ai.current_seq
+        db.log(message)
+        db.log_session_end()
+    return Outcome(0, [*db.messages, message])

@@ -1,0 +1,194 @@
+"""rfutil -C roll forward [retry] [verbose] [endtime t | endtrans n] -a ai-file (semantics §5).
+
+Checks, in the order of §5.2, before anything is applied: the database is not in use; the file opens and
+is an after-image file; it is not EMPTY or BUSY; its notes are intact and complete; an interrupted roll
+forward is finished with ``retry`` only; its sequence number is the expected one (8019); its last-change
+stamp matches the database's (831/832/833; ``retry`` skips this check, GEMINI). Every refusal ends with
+11014 and changes nothing. The first roll forward disables after-imaging (663/648/659/[13292]/846).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.openedge import messages as m
+from harness.openedge.argv import number, take_params, usage
+from harness.openedge.clock import ctime, parse_endtime
+from harness.openedge.dbfiles import aifile, control, notes
+from harness.openedge.dbfiles.control import Control
+from harness.openedge.dbfiles.framing import FrameError
+from harness.openedge.engine import aimanager
+from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import DamagedError, OEError, StateError
+from harness.openedge.outcome import Outcome
+from harness.openedge.utilities.rfutil.aimage import header_lines, totals
+
+SYNTAX = ("rfutil db-name -C roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss | endtrans n] "
+          "-a ai-file")
+
+
+@dataclass(frozen=True)
+class Request:
+    path: Path
+    retry: bool
+    verbose: bool
+    endtime: int | None
+    endtrans: int | None
+
+
+def parse(words: list[str], retry: bool) -> Request:
+    params, rest = take_params("rfutil", words, with_value=["-a", "endtime", "endtrans", "-B", "-ailist"],
+                               flags=["-r"], keywords=["verbose", "retry"])
+    if rest:
+        raise usage("rfutil", f"unexpected {rest[0]!r}", SYNTAX)
+    if "-ailist" in params:
+        raise OEError(m.NOT_IMPLEMENTED.bind(utility="rfutil", what="roll forward -ailist"))
+    if "-a" not in params:
+        raise usage("rfutil", "roll forward needs -a ai-file", SYNTAX)
+    if "endtime" in params and "endtrans" in params:
+        raise usage("rfutil", "give endtime or endtrans, not both", SYNTAX)
+    endtime = None
+    if "endtime" in params:
+        endtime = parse_endtime(params["endtime"])
+        if endtime is None:
+            raise usage("rfutil", f"endtime {params['endtime']!r} is not yyyy:mm:dd:hh:mm:ss", SYNTAX)
+    endtrans = number("rfutil", "endtrans", params["endtrans"], minimum=1) if "endtrans" in params else None
+    return Request(Path(params["-a"]), retry or "retry" in params, "verbose" in params, endtime, endtrans)
+
+
+def _refused(path: Path, *messages: m.Bound, error: type[OEError] = StateError) -> OEError:
+    return error(*messages, m.RF_OPEN_ERROR.bind(path=str(path)))
+
+
+def read_file(path: Path) -> tuple[aifile.AiHeader, list[notes.Transaction]]:
+    """Header and notes, with the file-level refusals (not an AI file, EMPTY, BUSY, damaged, incomplete)."""
+    try:
+        head = aifile.read_header(path)
+    except OSError:
+        raise _refused(path, m.CANNOT_OPEN_FILE.bind(path=str(path), errno=2)) from None
+    except FrameError:
+        raise _refused(path, m.RF_NOT_AI_FILE.bind(path=str(path)), error=DamagedError) from None
+    if head.version != aifile.AI_VERSION:
+        raise _refused(path, m.RF_NOT_AI_FILE.bind(path=str(path)), error=DamagedError)
+    if head.state == aifile.EMPTY:
+        raise _refused(path, m.RF_EMPTY_EXTENT.bind())
+    if head.state == aifile.BUSY:
+        raise _refused(path, m.RF_BUSY_FILE.bind(path=str(path)))
+    try:
+        found, end, crc = aifile.scan(path)
+    except (FrameError, OSError) as exc:
+        raise _refused(path, m.RF_DAMAGED.bind(path=str(path), reason=str(exc)), error=DamagedError) from None
+    if end < head.eof or len(found) < head.notes:
+        raise _refused(path, m.RF_INCOMPLETE.bind(expected=head.eof, actual=end), error=DamagedError)
+    if end != head.eof or crc != head.notes_crc or len(found) != head.notes:
+        raise _refused(path, m.RF_DAMAGED.bind(path=str(path), reason="checksum over its notes does not match"),
+                       error=DamagedError)
+    return head, found
+
+
+def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiHeader) -> None:
+    """Database-level refusals: endpoint passed, interrupted run, sequence (8019), dates (831-833)."""
+    master = ctl.master
+    path = request.path
+    if master.rf.endpoint:
+        raise _refused(path, m.RF_ENDPOINT.bind(date=ctime(master.rf.endpoint)))
+    if master.rf.in_progress_seq and not request.retry:
+        raise _refused(path, m.RF_NEEDS_RETRY.bind(seq=master.rf.in_progress_seq, db=name.display))
+    if head.seq != master.ai.expected:
+        raise _refused(path, m.RF_EXPECTED_SEQ.bind(expected=master.ai.expected, actual=head.seq))
+    if not request.retry and head.lstmod != master.lstmod:
+        raise _refused(path, m.RF_DB_CHANGED.bind(date=ctime(master.lstmod)),
+                       m.RF_AI_EXPECTED.bind(date=ctime(head.lstmod)), m.RF_DATES_DONT_MATCH.bind())
+
+
+def _fault(applied: int) -> None:
+    """Emulator-only fault injection: OEDR_FAULT=rollforward:N kills the roll forward after N notes."""
+    fault = os.environ.get("OEDR_FAULT", "")
+    if fault.startswith("rollforward:") and applied == int(fault.split(":", 1)[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _stops_before(note: notes.Transaction, request: Request) -> bool:
+    if request.endtrans is not None and note.trid >= request.endtrans:
+        return True
+    return request.endtime is not None and note.time >= request.endtime
+
+
+def _disable_ai(db: Database) -> list[m.Bound]:
+    """The first roll forward turns after-imaging off on the target (KB-P115048 §5.3a)."""
+    ai = db.ctl.master.ai
+    if not ai.enabled:
+        return []
+    lines = [m.RF_DISABLES_AI.bind(), m.RF_REENABLE.bind(), m.RF_CONTINUED.bind()]
+    if ai.management:
+        lines.append(m.RF_AIMGT_DISABLED.bind())
+    lines.append(m.AI_ENDED.bind())
+    aimanager.disable_state(db)
+    return lines
+
+
+def apply(db: Database, request: Request, head: aifile.AiHeader, found: list[notes.Transaction]) -> list[m.Bound]:
+    master = db.ctl.master
+    lines = [m.RF_BEGIN_FILE.bind(path=str(request.path)), *header_lines(head)]
+    lines = _disable_ai(db) + lines
+    master.rf.in_progress_seq = head.seq
+    db.save(sync=True)
+    applied, stopped_at = 0, None
+    for note in found:
+        if _stops_before(note, request):
+            stopped_at = note
+            break
+        for area, block, image in note.images:
+            db.apply_image(area, block, image)
+        master.lstmod = note.lstmod
+        master.records += int(note.extra.get("records", 0))
+        master.next_trid = max(master.next_trid, note.trid + 1)
+        applied += 1
+        if request.verbose:
+            lines.append(m.SCAN_NOTE.bind(trid=note.trid, time=ctime(note.time), blocks=len(note.images)))
+        _fault(applied)
+    master.chgd = True
+    master.rf.in_progress_seq = 0
+    master.rf.applied_files += 1
+    if stopped_at is not None:
+        point = request.endtime if request.endtime is not None else stopped_at.time
+        master.rf.endpoint = point
+        lines += totals(applied, applied)
+        lines.append(m.RF_ENDPOINT.bind(date=ctime(point)))
+    else:
+        master.ai.expected_seq = head.seq + 1
+        lines += totals(applied, applied)
+    return lines
+
+
+def _run(name: DbName, words: list[str], retry: bool) -> Outcome:
+    request = parse(words, retry)
+    ctl = read_control(name)
+    refuse_if_locked(name)
+    head, found = read_file(request.path)
+    if ctl.master.state != control.OPEN:
+        check_against(ctl, name, request, head)  # refuse before the database is even opened
+    db = Database.open(name, OpenOptions("rfutil", recover=True))
+    try:
+        check_against(db.ctl, name, request, head)
+    except OEError:
+        db.close()
+        raise
+    with db.session():
+        db.log_session_begin()
+        lines = apply(db, request, head, found)
+        db.log(*lines)
+        db.log_session_end()
+    return Outcome(0, [*db.messages, *lines])
+
+
+def roll_forward(name: DbName, words: list[str]) -> Outcome:
+    return _run(name, words, retry=False)
+
+
+def roll_forward_retry(name: DbName, words: list[str]) -> Outcome:
+    return _run(name, words, retry=True)

@@ -1,0 +1,353 @@
+"""The site model: a scenario's hosts and the DBA-level actions the step library offers on them.
+
+Everything here is expressed as the OpenEdge commands a DBA runs (so the same actions work against the
+emulator, the emulator in containers, or a real OpenEdge); the only emulator-specific command is
+``oeclient``, the stand-in for an ABL client session (an ABL procedure on the ``openedge`` backend).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from harness.backends import Backend, Host
+from harness.backends.base import utc_now
+from harness.evidence import hooks
+from harness.result import CommandResult
+
+HOST_ALIASES = {"production": "production", "prod": "production", "dr": "dr", "DR": "dr", "the DR host": "dr",
+                "the production host": "production"}
+_COMMIT = re.compile(r"^committed trid=(\d+) time=.*\((\d+)\)$", re.M)
+_DIGEST = re.compile(r"^records=(\d+) sha256=([0-9a-f]+)$", re.M)
+_DESCRIBE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z -]+?)\s+: (?P<value>.*)$", re.M)
+_SCAN_TRID = re.compile(r"^Trid: (\d+) code", re.M)
+_LIST_FIELD = re.compile(r"^\s*(Extent|Status|Type|Path|Seqno):\s+(.*)$", re.M)
+COUNTER_FIELDS = {
+    "Expected AI Sequence": "expected_ai_seq", "Current AI Sequence": "current_ai_seq",
+    "Backup Counter": "backup_counter", "After Imaging": "ai_enabled", "Busy AI Extent": "busy_extent",
+    "Database State": "state", "Last Change Date": "last_change", "Changed Since Backup": "changed_since_backup",
+    "Roll Forward In Progress": "roll_forward_in_progress", "Records": "records",
+}
+
+
+class StepFailure(AssertionError):
+    """A harness check failed; the message says what was expected and shows the command's output."""
+
+
+@dataclass
+class Commit:
+    trid: int
+    time_us: int
+
+
+@dataclass
+class AiExtent:
+    number: int
+    status: str
+    path: str
+    seq: int
+
+
+@dataclass
+class Ledger:
+    """What the harness committed to each database, in order (the basis of "as of" comparisons)."""
+
+    commits: dict[str, list[Commit]] = field(default_factory=dict)
+
+    def add(self, key: str, commits: list[Commit]) -> None:
+        self.commits.setdefault(key, []).extend(commits)
+
+    def nth(self, key: str, n: int) -> Commit:
+        rows = self.commits.get(key, [])
+        if not 1 <= n <= len(rows):
+            raise StepFailure(f"transaction {n} of {key} does not exist: {len(rows)} were committed")
+        return rows[n - 1]
+
+
+class Site:
+    """A scenario's hosts on one backend, plus what the scenario has done so far."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.hosts: dict[str, Host] = {}
+        self.ledger = Ledger()
+        self.last: CommandResult | None = None
+        self.applied: dict[tuple[str, str], list[str]] = {}  # (host, db) -> AI files rolled forward
+        self.loads: list[object] = []
+        self.snapshots: dict[tuple[str, str], dict[str, str]] = {}
+
+    def host(self, name: str) -> Host:
+        """The host by name ("production", "dr", or any other), created on first use."""
+        key = HOST_ALIASES.get(name, name)
+        if key not in self.hosts:
+            self.hosts[key] = self.backend.create_host(key)
+        return self.hosts[key]
+
+    def close(self) -> None:
+        for job in self.loads:
+            try:
+                job.stop()  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - cleanup must go on
+                pass
+        self.backend.close()
+
+    # --- running commands -------------------------------------------------------------------------
+    def expand(self, host: Host, command: str) -> str:
+        """Fill placeholders: {transaction N of DB}, {time after transaction N of DB}, {dir}."""
+        def transaction(match: re.Match[str]) -> str:
+            return str(self.ledger.nth(self._key(host, match["db"]), int(match["n"])).trid)
+
+        def time_after(match: re.Match[str]) -> str:
+            commit = self.ledger.nth(self._key(host, match["db"]), int(match["n"]))
+            moment = datetime.fromtimestamp(commit.time_us / 1_000_000) + timedelta(seconds=1)
+            return moment.strftime("%Y:%m:%d:%H:%M:%S")
+
+        command = re.sub(r"\{transaction (?P<n>\d+) of (?P<db>\w+)\}", transaction, command)
+        command = re.sub(r"\{time after transaction (?P<n>\d+) of (?P<db>\w+)\}", time_after, command)
+        return command.replace("{dir}", host.root)
+
+    def run(self, host_name: str, command: str, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> CommandResult:
+        """Run a DBA command on a host, with counters recorded around commands that move them."""
+        host = self.host(host_name)
+        command = self.expand(host, command)
+        db = _database_of(command)
+        watch = db is not None and _moves_counters(command)
+        if watch and db is not None:
+            self.counters(host, db, "before", quiet=True)
+        result = host.run(command, stdin=stdin, env=env)
+        self.last = result
+        if watch and db is not None:
+            self.counters(host, db, "after", quiet=True)
+        self._remember(host, command, result)
+        return result
+
+    def _remember(self, host: Host, command: str, result: CommandResult) -> None:
+        argv = shlex.split(command)
+        if argv[:1] == ["oeclient"] and result.exit_status == 0:
+            commits = [Commit(int(t), int(u)) for t, u in _COMMIT.findall(result.stdout)]
+            self.ledger.add(self._key(host, argv[1]), commits)
+        if argv[:1] == ["rfutil"] and "roll" in argv and result.exit_status == 0 and "-a" in argv:
+            self.applied.setdefault((host.name, _stem(argv[1])), []).append(argv[argv.index("-a") + 1])
+            hooks.record_event({"kind": "roll-forward", "host": host.name, "label": argv[argv.index("-a") + 1],
+                                "seq": None, "time": utc_now()})
+
+    def _key(self, host: Host, db: str) -> str:
+        return f"{host.name}:{_stem(db)}"
+
+    # --- DBA-level actions ----------------------------------------------------------------------
+    def create_database(self, host_name: str, db: str, structure: str) -> None:
+        """Write <db>.st and create the database from it with the empty schema (prostrct create + procopy)."""
+        host = self.host(host_name)
+        host.write_file(f"{_stem(db)}.st", structure.strip().encode() + b"\n")
+        self.must(host_name, f"prostrct create {db} {_stem(db)}.st")
+        self.must(host_name, f"procopy empty {db}")
+
+    def enable_after_imaging(self, host_name: str, db: str) -> None:
+        self.must(host_name, f"rfutil {db} -C mark backedup")
+        self.must(host_name, f"rfutil {db} -C aimage begin")
+
+    def commit(self, host_name: str, db: str, count: int, offset_seconds: int = 0) -> list[Commit]:
+        env = {"OEDR_CLOCK_OFFSET": str(offset_seconds)} if offset_seconds else None
+        result = self.must(host_name, f"oeclient {db} commit --count {count}", env=env)
+        return [Commit(int(t), int(u)) for t, u in _COMMIT.findall(result.stdout)]
+
+    def start_load(self, host_name: str, db: str, seconds: int, rate: int = 0) -> object:
+        host = self.host(host_name)
+        rate_part = f" --rate {rate}" if rate else ""
+        job = host.start_background(f"oeclient {db} load --seconds {seconds}{rate_part}")
+        self.loads.append(job)
+        hooks.record_event({"kind": "load", "host": host.name, "label": f"load {seconds}s", "seq": None,
+                            "time": utc_now()})
+        return job
+
+    def stop_loads(self) -> list[CommandResult]:
+        results = [job.stop() for job in self.loads]  # type: ignore[attr-defined]
+        self.loads.clear()
+        for result in results:
+            if result.exit_status not in (0, -15):
+                raise StepFailure(f"the load failed:\n{result.describe()}")
+        return results
+
+    def must(self, host_name: str, command: str, stdin: str | None = None,
+             env: dict[str, str] | None = None) -> CommandResult:
+        result = self.run(host_name, command, stdin=stdin, env=env)
+        if result.exit_status != 0:
+            raise StepFailure(f"expected success, got exit status {result.exit_status}\n{result.describe()}")
+        return result
+
+    def counters(self, host: Host | str, db: str, when: str = "now", quiet: bool = False) -> dict[str, str]:
+        """The master-block counters as ``proutil -C describe`` shows them; recorded as evidence."""
+        target = host if isinstance(host, Host) else self.host(host)
+        result = target.run(f"proutil {db} -C describe")
+        values = {COUNTER_FIELDS[m["key"]]: m["value"].strip() for m in _DESCRIBE.finditer(result.stdout)
+                  if m["key"] in COUNTER_FIELDS}
+        if values:
+            hooks.record_counters({"host": target.name, "db": _stem(db), "when": when, "values": values})
+        elif not quiet:
+            raise StepFailure(f"could not read the counters of {db}\n{result.describe()}")
+        return values
+
+    def digest(self, host_name: str, db: str, upto: int | None = None) -> tuple[int, str]:
+        command = f"oeclient {db} digest" + (f" --upto {upto}" if upto is not None else "")
+        result = self.must(host_name, command)
+        match = _DIGEST.search(result.stdout)
+        if not match:
+            raise StepFailure(f"no digest in the output\n{result.describe()}")
+        return int(match.group(1)), match.group(2)
+
+    def ai_extents(self, host_name: str, db: str) -> list[AiExtent]:
+        """The AI extents as ``rfutil -C aimage list`` shows them."""
+        result = self.must(host_name, f"rfutil {db} -C aimage list")
+        extents, current = [], {}
+        for key, value in _LIST_FIELD.findall(result.stdout):
+            current[key] = value.strip()
+            if key == "Seqno":
+                extents.append(AiExtent(int(current["Extent"]), current["Status"].upper(), current["Path"],
+                                        int(current["Seqno"])))
+                current = {}
+        return extents
+
+    def archive_full_extents(self, source: str, db: str, target: str, directory: str = "archive") -> list[str]:
+        """Copy every FULL AI extent to the target's archive directory, named by sequence, then empty it."""
+        src = self.host(source)
+        names = []
+        for ext in sorted(self.ai_extents(source, db), key=lambda e: e.seq):
+            if ext.status != "FULL":
+                continue
+            name = f"{_stem(db)}.{ext.seq}.{os.path.basename(ext.path)}"
+            self.host(target).write_file(os.path.join(directory, name), src.read_file(_relative(src, ext.path)))
+            self.must(source, f"rfutil {db} -C aimage extent empty {ext.number}")
+            names.append(name)
+        hooks.record_event({"kind": "copy", "host": self.host(target).name,
+                            "label": f"archived AI {', '.join(names)}", "seq": None, "time": utc_now()})
+        return names
+
+    def database_files(self, host_name: str, db: str) -> list[str]:
+        """The files of a database in its directory (control area, extents, .lk, .lg, .st)."""
+        stem = _stem(db)
+        pattern = re.compile(rf"^{re.escape(stem)}(_\d+)?\.(db|lk|lg|st|[bdat]\d+)$")
+        return [f for f in self.host(host_name).list_files() if pattern.match(f)]
+
+    def copy_database(self, source: str, db: str, target: str, except_files: tuple[str, ...] = ()) -> list[str]:
+        files = [f for f in self.database_files(source, db) if f not in except_files]
+        return self.host(source).copy_files(files, self.host(target))
+
+    def copy_database_while_writing(self, source: str, db: str, target: str, commits: int) -> list[str]:
+        """A copy of a database in use: the BI first, then ``commits`` transactions, then the other files."""
+        files = self.database_files(source, db)
+        first = [f for f in files if re.search(r"\.b\d+$", f)]
+        src = self.host(source)
+        src.copy_files(first, self.host(target))
+        self.commit(source, db, commits)
+        return first + src.copy_files([f for f in files if f not in first], self.host(target))
+
+    def snapshot(self, host_name: str, db: str) -> None:
+        host = self.host(host_name)
+        self.snapshots[(host.name, _stem(db))] = {
+            name: hashlib.sha256(host.read_file(name)).hexdigest()
+            for name in self.database_files(host_name, db) if not name.endswith(".lg")}
+
+    def assert_unchanged(self, host_name: str, db: str) -> None:
+        host = self.host(host_name)
+        before = self.snapshots.get((host.name, _stem(db)))
+        if before is None:
+            raise StepFailure(f"the files of {db} on {host_name} were not noted first")
+        after = {name: hashlib.sha256(host.read_file(name)).hexdigest()
+                 for name in self.database_files(host_name, db) if not name.endswith(".lg")}
+        changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
+        if changed:
+            raise StepFailure(f"these files of {db} on {host_name} changed: {', '.join(changed)}")
+
+    def roll_forward_archive(self, host_name: str, db: str, first: int, directory: str = "archive") -> None:
+        """Roll forward every archived AI file with sequence >= first, in sequence order; each must succeed."""
+        host = self.host(host_name)
+        archived = []
+        for name in host.list_files(directory):
+            match = re.match(rf"^{re.escape(_stem(db))}\.(\d+)\.", name)
+            if match and int(match.group(1)) >= first:
+                archived.append((int(match.group(1)), name))
+        if not archived:
+            raise StepFailure(f"no archived AI file from sequence {first} in {directory}/ on {host_name}")
+        for _seq, name in sorted(archived):
+            self.must(host_name, f"rfutil {db} -C roll forward -a {directory}/{name}")
+
+    def offline_os_copy(self, source: str, db: str, target: str) -> None:
+        """KB-P115048's offline OS copy, as one action: the runbook other procedures start from."""
+        for command in (f"proshut {db} -by", f"proutil {db} -C truncate bi", f"rfutil {db} -C aimage new"):
+            self.must(source, command)
+        self.copy_database(source, db, target)
+        self.must(source, f"rfutil {db} -C mark backedup")
+        self.must(source, f"proserve {db}")
+
+    def write_structure(self, host_name: str, db: str, file_name: str, relative: bool = False) -> str:
+        """A .st listing every extent of the database at its place on this host (full or relative paths)."""
+        host = self.host(host_name)
+        listing = self.must(host_name, f"prostrct list {db} {file_name}.orig")
+        lines = []
+        for raw in host.read_file(f"{file_name}.orig").decode().splitlines():
+            *head, path = _split_st_path(raw)
+            name = os.path.basename(path)
+            new_path = f"./{name}" if relative else os.path.join(host.root, name)
+            lines.append(" ".join([*head, new_path, *_st_size(raw)]).strip())
+        host.remove_file(f"{file_name}.orig")
+        host.write_file(file_name, ("\n".join(lines) + "\n").encode())
+        del listing
+        return "\n".join(lines)
+
+    def last_trid_applied(self, host_name: str, db: str) -> int:
+        """The last transaction in the last AI file rolled forward on this host (from ``aimage scan``)."""
+        files = self.applied.get((HOST_ALIASES.get(host_name, host_name), _stem(db)), [])
+        if not files:
+            raise StepFailure(f"no AI file has been rolled forward into {db} on {host_name}")
+        for path in reversed(files):
+            scan = self.must(host_name, f"rfutil {db} -C aimage scan verbose -a {path}")
+            trids = [int(t) for t in _SCAN_TRID.findall(scan.stdout)]
+            if trids:
+                return max(trids)
+        return 0
+
+
+def _stem(db: str) -> str:
+    return os.path.basename(db[:-3] if db.endswith(".db") else db)
+
+
+def _relative(host: Host, path: str) -> str:
+    return os.path.relpath(path, host.root) if path.startswith("/") else path
+
+
+def _database_of(command: str) -> str | None:
+    argv = shlex.split(command)
+    if not argv:
+        return None
+    if argv[0] in ("proutil", "rfutil", "proserve", "proshut", "proquiet", "prorest"):
+        return argv[1] if len(argv) > 1 and not argv[1].startswith("-") else None
+    if argv[0] == "probkup":
+        words = [w for w in argv[1:] if w not in ("online",)]
+        return words[0] if words else None
+    return None
+
+
+def _moves_counters(command: str) -> bool:
+    return any(word in command for word in ("aimage", "mark backedup", "sequence", "roll forward", "probkup",
+                                            "prorest", "proquiet", "truncate bi", "-C describe")) and \
+        "-C describe" not in command and "aimage list" not in command and "aimage scan" not in command
+
+
+def _split_st_path(line: str) -> list[str]:
+    words = shlex.split(line.replace('!"', '"'))
+    size = _st_size(line)
+    body = words[: len(words) - len(size)] if size else words
+    if body and body[0] == "d" and len(body) >= 3:
+        head = [body[0], f'"{body[1].split(":")[0]}":{body[1].split(":", 1)[1]}' if ":" in body[1] else body[1]]
+        return [*head, body[-1]]
+    return body
+
+
+def _st_size(line: str) -> list[str]:
+    words = line.split()
+    return words[-2:] if len(words) >= 3 and words[-2] in ("f", "v") else []

@@ -1,0 +1,63 @@
+"""Running commands verbatim on a host, and what their outcome must be."""
+
+from __future__ import annotations
+
+from pytest_bdd import parsers, then, when
+
+from harness.site import Site, StepFailure
+from steps.parse_types import EXTRA_TYPES
+
+
+@when(parsers.parse("I run `{command}` on {host:Host}", extra_types=EXTRA_TYPES))
+def run_command(site: Site, command: str, host: str) -> None:
+    """Run one command line exactly as written (placeholders such as {dir} are filled in)."""
+    site.run(host, command)
+
+
+@when(parsers.parse("I run these commands on {host:Host}, each succeeding:", extra_types=EXTRA_TYPES))
+def run_commands(site: Site, host: str, datatable: list[list[str]]) -> None:
+    """Run each command of the table in order; stop at the first that fails."""
+    for row in datatable[1:]:
+        site.must(host, row[0])
+
+
+@then("it succeeds")
+def it_succeeds(site: Site) -> None:
+    """The last command exited 0."""
+    assert site.last is not None
+    if site.last.exit_status != 0:
+        raise StepFailure(f"expected success\n{site.last.describe()}")
+
+
+@then(parsers.parse("it fails with message {number:d}"))
+def it_fails_with(site: Site, number: int) -> None:
+    """The last command exited non-zero and printed message (number)."""
+    assert site.last is not None
+    if site.last.exit_status == 0 or number not in site.last.message_numbers():
+        raise StepFailure(f"expected failure with message ({number})\n{site.last.describe()}")
+
+
+@then(parsers.parse("the output shows message {number:d}"))
+def output_shows(site: Site, number: int) -> None:
+    """The last command printed message (number), whatever its exit status."""
+    assert site.last is not None
+    if number not in site.last.message_numbers():
+        raise StepFailure(f"expected message ({number})\n{site.last.describe()}")
+
+
+@then(parsers.parse('message {number:d} reads "{text}"'))
+def message_reads(site: Site, number: int, text: str) -> None:
+    """The line carrying message (number) is exactly this text (with {dir} filled in)."""
+    assert site.last is not None
+    expected = site.expand(site.host(site.last.host), text)
+    line = site.last.message_line(number)
+    if line != expected:
+        raise StepFailure(f"expected the line\n  {expected}\ngot\n  {line}\n{site.last.describe()}")
+
+
+@then(parsers.parse("the exit status is {status:d}"))
+def exit_status_is(site: Site, status: int) -> None:
+    """The last command's exact exit status (busy 0/6, holder 0/14/16, proquiet 2..16)."""
+    assert site.last is not None
+    if site.last.exit_status != status:
+        raise StepFailure(f"expected exit status {status}\n{site.last.describe()}")
