@@ -16,6 +16,7 @@ pytest_plugins = [
     "steps.copy_steps",
     "steps.data_steps",
     "steps.ai_steps",
+    "steps.fault_steps",
 ]
 if os.environ.get("OEDR_EVIDENCE", "1") != "0":
     pytest_plugins.append("harness.evidence.plugin")
