@@ -1,0 +1,85 @@
+"""Cucumber JSON, written by us from results.json.
+
+pytest-bdd 9.0.1's own ``--cucumberjson`` is empty under xdist and leaves out skipped and undefined
+scenarios, so CI dashboards get this one instead. Format: the de-facto Cucumber JSON (a list of features,
+each with ``elements`` = scenarios, each with ``steps`` whose ``result`` has ``status``, ``duration`` in
+nanoseconds and ``error_message``). A scenario that did not run carries its reason as the first step's
+``error_message``; a setup or teardown error is a failed hook (``before``/``after``), as Cucumber writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from harness.evidence.results import JSON
+
+_STEP_STATUS = {"passed": "passed", "failed": "failed", "undefined": "undefined", "skipped": "skipped",
+                "running": "failed"}  # fmt: skip
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _tags(names: list[str], line: int) -> list[JSON]:
+    return [{"name": f"@{name}", "line": line} for name in names]
+
+
+def _step(step: JSON, scenario: JSON, first: bool) -> JSON:
+    result: JSON = {"status": _STEP_STATUS.get(step["status"], "skipped"), "duration": int(step["duration"] * 1e9)}
+    if step.get("error"):
+        result["error_message"] = step["error"]["message"]
+    elif first and scenario["status"] in ("skipped", "deselected") and scenario.get("reason"):
+        result["error_message"] = scenario["reason"]
+    out: JSON = {"keyword": f"{step['keyword']} ", "name": step["name"], "line": step["line"], "result": result,
+                 "match": {"location": step.get("match", "")}}  # fmt: skip
+    if step.get("docstring") is not None:
+        out["doc_string"] = {"value": step["docstring"], "line": step["line"] + 1}
+    if step.get("datatable"):
+        out["rows"] = [{"cells": row} for row in step["datatable"]]
+    return out
+
+
+def _hooks(scenario: JSON) -> JSON:
+    if scenario["status"] != "error" or not scenario.get("reason"):
+        return {}
+    where = "after" if scenario["reason"].startswith("teardown") else "before"
+    return {where: [{"match": {"location": "pytest fixtures"},
+                     "result": {"status": "failed", "duration": 0, "error_message": scenario["reason"]}}]}  # fmt: skip
+
+
+def _element(scenario: JSON, feature_id: str) -> JSON:
+    steps = [_step(step, scenario, i == 0) for i, step in enumerate(scenario["steps"])]
+    return {
+        "id": f"{feature_id};{_slug(scenario['name'])}",
+        "keyword": scenario["keyword"],
+        "name": scenario["name"],
+        "line": scenario["line"],
+        "description": scenario.get("description") or "",
+        "type": "scenario",
+        "tags": _tags(scenario["tags"], scenario["line"]),
+        "steps": steps,
+        **_hooks(scenario),
+    }
+
+
+def to_cucumber(results: JSON) -> list[JSON]:
+    """The features of a results document as Cucumber JSON (deselected scenarios are left to results.json)."""
+    features = []
+    for feature in results["features"]:
+        feature_id = _slug(feature["name"])
+        elements = [_element(s, feature_id) for s in feature["scenarios"] if s["status"] != "deselected"]
+        features.append({
+            "uri": feature["path"], "id": feature_id, "keyword": feature["keyword"], "name": feature["name"],
+            "description": feature.get("description") or "", "line": feature["line"],
+            "tags": _tags(feature["tags"], feature["line"]), "elements": elements,
+        })  # fmt: skip
+    return features
+
+
+def dumps(results: JSON) -> str:
+    """Cucumber JSON text."""
+    data: list[Any] = to_cucumber(results)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

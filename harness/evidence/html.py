@@ -1,0 +1,269 @@
+"""The auditor's report: one self-contained HTML file (inline CSS and SVG, no JavaScript, no external asset).
+
+Layout, top to bottom: the run's verdict; its environment; one line per procedure (feature) with a
+PROVEN / FAILED / NOT RUN badge and, when it failed, the scenario, step, command and message; then per
+feature its narrative and per scenario its timeline picture and its steps. Under each step: every command
+with its host, exact output, exit status, start time and duration; the master-block counters before and
+after it; the events it caused. Skipped, undefined and errored scenarios show their reason.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from harness.evidence import timeline
+from harness.evidence.results import JSON
+
+_CSS = """
+:root{--ok:#137333;--okbg:#e6f4ea;--bad:#a50e0e;--badbg:#fce8e6;--dim:#5f6368;--dimbg:#f1f3f4;--und:#8a4b00;
+--undbg:#fef3e0;--line:#dadce0}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#202124;margin:0 auto;max-width:1200px;
+padding:24px}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin:36px 0 6px;border-bottom:2px solid var(--line)}
+h3{font-size:17px;margin:0}table{border-collapse:collapse;margin:8px 0}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}th{background:#f8f9fa}
+.badge{display:inline-block;font-weight:700;padding:2px 10px;border-radius:12px;font-size:13px;letter-spacing:.03em}
+.PROVEN,.passed{color:var(--ok);background:var(--okbg)}.FAILED,.failed,.error{color:var(--bad);background:var(--badbg)}
+.NOT-RUN,.skipped,.deselected,.running{color:var(--dim);background:var(--dimbg)}
+.undefined{color:var(--und);background:var(--undbg)}
+.verdict{font-size:20px;padding:4px 16px}.narrative{white-space:pre-wrap;background:#f8f9fa;border-left:4px solid
+var(--line);padding:8px 12px;margin:8px 0}.meta{color:var(--dim);font-size:13px}
+.scenario{border:1px solid var(--line);border-radius:8px;margin:16px 0;padding:0 14px 10px}
+.scenario>summary{padding:10px 0;cursor:default;list-style:none}.reason{padding:6px 10px;margin:6px 0;border-radius:4px}
+.step{border-top:1px solid var(--line);padding:6px 0}.step-head{display:flex;gap:10px;align-items:baseline}
+.kw{font-weight:700}.dur{margin-left:auto;color:var(--dim);font-size:13px}
+.cmd{margin:6px 0 6px 24px;border:1px solid var(--line);border-radius:6px;overflow:hidden}
+.cmd-head{background:#202124;color:#f1f3f4;font-family:ui-monospace,Menlo,Consolas,monospace;padding:4px 8px;
+white-space:pre-wrap;word-break:break-all}
+.cmd-meta{font-size:13px;padding:3px 8px;background:#f8f9fa}pre{margin:0;padding:6px 8px;white-space:pre-wrap;
+word-break:break-word;font:13px/1.35 ui-monospace,Menlo,Consolas,monospace}pre.stderr{background:#fff8f7}
+.exit-ok{color:var(--ok);font-weight:700}.exit-bad{color:var(--bad);font-weight:700}
+.counters{margin-left:24px}.changed{background:#fff3c4;font-weight:700}.sub{margin-left:24px}
+.error-msg{margin:6px 0 6px 24px;border-left:4px solid var(--bad);background:var(--badbg)}
+.tl{overflow-x:auto;margin:6px 0 10px}.timeline{display:block;background:#fff;border:1px solid var(--line)}
+.timeline .lane{stroke:#bdc1c6;stroke-width:2}.timeline .host{font:700 13px system-ui,sans-serif;fill:#202124}
+.timeline .lbl{font:11px system-ui,sans-serif;text-anchor:middle;fill:#202124}.timeline .fail{fill:#a50e0e;
+font-weight:700}.timeline .seq{font:700 11px ui-monospace,monospace;text-anchor:middle;fill:#3c4043}
+.timeline .div{stroke:#c6c6c6;stroke-dasharray:3 4}.timeline .stepname{font:11px system-ui,sans-serif;fill:#5f6368}
+.timeline .legend{font:12px system-ui,sans-serif;fill:#3c4043}
+@media print{.scenario{break-inside:avoid-page}}
+"""
+
+
+def _badge(text: str, cls: str | None = None) -> str:
+    return f'<span class="badge {escape((cls or text).replace(" ", "-"))}">{escape(text)}</span>'
+
+
+def _secs(value: Any) -> str:
+    return f"{float(value or 0):.3f} s"
+
+
+def _table(rows: list[tuple[str, Any]]) -> str:
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(_text(v))}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return " ".join(f"{k}={_text(v)}" for k, v in value.items() if v)
+    return str(value)
+
+
+def _environment(env: JSON) -> str:
+    images = [_text(i) for i in env.get("images") or []]
+    rows = [
+        ("Backend", env.get("backend")), ("Backends seen", env.get("backends_seen")),
+        ("Images (name, id, digest)", images or None), ("Containers", env.get("containers")),
+        ("OpenEdge release", env.get("openedge_version") or "not recorded (emulator run)"),
+        ("Emulator", env.get("emulator")), ("oedr version", env.get("oedr_version")),
+        ("Git revision", f"{env.get('git_revision') or 'unknown'}" + (" (with local changes)" if env.get("git_dirty")
+                                                                      else "")),
+        ("Host", env.get("host")), ("Platform", env.get("platform")), ("Python", env.get("python")),
+        ("User", env.get("user")), ("Directory", env.get("rootdir")),
+        ("Started", env.get("started")), ("Finished", env.get("finished")),
+    ]  # fmt: skip
+    return f"<h2>Environment</h2>{_table(rows)}"
+
+
+def _anchor(feature: JSON) -> str:
+    return "f-" + "".join(c if c.isalnum() else "-" for c in feature["path"])
+
+
+def _failure_cell(proc: JSON) -> str:
+    lines = [
+        f"<div><b>{escape(f['scenario'])}</b> — step <i>{escape(f['step'] or 'before the first step')}</i>"
+        + (f"<br><code>{escape(f['command'])}</code>" if f.get("command") else "")
+        + f"<br>{escape(_first_line(f['message']))}</div>"
+        for f in proc["failures"]
+    ]
+    lines += [f"<div class=meta>not run: {escape(n['scenario'])} — {escape(n['reason'] or n['status'])}</div>"
+              for n in proc["not_run"]]  # fmt: skip
+    return "".join(lines) or "—"
+
+
+def _first_line(text: str) -> str:
+    return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+
+
+def _summary(results: JSON, features: list[JSON]) -> str:
+    rows = "".join(
+        f'<tr><td><a href="#{_anchor(feat)}">{escape(proc["name"])}</a><div class=meta>{escape(proc["path"])}</div>'
+        f"</td><td>{_badge(proc['verdict'])}</td><td>{proc['passed']} of {proc['scenarios']}</td>"
+        f"<td>{_failure_cell(proc)}</td></tr>"
+        for proc, feat in zip(results["summary"]["procedures"], features, strict=True)
+    )
+    head = "<tr><th>Procedure</th><th>Verdict</th><th>Scenarios passed</th><th>What failed / did not run</th></tr>"
+    counts = ", ".join(f"{n} {status}" for status, n in results["summary"]["counts"].items() if n)
+    return f"<h2>Procedures</h2><p class=meta>Scenarios: {escape(counts or 'none')}</p><table>{head}{rows}</table>"
+
+
+def _run_errors(errors: list[JSON]) -> str:
+    if not errors:
+        return ""
+    items = "".join(f"<h3>{escape(e['where'])}</h3><pre>{escape(e['message'])}</pre>" for e in errors)
+    return f'<h2>Errors outside scenarios</h2><div class="error-msg">{items}</div>'
+
+
+def _command(cmd: JSON) -> str:
+    status = cmd.get("exit_status")
+    exit_cls = "exit-ok" if status == 0 else "exit-bad"
+    meta = (f"host <b>{escape(str(cmd.get('host')))}</b> · started {escape(str(cmd.get('started')))} · "
+            f"{_secs(cmd.get('duration'))} · exit status <span class={exit_cls}>{escape(str(status))}</span>"
+            f" · backend {escape(str(cmd.get('backend') or '—'))}"
+            + (f" · container {escape(str(cmd['container']))}" if cmd.get("container") else "")
+            + (f" · cwd {escape(str(cmd['cwd']))}" if cmd.get("cwd") else ""))  # fmt: skip
+    text = cmd.get("command") or " ".join(cmd.get("argv") or [])
+    out = f"<pre class=stdout>{escape(cmd.get('stdout') or '')}</pre>" if cmd.get("stdout") else ""
+    err = f"<pre class=stderr>{escape(cmd.get('stderr') or '')}</pre>" if cmd.get("stderr") else ""
+    empty = "" if out or err else "<pre class=meta>(no output)</pre>"
+    return (f'<div class="cmd"><div class="cmd-head">{escape(str(cmd.get("host")))}$ {escape(text)}</div>'
+            f'<div class="cmd-meta">{meta}</div>{out}{err}{empty}</div>')  # fmt: skip
+
+
+def _counters(records: list[JSON]) -> str:
+    groups: dict[tuple[str, str], dict[str, JSON]] = {}
+    for record in records:
+        key = (str(record.get("host")), str(record.get("db")))
+        groups.setdefault(key, {})[str(record.get("when"))] = record.get("values") or {}
+    return "".join(_counter_table(host, db, snaps) for (host, db), snaps in groups.items())
+
+
+def _counter_table(host: str, db: str, snaps: dict[str, JSON]) -> str:
+    before, after = snaps.get("before", {}), snaps.get("after", {})
+    names = list(dict.fromkeys([*before, *after]))
+    rows = "".join(
+        f"<tr{' class=changed' if name in before and name in after and before[name] != after[name] else ''}>"
+        f"<th>{escape(name)}</th><td>{escape(_text(before.get(name)))}</td><td>{escape(_text(after.get(name)))}</td></tr>"
+        for name in names
+    )
+    head = f"<tr><th>master block of {escape(db)} on {escape(host)}</th><th>before</th><th>after</th></tr>"
+    return f'<table class="counters">{head}{rows}</table>'
+
+
+def _seq(event: JSON) -> str:
+    return f" (sequence {escape(str(event['seq']))})" if event.get("seq") is not None else ""
+
+
+def _events(events: list[JSON]) -> str:
+    if not events:
+        return ""
+    items = "".join(
+        f"<li>{escape(str(e.get('time') or ''))} · <b>{escape(str(e.get('kind')))}</b> on {escape(str(e.get('host')))}"
+        f": {escape(str(e.get('label') or ''))}{_seq(e)}</li>"
+        for e in events
+    )
+    return f'<ul class="sub meta">{items}</ul>'
+
+
+def _records(bucket: JSON) -> str:
+    return "".join(_command(c) for c in bucket["commands"]) + _counters(bucket["counters"]) + _events(bucket["events"])
+
+
+def _step_extra(step: JSON) -> str:
+    extra = ""
+    if step.get("docstring") is not None:
+        extra += f'<pre class="sub">{escape(step["docstring"])}</pre>'
+    if step.get("datatable"):
+        rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in step["datatable"])
+        extra += f'<table class="sub">{rows}</table>'
+    if step.get("error"):
+        extra += f'<div class="error-msg"><pre>{escape(step["error"]["message"])}</pre></div>'
+    return extra
+
+
+def _step(step: JSON) -> str:
+    where = " (background)" if step.get("background") else ""
+    head = (f'<div class="step-head">{_badge(step["status"])}<span><span class=kw>{escape(step["keyword"])}</span> '
+            f'{escape(step["name"])}<span class=meta>{where} · line {step["line"]}</span></span>'
+            f'<span class="dur">{escape(str(step.get("started") or "not run"))} · {_secs(step["duration"])}</span>'
+            "</div>")  # fmt: skip
+    return f'<div class="step">{head}{_step_extra(step)}{_records(step)}</div>'
+
+
+def _phase(title: str, bucket: JSON) -> str:
+    if not any(bucket[k] for k in ("commands", "counters", "events")):
+        return ""
+    return (
+        f'<div class="step"><div class="step-head"><span class=kw>{escape(title)}</span></div>{_records(bucket)}</div>'
+    )
+
+
+def _scenario(scenario: JSON) -> str:
+    example = f" · example {escape(_text(scenario['example']))}" if scenario.get("example") else ""
+    tags = " ".join(f"@{t}" for t in scenario["tags"])
+    meta = (f'<div class=meta>{escape(scenario["keyword"])} at line {scenario["line"]}{example} · {escape(tags)} · '
+            f'started {escape(str(scenario.get("started") or "—"))} · {_secs(scenario["duration"])}'
+            f' · worker {escape(str(scenario.get("worker") or "—"))}</div>')  # fmt: skip
+    reason = ""
+    if scenario["status"] != "passed" and scenario.get("reason"):
+        status = escape(scenario["status"])
+        reason = f'<div class="reason {status}">{status}: {escape(scenario["reason"])}</div>'
+    picture = timeline.render(scenario)
+    picture = f'<div class="tl">{picture}</div>' if picture else "<p class=meta>No timeline events were recorded.</p>"
+    trace = (f"<details><summary>Traceback</summary><pre>{escape(scenario['traceback'])}</pre></details>"
+             if scenario.get("traceback") else "")  # fmt: skip
+    steps = "".join(_step(s) for s in scenario["steps"])
+    return (f'<details class="scenario" open><summary>{_badge(scenario["status"])} <h3 style="display:inline">'
+            f"{escape(scenario['name'])}</h3>{meta}</summary>{reason}{picture}"
+            f"{_phase('Set-up (fixtures)', scenario['setup'])}{steps}"
+            f"{_phase('Tear-down (fixtures)', scenario['teardown'])}{trace}</details>")  # fmt: skip
+
+
+def _feature(feature: JSON) -> str:
+    tags = " ".join(f"@{t}" for t in feature["tags"])
+    narrative = (feature.get("description") or "").strip()
+    return (f'<section id="{_anchor(feature)}"><h2>{_badge(feature["verdict"])} {escape(feature["keyword"])}: '
+            f'{escape(feature["name"])}</h2><div class=meta>{escape(feature["path"])} · {escape(tags)}</div>'
+            + (f'<div class="narrative">{escape(narrative)}</div>' if narrative else "")
+            + "".join(_scenario(s) for s in feature["scenarios"]) + "</section>")  # fmt: skip
+
+
+def _verdict_line(results: JSON) -> str:
+    verdict = results["summary"]["verdict"]
+    words = {
+        "PROVEN": "Every procedure that ran was proven: each of its scenarios passed.",
+        "FAILED": "At least one procedure failed: the plan is not proven. See the failures below.",
+        "NOT RUN": "No scenario ran: nothing was proven.",
+    }
+    return f"<p>{_badge(verdict, verdict)} {escape(words.get(verdict, ''))}</p>".replace(
+        'class="badge', 'class="badge verdict', 1
+    )
+
+
+def render(results: JSON) -> str:
+    """The whole report, as one HTML document."""
+    features = results["features"]
+    env = results.get("environment") or {}
+    title = f"oedr DR evidence — {results['summary']['verdict']} — {env.get('started', '')}"
+    body = (f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))} · "
+            f"run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
+            f"{_verdict_line(results)}{_summary(results, features)}{_run_errors(results.get('run_errors') or [])}"
+            f"{_environment(env)}" + "".join(_feature(f) for f in features))  # fmt: skip
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
+            f"<body>{body}</body></html>\n")  # fmt: skip
