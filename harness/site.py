@@ -111,7 +111,7 @@ class Site:
         return command.replace("{dir}", host.root)
 
     def run(self, host_name: str, command: str, stdin: str | None = None,
-            env: dict[str, str] | None = None) -> CommandResult:
+            env: dict[str, str] | None = None, cwd: str | None = None) -> CommandResult:
         """Run a DBA command on a host, with counters recorded around commands that move them."""
         host = self.host(host_name)
         command = self.expand(host, command)
@@ -119,7 +119,9 @@ class Site:
         watch = db is not None and _moves_counters(command)
         if watch and db is not None:
             self.counters(host, db, "before", quiet=True)
-        result = host.run(command, stdin=stdin, env=env)
+        if cwd:
+            host.write_file(os.path.join(cwd, ".keep"), b"")
+        result = host.run(command, stdin=stdin, env=env, cwd=cwd)
         self.last = result
         if watch and db is not None:
             self.counters(host, db, "after", quiet=True)
@@ -136,6 +138,23 @@ class Site:
             hooks.record_event({"kind": "roll-forward", "host": host.name, "label": argv[argv.index("-a") + 1],
                                 "seq": None, "time": utc_now()})
 
+    def run_killed(self, host_name: str, command: str, fault: str) -> CommandResult:
+        """Run with an emulator fault-injection point armed; the process must die of SIGKILL there."""
+        result = self.run(host_name, command, env={"OEDR_FAULT": fault})
+        if result.exit_status != -9:
+            raise StepFailure(f"expected the process to be killed (fault {fault})\n{result.describe()}")
+        hooks.record_event({"kind": "fault", "host": self.host(host_name).name, "label": f"killed: {fault}",
+                            "seq": None, "time": utc_now()})
+        return result
+
+    def flip_byte(self, host_name: str, path: str, offset: int | None = None) -> None:
+        """Corrupt one byte of a file (by default in its middle), as a bad disk or transfer would."""
+        host = self.host(host_name)
+        data = bytearray(host.read_file(path))
+        where = offset if offset is not None else _middle_of_content(bytes(data))
+        data[where] ^= 0xFF
+        host.write_file(path, bytes(data))
+
     def _key(self, host: Host, db: str) -> str:
         return f"{host.name}:{_stem(db)}"
 
@@ -150,6 +169,10 @@ class Site:
     def enable_after_imaging(self, host_name: str, db: str) -> None:
         self.must(host_name, f"rfutil {db} -C mark backedup")
         self.must(host_name, f"rfutil {db} -C aimage begin")
+
+    def nth_trid(self, host_name: str, db: str, n: int) -> int:
+        """The transaction id of the n-th transaction committed to this database in the scenario."""
+        return self.ledger.nth(self._key(self.host(host_name), db), n).trid
 
     def commit(self, host_name: str, db: str, count: int, offset_seconds: int = 0) -> list[Commit]:
         env = {"OEDR_CLOCK_OFFSET": str(offset_seconds)} if offset_seconds else None
@@ -217,7 +240,7 @@ class Site:
         src = self.host(source)
         names = []
         for ext in sorted(self.ai_extents(source, db), key=lambda e: e.seq):
-            if ext.status != "FULL":
+            if ext.status not in ("FULL", "LOCKED"):
                 continue
             name = f"{_stem(db)}.{ext.seq}.{os.path.basename(ext.path)}"
             self.host(target).write_file(os.path.join(directory, name), src.read_file(_relative(src, ext.path)))
@@ -310,6 +333,13 @@ class Site:
             if trids:
                 return max(trids)
         return 0
+
+
+def _middle_of_content(data: bytes) -> int:
+    """The middle of the non-zero part of a file (fixed extents are zero-padded at the end)."""
+    end = len(data.rstrip(b"\0")) or len(data)
+    start = min(4096, end // 2)
+    return start + (end - start) // 2
 
 
 def _stem(db: str) -> str:

@@ -8,14 +8,14 @@ from harness.site import Site, StepFailure
 from steps.parse_types import EXTRA_TYPES
 
 
-@when(parsers.parse('I roll forward "{db}" on {host:Host} with the archived AI files from sequence {first:d}',
+@when(parsers.parse('I roll forward "{db:Name}" on {host:Host} with the archived AI files from sequence {first:d}',
                     extra_types=EXTRA_TYPES))
 def roll_forward_archive(site: Site, db: str, host: str, first: int) -> None:
     """rfutil -C roll forward -a archive/<file> for every archived file from that sequence on, in order."""
     site.roll_forward_archive(host, db, first)
 
 
-@then(parsers.parse('"{db}" on {host:Host} expects AI file {expected:d} and is writing AI file {current:d}',
+@then(parsers.parse('"{db:Name}" on {host:Host} expects AI file {expected:d} and is writing AI file {current:d}',
                     extra_types=EXTRA_TYPES))
 def counters_are(site: Site, db: str, host: str, expected: int, current: int) -> None:
     """The master block's expected and current AI sequence (proutil -C describe)."""
@@ -26,7 +26,7 @@ def counters_are(site: Site, db: str, host: str, expected: int, current: int) ->
                           f"the runbook says {expected} and {current}")
 
 
-@then(parsers.parse('"{db}" on {host:Host} expects AI file {expected:d}', extra_types=EXTRA_TYPES))
+@then(parsers.parse('"{db:Name}" on {host:Host} expects AI file {expected:d}', extra_types=EXTRA_TYPES))
 def expects_file(site: Site, db: str, host: str, expected: int) -> None:
     """The master block's expected AI sequence alone."""
     values = site.counters(host, db)
@@ -34,7 +34,7 @@ def expects_file(site: Site, db: str, host: str, expected: int) -> None:
         raise StepFailure(f"{db} on {host} expects AI file {values.get('expected_ai_seq')}, not {expected}")
 
 
-@then(parsers.parse('after-imaging is {state} for "{db}" on {host:Host}', extra_types=EXTRA_TYPES))
+@then(parsers.parse('after-imaging is {state} for "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def ai_state(site: Site, state: str, db: str, host: str) -> None:
     """"enabled" or "disabled", as proutil -C describe reports it."""
     values = site.counters(host, db)

@@ -14,6 +14,19 @@ def run_command(site: Site, command: str, host: str) -> None:
     site.run(host, command)
 
 
+@when(parsers.parse('I run `{command}` in "{directory:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
+def run_command_in(site: Site, command: str, directory: str, host: str) -> None:
+    """Run a command from a sub-directory of the host (created if needed), as a DBA in their scripts dir."""
+    site.run(host, command, cwd=directory)
+
+
+@when(parsers.parse("the roll forward `{command}` on {host:Host} is killed after {notes:d} AI notes",
+                    extra_types=EXTRA_TYPES))
+def roll_forward_killed(site: Site, command: str, host: str, notes: int) -> None:
+    """Emulator fault injection: the roll forward process gets SIGKILL after N notes (a crash mid-way)."""
+    site.run_killed(host, command, f"rollforward:{notes}")
+
+
 @when(parsers.parse("I run these commands on {host:Host}, each succeeding:", extra_types=EXTRA_TYPES))
 def run_commands(site: Site, host: str, datatable: list[list[str]]) -> None:
     """Run each command of the table in order; stop at the first that fails."""

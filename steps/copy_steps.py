@@ -8,48 +8,48 @@ from harness.site import Site
 from steps.parse_types import EXTRA_TYPES
 
 
-@when(parsers.parse('I copy every file of "{db}" from {source:Host} to {target:Host}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('I copy every file of "{db:Name}" from {source:Host} to {target:Host}', extra_types=EXTRA_TYPES))
 def copy_all(site: Site, db: str, source: str, target: str) -> None:
     """An OS copy of every file of the database (control area, extents, .lk, .lg, .st)."""
     site.copy_database(source, db, target)
 
 
-@when(parsers.parse('I copy every file of "{db}" except "{left_out}" from {source:Host} to {target:Host}',
+@when(parsers.parse('I copy every file of "{db:Name}" except "{left_out:Name}" from {source:Host} to {target:Host}',
                     extra_types=EXTRA_TYPES))
 def copy_all_but(site: Site, db: str, left_out: str, source: str, target: str) -> None:
     """An OS copy that misses one file (comma-separated names for several)."""
     site.copy_database(source, db, target, except_files=tuple(n.strip() for n in left_out.split(",")))
 
 
-@when(parsers.parse('I copy every file of "{db}" from {source:Host} to {target:Host} while {count:d} '
+@when(parsers.parse('I copy every file of "{db:Name}" from {source:Host} to {target:Host} while {count:d} '
                     'transactions commit between the files', extra_types=EXTRA_TYPES))
 def copy_while_writing(site: Site, db: str, source: str, target: str, count: int) -> None:
     """An OS copy of a database in use: the BI first, then commits, then the rest (a torn copy)."""
     site.copy_database_while_writing(source, db, target, count)
 
 
-@when(parsers.parse('I remove "{file_name}" on {host:Host}', extra_types=EXTRA_TYPES))
-@when(parsers.parse('I delete "{file_name}" on {host:Host}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('I remove "{file_name:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('I delete "{file_name:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def remove_file(site: Site, file_name: str, host: str) -> None:
     """Delete a file on a host (the .lk of a copied database, say)."""
     site.host(host).remove_file(file_name)
 
 
-@when(parsers.parse('I write "{file_name}" on {host:Host} listing every extent of "{db}" with its full path',
+@when(parsers.parse('I write "{file_name:Name}" on {host:Host} listing every extent of "{db:Name}" with its full path',
                     extra_types=EXTRA_TYPES))
 def write_full_path_structure(site: Site, file_name: str, host: str, db: str) -> None:
     """A .st naming every extent of the copy at its fully qualified path on this host."""
     site.write_structure(host, db, file_name)
 
 
-@when(parsers.parse('I write "{file_name}" on {host:Host} listing every extent of "{db}" with relative paths',
+@when(parsers.parse('I write "{file_name:Name}" on {host:Host} listing every extent of "{db:Name}" with relative paths',
                     extra_types=EXTRA_TYPES))
 def write_relative_structure(site: Site, file_name: str, host: str, db: str) -> None:
     """A .st naming every extent as ./file: what the KBs warn against."""
     site.write_structure(host, db, file_name, relative=True)
 
 
-@when(parsers.parse('I archive the full AI extents of "{db}" from {source:Host} to {target:Host}',
+@when(parsers.parse('I archive the full AI extents of "{db:Name}" from {source:Host} to {target:Host}',
                     extra_types=EXTRA_TYPES))
 def archive_full_extents(site: Site, db: str, source: str, target: str) -> None:
     """Copy every FULL AI extent to the target's archive/ as <db>.<seq>.<file>, then empty it on the source."""

@@ -8,21 +8,21 @@ from harness.site import Site, StepFailure
 from steps.parse_types import EXTRA_TYPES
 
 
-@given(parsers.parse('{count:d} transactions are committed to "{db}" on {host:Host}', extra_types=EXTRA_TYPES))
-@when(parsers.parse('{count:d} transactions are committed to "{db}" on {host:Host}', extra_types=EXTRA_TYPES))
+@given(parsers.parse('{count:d} transactions are committed to "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('{count:d} transactions are committed to "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def commit_transactions(site: Site, count: int, db: str, host: str) -> None:
     """N transactions, one record each, through the broker if served, single-user otherwise."""
     site.commit(host, db, count)
 
 
-@when(parsers.parse('{count:d} transactions are committed to "{db}" on {host:Host} {hours:d} hours later',
+@when(parsers.parse('{count:d} transactions are committed to "{db:Name}" on {host:Host} {hours:d} hours later',
                     extra_types=EXTRA_TYPES))
 def commit_later(site: Site, count: int, db: str, host: str, hours: int) -> None:
     """Commits stamped hours later (the emulator's clock is shifted: emulator only)."""
     site.commit(host, db, count, offset_seconds=hours * 3600)
 
 
-@when(parsers.parse('load runs against "{db}" on {host:Host}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('load runs against "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def start_load(site: Site, db: str, host: str) -> None:
     """A background client committing transactions until the load is stopped."""
     site.start_load(host, db, seconds=600)
@@ -34,7 +34,7 @@ def stop_load(site: Site) -> None:
     site.stop_loads()
 
 
-@then(parsers.parse('"{db}" on {target:Host} holds exactly the data of "{source_db}" on {source:Host} as of '
+@then(parsers.parse('"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host} as of '
                     'the last AI file applied', extra_types=EXTRA_TYPES))
 def same_data_as_of_last_file(site: Site, db: str, target: str, source_db: str, source: str) -> None:
     """Digest of the target equals the source's digest up to the last transaction of the last AI file applied."""
@@ -42,14 +42,14 @@ def same_data_as_of_last_file(site: Site, db: str, target: str, source_db: str, 
     _compare(site, db, target, source_db, source, upto)
 
 
-@then(parsers.parse('"{db}" on {target:Host} holds exactly the data of "{source_db}" on {source:Host} up to '
-                    'transaction {trid:d}', extra_types=EXTRA_TYPES))
-def same_data_up_to(site: Site, db: str, target: str, source_db: str, source: str, trid: int) -> None:
-    """Digest of the target equals the source's digest over transactions 1..trid."""
-    _compare(site, db, target, source_db, source, trid)
+@then(parsers.parse('"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host} up to '
+                    'transaction {n:d}', extra_types=EXTRA_TYPES))
+def same_data_up_to(site: Site, db: str, target: str, source_db: str, source: str, n: int) -> None:
+    """Digest of the target equals the source's digest over its first n transactions of this scenario."""
+    _compare(site, db, target, source_db, source, site.nth_trid(source, source_db, n))
 
 
-@then(parsers.parse('"{db}" on {target:Host} holds exactly the data of "{source_db}" on {source:Host}',
+@then(parsers.parse('"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host}',
                     extra_types=EXTRA_TYPES))
 def same_data(site: Site, db: str, target: str, source_db: str, source: str) -> None:
     """Digest of the target equals the source's digest over everything committed."""
@@ -65,13 +65,19 @@ def _compare(site: Site, db: str, target: str, source_db: str, source: str, upto
                           + (f" up to transaction {upto}" if upto is not None else ""))
 
 
-@when(parsers.parse('I note the files of "{db}" on {host:Host}', extra_types=EXTRA_TYPES))
+@when(parsers.parse('I flip a byte in "{path:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
+def flip_byte(site: Site, path: str, host: str) -> None:
+    """Damage one byte in the middle of a file's content."""
+    site.flip_byte(host, path)
+
+
+@when(parsers.parse('I note the files of "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def note_files(site: Site, db: str, host: str) -> None:
     """Remember every file's content hash, to prove later that a refused command changed nothing."""
     site.snapshot(host, db)
 
 
-@then(parsers.parse('no file of "{db}" on {host:Host} has changed', extra_types=EXTRA_TYPES))
+@then(parsers.parse('no file of "{db:Name}" on {host:Host} has changed', extra_types=EXTRA_TYPES))
 def files_unchanged(site: Site, db: str, host: str) -> None:
     """Every file noted earlier is byte-identical (the .lg may only grow)."""
     site.assert_unchanged(host, db)

@@ -15,15 +15,15 @@ def production_and_dr(site: Site) -> None:
     site.host("dr")
 
 
-@given(parsers.parse('on {host:Host} a database "{db}" with this structure:', extra_types=EXTRA_TYPES))
+@given(parsers.parse('on {host:Host} a database "{db:Name}" with this structure:', extra_types=EXTRA_TYPES))
 def database_from_structure(site: Site, host: str, db: str, docstring: str) -> None:
     """prostrct create from the .st given as a docstring, then the empty schema (procopy empty)."""
     site.create_database(host, db, docstring)
 
 
-@given(parsers.parse('on {host:Host} a database "{db}" with {areas:d} data areas and {count:d} {kind:Kind} '
+@given(parsers.parse('on {host:Host} a database "{db:Name}" with {areas:d} data areas and {count:d} {kind:Kind} '
                      'AI extents', extra_types=EXTRA_TYPES))
-@given(parsers.parse('on {host:Host} a database "{db}" with {count:d} {kind:Kind} AI extents',
+@given(parsers.parse('on {host:Host} a database "{db:Name}" with {count:d} {kind:Kind} AI extents',
                      extra_types=EXTRA_TYPES), converters={"areas": int})
 def database_with_ai_extents(site: Site, host: str, db: str, count: int, kind: bool, areas: int = 1) -> None:
     """A schema area, N data areas and N after-image extents (fixed 8 MB each, or variable)."""
@@ -39,26 +39,26 @@ def standard_structure(areas: int, ai_extents: int, fixed: bool) -> str:
     return "\n".join(lines)
 
 
-@given(parsers.parse('after-imaging is enabled for "{db}" on {host:Host}', extra_types=EXTRA_TYPES))
+@given(parsers.parse('after-imaging is enabled for "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def after_imaging_enabled(site: Site, db: str, host: str) -> None:
     """rfutil -C mark backedup then rfutil -C aimage begin."""
     site.enable_after_imaging(host, db)
 
 
-@given(parsers.parse('"{db}" is served on {host:Host}', extra_types=EXTRA_TYPES))
+@given(parsers.parse('"{db:Name}" is served on {host:Host}', extra_types=EXTRA_TYPES))
 def database_served(site: Site, db: str, host: str) -> None:
     """proserve: a broker owns the database."""
     site.must(host, f"proserve {db}")
 
 
-@given(parsers.parse('an offline OS copy of "{db}" was taken on {source:Host} and copied to {target:Host}',
+@given(parsers.parse('an offline OS copy of "{db:Name}" was taken on {source:Host} and copied to {target:Host}',
                      extra_types=EXTRA_TYPES))
 def offline_copy_taken(site: Site, db: str, source: str, target: str) -> None:
     """The KB-P115048 offline procedure (proshut, truncate bi, aimage new, copy, mark backedup, proserve)."""
     site.offline_os_copy(source, db, target)
 
 
-@given(parsers.parse('"{db}" is a replication source on {host:Host}', extra_types=EXTRA_TYPES))
+@given(parsers.parse('"{db:Name}" is a replication source on {host:Host}', extra_types=EXTRA_TYPES))
 def replication_source(site: Site, db: str, host: str) -> None:
     """proutil -C enablesitereplication source (needs after-imaging)."""
     site.must(host, f"proutil {db} -C enablesitereplication source")

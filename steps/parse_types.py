@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from parse import with_pattern
+
 from harness.site import HOST_ALIASES
+
+
+@with_pattern(r'[^"]+')
+def quoted_name(text: str) -> str:
+    """A name between double quotes: never swallows the quotes of a neighbouring placeholder."""
+    return text
 
 
 def host_name(text: str) -> str:
@@ -16,4 +24,4 @@ def extent_kind(text: str) -> bool:
     return text == "fixed"
 
 
-EXTRA_TYPES = {"Host": host_name, "Kind": extent_kind}
+EXTRA_TYPES = {"Host": host_name, "Kind": extent_kind, "Name": quoted_name}

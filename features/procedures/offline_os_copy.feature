@@ -38,24 +38,3 @@ Feature: Offline OS copy with after-imaging (OpenEdge 9.1E and later)
     When I roll forward "sports" on DR with the archived AI files from sequence 2
     Then "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
     And after-imaging is disabled for "sports" on DR
-
-  @negative @8019
-  Scenario: the restore without rfutil -C sequence is refused with 8019
-    When I run these commands on production, each succeeding:
-      | command                        |
-      | proshut sports -by             |
-      | proutil sports -C truncate bi  |
-      | rfutil sports -C aimage new    |
-    And I copy every file of "sports" from production to DR
-    And I run `proserve sports` on production
-    And 5 transactions are committed to "sports" on production
-    And I run `rfutil sports -C aimage new` on production
-    And I archive the full AI extents of "sports" from production to DR
-    And I write "sports.st" on DR listing every extent of "sports" with its full path
-    And I run `prostrct repair sports sports.st` on DR
-    And I note the files of "sports" on DR
-    And I run `rfutil sports -C roll forward -a archive/sports.2.sports.a2` on DR
-    Then it fails with message 8019
-    And message 8019 reads "Expected ai file number 1 but file specified is 2 in sequence. (8019)"
-    And the output shows message 11014
-    And no file of "sports" on DR has changed

@@ -4,7 +4,8 @@ Checks, in the order of §5.2, before anything is applied: the database is not i
 is an after-image file; it is not EMPTY or BUSY; its notes are intact and complete; an interrupted roll
 forward is finished with ``retry`` only; its sequence number is the expected one (8019); its last-change
 stamp matches the database's (831/832/833; ``retry`` skips this check, GEMINI). Every refusal ends with
-11014 and changes nothing. The first roll forward disables after-imaging (663/648/659/[13292]/846).
+11014. A refused file changes no data; the first roll forward disables after-imaging (663/648/659/[13292]/
+846) before the sequence and date checks, so even a refused first attempt leaves AI off (F2).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from harness.openedge import messages as m
 from harness.openedge.argv import number, take_params, usage
 from harness.openedge.clock import ctime, parse_endtime
-from harness.openedge.dbfiles import aifile, control, notes
+from harness.openedge.dbfiles import aifile, notes
 from harness.openedge.dbfiles.control import Control
 from harness.openedge.dbfiles.framing import FrameError
 from harness.openedge.engine import aimanager
@@ -134,7 +135,6 @@ def _disable_ai(db: Database) -> list[m.Bound]:
 def apply(db: Database, request: Request, head: aifile.AiHeader, found: list[notes.Transaction]) -> list[m.Bound]:
     master = db.ctl.master
     lines = [m.RF_BEGIN_FILE.bind(path=str(request.path)), *header_lines(head)]
-    lines = _disable_ai(db) + lines
     master.rf.in_progress_seq = head.seq
     db.save(sync=True)
     applied, stopped_at = 0, None
@@ -154,33 +154,36 @@ def apply(db: Database, request: Request, head: aifile.AiHeader, found: list[not
     master.chgd = True
     master.rf.in_progress_seq = 0
     master.rf.applied_files += 1
+    lines += totals(applied, applied)
     if stopped_at is not None:
         point = request.endtime if request.endtime is not None else stopped_at.time
         master.rf.endpoint = point
-        lines += totals(applied, applied)
         lines.append(m.RF_ENDPOINT.bind(date=ctime(point)))
     else:
         master.ai.expected_seq = head.seq + 1
-        lines += totals(applied, applied)
     return lines
 
 
 def _run(name: DbName, words: list[str], retry: bool) -> Outcome:
+    """File-level refusals change nothing; once the database is opened for roll forward, after-imaging
+    is turned off first, so a sequence or date refusal leaves AI disabled (semantics §6.6 F2: after a
+    failed roll forward `rfutil -C sequence` is impossible and the copy must be taken again)."""
     request = parse(words, retry)
-    ctl = read_control(name)
+    read_control(name)
     refuse_if_locked(name)
     head, found = read_file(request.path)
-    if ctl.master.state != control.OPEN:
-        check_against(ctl, name, request, head)  # refuse before the database is even opened
     db = Database.open(name, OpenOptions("rfutil", recover=True))
-    try:
-        check_against(db.ctl, name, request, head)
-    except OEError:
-        db.close()
-        raise
     with db.session():
         db.log_session_begin()
-        lines = apply(db, request, head, found)
+        disabled = _disable_ai(db)
+        db.save(sync=True)
+        try:
+            check_against(db.ctl, name, request, head)
+        except OEError as refusal:
+            db.log(*disabled, *refusal.messages)
+            db.log_session_end()
+            raise type(refusal)(*disabled, *refusal.messages, exit_status=refusal.exit_status) from None
+        lines = disabled + apply(db, request, head, found)
         db.log(*lines)
         db.log_session_end()
     return Outcome(0, [*db.messages, *lines])

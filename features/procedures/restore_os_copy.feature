@@ -1,0 +1,77 @@
+@restore @os_copy
+Feature: Restore an OS copy on the DR host and roll it forward
+  Progress KB P102501, P23580 and P115048. Put every file of the copy in place and remove a copied .lk;
+  write a .st that names every extent of the copy by its full path on the DR host and run prostrct
+  repair; run rfutil -C sequence BEFORE any roll forward; roll forward every AI file from the one the
+  copy's switch started, in order. A roll forward interrupted by a crash is finished with roll forward
+  retry on the same file. The DR database must end up holding exactly production's committed data as of
+  the last AI file applied.
+
+  Background:
+    Given a production host and a DR host
+    And on production a database "sports" with 4 fixed AI extents
+    And after-imaging is enabled for "sports" on production
+    And "sports" is served on production
+    And 20 transactions are committed to "sports" on production
+    And an offline OS copy of "sports" was taken on production and copied to DR
+    And 12 transactions are committed to "sports" on production
+
+  Scenario: the documented restore, file by file
+    When I run `rfutil sports -C aimage new` on production
+    And 8 transactions are committed to "sports" on production
+    And I run `rfutil sports -C aimage new` on production
+    And I archive the full AI extents of "sports" from production to DR
+    And I delete "sports.lk" on DR
+    And I write "sports.st" on DR listing every extent of "sports" with its full path
+    And I run `prostrct repair sports sports.st` on DR
+    Then it succeeds
+    When I run `rfutil sports -C sequence` on DR
+    Then message 12428 reads "Ai sequence 1 changed to 2 (12428)"
+    When I run `rfutil sports -C roll forward -a archive/sports.2.sports.a2` on DR
+    Then it succeeds
+    And the output shows message 663
+    And the output shows message 846
+    And "sports" on DR expects AI file 3
+    When I run `rfutil sports -C roll forward -a archive/sports.3.sports.a3` on DR
+    Then it succeeds
+    And "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
+
+  @retry @emulator_only
+  Scenario: a roll forward killed part-way is finished with roll forward retry
+    When I run `rfutil sports -C aimage new` on production
+    And I archive the full AI extents of "sports" from production to DR
+    And I write "sports.st" on DR listing every extent of "sports" with its full path
+    And I run `prostrct repair sports sports.st` on DR
+    And I run `rfutil sports -C sequence` on DR
+    And the roll forward `rfutil sports -C roll forward -a archive/sports.2.sports.a2` on DR is killed after 5 AI notes
+    And I run `rfutil sports -C roll forward -a archive/sports.2.sports.a2` on DR
+    Then it fails with message 90055
+    When I run `rfutil sports -C roll forward retry -a archive/sports.2.sports.a2` on DR
+    Then it succeeds
+    And "sports" on DR expects AI file 3
+    And "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
+
+  @replication
+  Scenario Outline: a copy of a replication source is made a plain DR copy first
+    Given on production a database "sales" with <areas> data areas and 3 <kind> AI extents
+    And after-imaging is enabled for "sales" on production
+    And "sales" is a replication source on production
+    And "sales" is served on production
+    And 6 transactions are committed to "sales" on production
+    And an offline OS copy of "sales" was taken on production and copied to DR
+    When 4 transactions are committed to "sales" on production
+    And I run `rfutil sales -C aimage new` on production
+    And I archive the full AI extents of "sales" from production to DR
+    And I write "sales.st" on DR listing every extent of "sales" with its full path
+    And I run these commands on DR, each succeeding:
+      | command                                      |
+      | prostrct repair sales sales.st               |
+      | proutil sales -C disablesitereplication source |
+      | rfutil sales -C sequence                     |
+    And I roll forward "sales" on DR with the archived AI files from sequence 2
+    Then "sales" on DR holds exactly the data of "sales" on production as of the last AI file applied
+
+    Examples:
+      | areas | kind     |
+      | 1     | fixed    |
+      | 3     | variable |
