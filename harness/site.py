@@ -99,10 +99,10 @@ class Site:
     def expand(self, host: Host, command: str) -> str:
         """Fill placeholders: {transaction N of DB}, {time after transaction N of DB}, {dir}."""
         def transaction(match: re.Match[str]) -> str:
-            return str(self.ledger.nth(self._key(host, match["db"]), int(match["n"])).trid)
+            return str(self.ledger.nth(self._ledger_key(host, match["db"]), int(match["n"])).trid)
 
         def time_after(match: re.Match[str]) -> str:
-            commit = self.ledger.nth(self._key(host, match["db"]), int(match["n"]))
+            commit = self.ledger.nth(self._ledger_key(host, match["db"]), int(match["n"]))
             moment = datetime.fromtimestamp(commit.time_us / 1_000_000) + timedelta(seconds=1)
             return moment.strftime("%Y:%m:%d:%H:%M:%S")
 
@@ -154,6 +154,14 @@ class Site:
         where = offset if offset is not None else _middle_of_content(bytes(data))
         data[where] ^= 0xFF
         host.write_file(path, bytes(data))
+
+    def _ledger_key(self, host: Host, db: str) -> str:
+        """The ledger of DB on this host, or else on the host where it was committed (production)."""
+        own = self._key(host, db)
+        if self.ledger.commits.get(own):
+            return own
+        others = [key for key, rows in self.ledger.commits.items() if key.endswith(f":{_stem(db)}") and rows]
+        return others[0] if len(others) == 1 else own
 
     def _key(self, host: Host, db: str) -> str:
         return f"{host.name}:{_stem(db)}"
