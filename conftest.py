@@ -45,3 +45,8 @@ def site(request: pytest.FixtureRequest) -> Iterator[Site]:
         yield site
     finally:
         site.close()
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: object, scenario: object) -> None:
+    """Remember the feature's directory: a site's files (its .st) are named relative to its feature."""
+    request.node.oedr_feature_dir = os.path.dirname(getattr(feature, "filename", ""))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from pytest_bdd import given, parsers
 
 from harness.site import Site
@@ -19,6 +22,15 @@ def production_and_dr(site: Site) -> None:
 def database_from_structure(site: Site, host: str, db: str, docstring: str) -> None:
     """prostrct create from the .st given as a docstring, then the empty schema (procopy empty)."""
     site.create_database(host, db, docstring)
+
+
+@given(parsers.parse('on {host:Host} a database "{db:Name}" with the structure in "{st_file:Name}"',
+                     extra_types=EXTRA_TYPES))
+def database_from_structure_file(site: Site, host: str, db: str, st_file: str, request: pytest.FixtureRequest) -> None:
+    """prostrct create from a site's own .st file (a path relative to the feature file)."""
+    base = getattr(request.node, "oedr_feature_dir", "") or os.getcwd()
+    with open(os.path.join(base, st_file), encoding="utf-8") as source:
+        site.create_database(host, db, source.read())
 
 
 @given(parsers.parse('on {host:Host} a database "{db:Name}" with {areas:d} data areas and {count:d} {kind:Kind} '

@@ -1,0 +1,47 @@
+# The two commands of the README's quick start. Each creates its own virtual environment (.venv).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= oedr-results
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint unit features features-subprocess features-docker example clean
+
+## run: the standard DR suite on the embedded emulator, writing the evidence report to $(OUT)/
+run: $(VENV)/.installed
+	$(BIN)/oedr run --backend local --out $(OUT) -n $(PYTEST_WORKERS)
+
+## test: every test of the project (lint, unit and emulator tests, features on every backend)
+test: lint unit features features-subprocess features-docker example
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest tests -n $(PYTEST_WORKERS) -q
+
+features: $(VENV)/.installed
+	$(BIN)/pytest features -n $(PYTEST_WORKERS) -q
+
+# The same features through the installed console scripts (one process per command), as a DBA runs them.
+features-subprocess: $(VENV)/.installed
+	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest features -n $(PYTEST_WORKERS) -q
+
+# Each host in its own container; skipped with a reason when no Docker engine answers
+# (OEDR_REQUIRE_DOCKER=1 makes that a failure, as in CI).
+features-docker: $(VENV)/.installed
+	TESTCONTAINERS_RYUK_DISABLED=true $(BIN)/pytest features -n $(PYTEST_WORKERS) -q --oe-backend docker
+
+## example: the site example under examples/acme (its own .st and runbook)
+example: $(VENV)/.installed
+	$(BIN)/pytest examples/acme -q
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "oedr needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
