@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness.backends.base import Background, Backend, Host, utc_now
+from harness.backends.base import Backend, Background, Host, utc_now
 from harness.openedge import cli
 from harness.openedge.dbfiles import lockfile
 from harness.openedge.hostinfo import pid_alive

@@ -43,7 +43,7 @@ def run(utility: str, argv: list[str]) -> int:
         outcome = Outcome(error.exit_status, error.messages)
     except KeyboardInterrupt:
         outcome = Outcome(130, [m.INTERNAL_ERROR.bind(detail="interrupted")])
-    except Exception as exc:  # last resort: a numbered message, never a traceback
+    except Exception as exc:  # noqa: BLE001 - last resort: a numbered message, never a traceback
         outcome = Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
     for line in outcome.text:
         out.write(line + "\n")

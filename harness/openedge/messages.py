@@ -55,7 +55,7 @@ class Bound:
         return self.message.render(**self.values)
 
 
-C, S, I, E = Confidence.CONFIRMED, Confidence.SINGLE_SOURCE, Confidence.INFERRED, Confidence.EMULATOR
+C, S, I, E = Confidence.CONFIRMED, Confidence.SINGLE_SOURCE, Confidence.INFERRED, Confidence.EMULATOR  # noqa: E741
 
 
 def _m(number: int | None, template: str, confidence: Confidence, source: str) -> Message:

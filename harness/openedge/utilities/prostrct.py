@@ -69,7 +69,7 @@ def list_structure(args: list[str]) -> Outcome:
             text.append(f"   Ext # {ext.number}, Type {kind}, Size {ext.size_kb} KByte, Name: {ext.path}")
             st_lines.append(format_line(area.kind, area.name, area.number, area.rpb, area.bpc, ext.path,
                                         ext.fixed, ext.size_kb))
-    if not ("-RO" in _params):
+    if "-RO" not in _params:
         out_path.write_text("\n".join(st_lines) + "\n", encoding="utf-8")
     return Outcome(0, text=text)
 
@@ -88,7 +88,7 @@ def repair(args: list[str]) -> Outcome:
     new = {(a.kind, a.number): a for a in new_areas}
     if old.keys() != new.keys() or any(len(old[k].extents) != len(new[k].extents) for k in old):
         raise StateError(m.ST_MISMATCH.bind(path=str(st_path), reason="repair cannot add or remove extents"))
-    for key, area in new.items():
+    for area in new.values():
         for ext in area.extents:
             if not Path(ext.path).exists():
                 raise StateError(m.CANNOT_OPEN_FILE.bind(path=ext.path, errno=2))

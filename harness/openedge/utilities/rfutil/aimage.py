@@ -171,7 +171,8 @@ def _query_value(option: str, ext: ExtentInfo, head: aifile.AiHeader, used: int)
 
 
 def query(name: DbName, words: list[str]) -> Outcome:
-    syntax = "rfutil db-name -C aimage query {extnum|status|type|size|used|name|sequence|startdate|all} by {extnum|name|sequence} value"
+    syntax = ("rfutil db-name -C aimage query {extnum|status|type|size|used|name|sequence|startdate|all} "
+              "by {extnum|name|sequence} value")
     lowered = [w.lower() for w in words]
     if (len(words) != 4 or lowered[1] != "by" or lowered[0] not in QUERY_OPTIONS
             or lowered[2] not in SEARCH_OPTIONS):
