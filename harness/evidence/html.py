@@ -51,6 +51,10 @@ font-weight:700}.timeline .seq{font:700 11px ui-monospace,monospace;text-anchor:
 """
 
 
+_WHEN = ("before", "after", "now")
+_FOLD_LINES = 12
+
+
 def _badge(text: str, cls: str | None = None) -> str:
     return f'<span class="badge {escape((cls or text).replace(" ", "-"))}">{escape(text)}</span>'
 
@@ -129,6 +133,15 @@ def _run_errors(errors: list[JSON]) -> str:
     return f'<h2>Errors outside scenarios</h2><div class="error-msg">{items}</div>'
 
 
+def _output(stream: str, text: str) -> str:
+    """Exact output; a long one folded under a summary that says how long it is (open it to read)."""
+    if not text:
+        return ""
+    block = f"<pre class={stream}>{escape(text)}</pre>"
+    lines = text.count("\n") + 1
+    return block if lines <= _FOLD_LINES else f"<details><summary>{stream}: {lines} lines</summary>{block}</details>"
+
+
 def _command(cmd: JSON) -> str:
     status = cmd.get("exit_status")
     exit_cls = "exit-ok" if status == 0 else "exit-bad"
@@ -138,31 +151,37 @@ def _command(cmd: JSON) -> str:
             + (f" · container {escape(str(cmd['container']))}" if cmd.get("container") else "")
             + (f" · cwd {escape(str(cmd['cwd']))}" if cmd.get("cwd") else ""))  # fmt: skip
     text = cmd.get("command") or " ".join(cmd.get("argv") or [])
-    out = f"<pre class=stdout>{escape(cmd.get('stdout') or '')}</pre>" if cmd.get("stdout") else ""
-    err = f"<pre class=stderr>{escape(cmd.get('stderr') or '')}</pre>" if cmd.get("stderr") else ""
+    out = _output("stdout", cmd.get("stdout") or "")
+    err = _output("stderr", cmd.get("stderr") or "")
     empty = "" if out or err else "<pre class=meta>(no output)</pre>"
     return (f'<div class="cmd"><div class="cmd-head">{escape(str(cmd.get("host")))}$ {escape(text)}</div>'
             f'<div class="cmd-meta">{meta}</div>{out}{err}{empty}</div>')  # fmt: skip
 
 
 def _counters(records: list[JSON]) -> str:
+    """Per database: the first snapshot before the step's commands, the last after them, and any read."""
     groups: dict[tuple[str, str], dict[str, JSON]] = {}
     for record in records:
-        key = (str(record.get("host")), str(record.get("db")))
-        groups.setdefault(key, {})[str(record.get("when"))] = record.get("values") or {}
+        snaps = groups.setdefault((str(record.get("host")), str(record.get("db"))), {})
+        when = str(record.get("when"))
+        if when != "before" or "before" not in snaps:
+            snaps[when] = record.get("values") or {}
     return "".join(_counter_table(host, db, snaps) for (host, db), snaps in groups.items())
 
 
 def _counter_table(host: str, db: str, snaps: dict[str, JSON]) -> str:
+    columns = [c for c in ("before", "after", "now") if c in snaps] + [c for c in snaps if c not in _WHEN]
+    names = list(dict.fromkeys(name for c in columns for name in snaps[c]))
     before, after = snaps.get("before", {}), snaps.get("after", {})
-    names = list(dict.fromkeys([*before, *after]))
     rows = "".join(
         f"<tr{' class=changed' if name in before and name in after and before[name] != after[name] else ''}>"
-        f"<th>{escape(name)}</th><td>{escape(_text(before.get(name)))}</td><td>{escape(_text(after.get(name)))}</td></tr>"
+        f"<th>{escape(name)}</th>" + "".join(f"<td>{escape(_text(snaps[c].get(name)))}</td>" for c in columns) + "</tr>"
         for name in names
     )
-    head = f"<tr><th>master block of {escape(db)} on {escape(host)}</th><th>before</th><th>after</th></tr>"
-    return f'<table class="counters">{head}{rows}</table>'
+    head = f"<tr><th>master block of {escape(db)} on {escape(host)}</th>" + "".join(
+        f"<th>{escape(c)}</th>" for c in columns
+    )
+    return f'<table class="counters">{head}</tr>{rows}</table>'
 
 
 def _seq(event: JSON) -> str:

@@ -259,11 +259,21 @@ class EvidencePlugin:
         others = {nodeid for part in parts for nodeid in part.get("other_tests", [])}
         scenarios = _settle_unfinished(res.merge_scenarios(parts), self.seen_reports)
         scenarios += _orphans(self.seen_reports, {s["nodeid"] for s in scenarios} | others)
+        _redact_file(self.out / outputs.JUNIT_FILE)
         outputs.write_all(self.out, scenarios, self.environment, run_errors)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.is_worker:
             terminalreporter.write_line(f"oedr evidence: {self.out / outputs.HTML_FILE}")
+
+
+def _redact_file(path: Path) -> None:
+    """Redact a file pytest wrote into the evidence (junit.xml holds tracebacks and captured output)."""
+    if path.exists():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        safe = redact_text(text)
+        if safe != text:
+            path.write_text(safe, encoding="utf-8")
 
 
 def _apply_report(entry: res.JSON, recorder: ScenarioRecorder, report: pytest.TestReport) -> None:

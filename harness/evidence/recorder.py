@@ -2,7 +2,8 @@
 
 One ``ScenarioRecorder`` exists per test item. It is installed as the hooks' sink when the item's setup
 starts and removed when its teardown ends, so commands run by fixtures land in ``setup``/``teardown`` and
-commands run while a step runs land in that step. Every record is redacted as it arrives.
+commands run while a step runs land in that step. Every record is redacted as it arrives, and gets
+``recorded``, its arrival number in the scenario, so commands, counters and events can be put back in order.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class ScenarioRecorder:
         self._step: JSON | None = None
         self._step_clock = 0.0
         self._scenario: Scenario | None = None
+        self._arrivals = 0
 
     # -- the Sink protocol (called by the harness, possibly from other threads) --
     def command(self, record: dict[str, Any]) -> None:
@@ -101,6 +103,8 @@ class ScenarioRecorder:
 
     def _append(self, kind: str, record: JSON) -> None:
         with self._lock:
+            self._arrivals += 1
+            record["recorded"] = self._arrivals
             self._bucket[kind].append(record)
 
     # -- phases (called by the plugin) --

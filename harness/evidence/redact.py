@@ -95,6 +95,6 @@ def redact_value(value: Any) -> Any:
 
 
 def _redact_item(key: str, item: Any) -> Any:
-    if isinstance(item, str) and re.fullmatch(_SECRET_NAME, key, re.IGNORECASE):
+    if isinstance(item, str | int | float) and re.fullmatch(_SECRET_NAME, key, re.IGNORECASE):
         return MARK
     return redact_value(item)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
-from harness.evidence.results import JSON, buckets, failure_of
+from harness.evidence.derive import scenario_events
+from harness.evidence.results import JSON, failure_of
 
 # Colours are used only by the timeline (the screenshot test looks for them).
 KIND_COLOURS = {
@@ -25,14 +26,11 @@ KIND_COLOURS = {
     "start": "#4d4d4d",
     "stop": "#4d4d4d",
     "fault": "#d7263d",
+    "refused": "#d7263d",
 }
 FAILURE_COLOUR = "#d7263d"
-LEGEND = ("backup", "ai-switch", "copy", "roll-forward", "restore", "fault")
-_GUTTER, _STEP_X, _TOP, _LANE_H = 120, 104, 56, 84
-
-
-def _events(scenario: JSON) -> list[tuple[str, JSON]]:
-    return [(label, event) for label, bucket in buckets(scenario) for event in bucket["events"]]
+LEGEND = ("backup", "ai-switch", "copy", "roll-forward", "refused", "restore", "fault")
+_GUTTER, _STEP_X, _TOP, _LANE_H = 120, 116, 56, 84
 
 
 def _hosts(events: list[tuple[str, JSON]], fallback: str | None) -> list[str]:
@@ -53,6 +51,12 @@ def _marker(kind: str, x: float, y: float) -> str:
         return f'<rect class="mark" x="{x - 9}" y="{y - 9}" width="18" height="18" fill="{colour}"/>'
     if kind == "copy":
         return f'<polygon class="mark" points="{x},{y - 11} {x + 11},{y} {x},{y + 11} {x - 11},{y}" fill="{colour}"/>'
+    if kind == "refused":
+        return (
+            f'<g class="mark"><line x1="{x - 9}" y1="{y - 9}" x2="{x + 9}" y2="{y + 9}" stroke="{colour}" '
+            f'stroke-width="5"/><line x1="{x - 9}" y1="{y + 9}" x2="{x + 9}" y2="{y - 9}" stroke="{colour}" '
+            'stroke-width="5"/></g>'
+        )
     if kind == "roll-forward":
         return f'<polygon class="mark" points="{x - 10},{y - 10} {x + 11},{y} {x - 10},{y + 10}" fill="{colour}"/>'
     return f'<circle class="mark" cx="{x}" cy="{y}" r="10" fill="{colour}"/>'
@@ -76,19 +80,24 @@ def _event_svg(i: int, event: JSON, lane_y: dict[str, float]) -> str:
     x, y = _GUTTER + _STEP_X * (i + 0.5), lane_y[host]
     label = str(event.get("label") or kind)
     seq = event.get("seq")
-    title = escape(f"{kind} on {host}: {label}" + (f" (sequence {seq})" if seq is not None else ""))
+    detail = f" {event['file']}" if event.get("file") else ""
+    title = escape(f"{kind} on {host}: {label}{detail}" + (f" (sequence {seq})" if seq is not None else ""))
     parts = [f'<g class="event {escape(kind)}"><title>{title}</title>']
     if kind == "copy":
         parts.append(_copy_arrow(x, lane_y, host))
     parts.append(_marker(kind, x, y))
-    parts.append(f'<text x="{x}" y="{y - 17}" class="lbl">{escape(_short(label))}</text>')
+    label_y = y + 28 if kind == "copy" else y - 17  # above a copy runs its arrow
+    parts.append(f'<text x="{x}" y="{label_y}" class="lbl">{escape(_short(label))}</text>')
     if seq is not None:
-        parts.append(f'<text x="{x}" y="{y + 26}" class="seq">seq {escape(str(seq))}</text>')
+        seq_text = f"seq {seq}" if isinstance(seq, int) or str(seq).isdigit() else str(seq)
+        parts.append(f'<text x="{x}" y="{y + 26}" class="seq">{escape(seq_text)}</text>')
+    if event.get("file"):
+        parts.append(f'<text x="{x}" y="{y + 39}" class="lbl">{escape(_short(str(event["file"])))}</text>')
     parts.append("</g>")
     return "".join(parts)
 
 
-def _short(text: str, width: int = 16) -> str:
+def _short(text: str, width: int = 19) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -128,21 +137,21 @@ def _failure_host(scenario: JSON) -> str | None:
 def _legend() -> str:
     items = []
     for i, kind in enumerate(LEGEND):
-        x = _GUTTER + i * 118
+        x = _GUTTER + i * 112
         items.append(f'{_marker(kind, x, 16)}<text x="{x + 16}" y="20" class="legend">{kind}</text>')
     return "".join(items)
 
 
 def render(scenario: JSON) -> str:
     """The scenario's timeline as an SVG element ('' when it recorded no events and did not fail)."""
-    events = _events(scenario)
+    events = scenario_events(scenario)
     failed = failure_of(scenario) is not None
     if not events and not (failed and _failure_host(scenario)):
         return ""
     hosts = _hosts(events, _failure_host(scenario) if failed else None)
     lane_y = {host: _TOP + _LANE_H * (i + 0.5) for i, host in enumerate(hosts)}
     slots = len(events) + (1 if failed else 0)
-    width = max(_GUTTER + _STEP_X * slots + 40, _GUTTER + len(LEGEND) * 118)
+    width = max(_GUTTER + _STEP_X * slots + 40, _GUTTER + len(LEGEND) * 112)
     height = _TOP + _LANE_H * len(hosts) + 24
     lanes = "".join(
         f'<line x1="{_GUTTER - 10}" y1="{y}" x2="{width - 10}" y2="{y}" class="lane"/>'

@@ -23,7 +23,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for tag in ("dr", "docker_only"):
+    for tag in ("dr", "docker_only", "out_of_sequence"):
         config.addinivalue_line("markers", f"{tag}: sample tag")
 
 

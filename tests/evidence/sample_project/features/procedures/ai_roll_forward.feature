@@ -16,6 +16,7 @@ Feature: Roll forward after-image files on the DR host
     And dr rolls forward AI sequence 2
     Then dr has applied AI sequence 2
 
+  @out_of_sequence
   Scenario: apply an AI file out of sequence
     When production takes a full backup
     And production switches AI extents 2 times
