@@ -89,13 +89,13 @@ def summary_lines(results: JSON) -> list[str]:
     lines = ["", f"DR plan: {_verdict_words(summary['verdict'])}"]
     for proc in summary["procedures"]:
         lines.append(
-            f"  {proc['verdict']:<8} {proc['name']}  ({proc['passed']} of {proc['scenarios']} scenarios passed)"
+            f"  {proc['verdict']:<8} {proc['name']}  ({proc['passed']} of {proc['scenarios']} scenarios passed"
+            + (f", {proc['deselected']} not selected)" if proc.get("deselected") else ")")
         )
         lines.append(f"           {proc['path']}")
         for failure in proc["failures"]:
             lines += _failure_lines(failure)
-        if proc["verdict"] == NOT_RUN or proc["not_run"]:
-            lines += [f"           not run: {n['scenario']} — {n['reason'] or n['status']}" for n in proc["not_run"]]
+        lines += [f"           not run: {n['scenario']} — {n['reason'] or n['status']}" for n in proc["not_run"]]
     for error in results.get("run_errors") or []:
         last = (error["message"].strip().splitlines() or [""])[-1]
         lines.append(f"  ERROR    {error['where']}: {last}")

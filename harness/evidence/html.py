@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from harness.evidence import timeline
-from harness.evidence.results import JSON
+from harness.evidence.results import JSON, selected
 
 _CSS = """
 :root{--ok:#137333;--okbg:#e6f4ea;--bad:#a50e0e;--badbg:#fce8e6;--dim:#5f6368;--dimbg:#f1f3f4;--und:#8a4b00;
@@ -95,6 +95,7 @@ def _environment(env: JSON) -> str:
 
 
 def _anchor(feature: JSON) -> str:
+    """The id of a feature's section (from its path; a procedure line has the same path)."""
     return "f-" + "".join(c if c.isalnum() else "-" for c in feature["path"])
 
 
@@ -116,11 +117,15 @@ def _first_line(text: str) -> str:
 
 def _summary(results: JSON, features: list[JSON]) -> str:
     rows = "".join(
-        f'<tr><td><a href="#{_anchor(feat)}">{escape(proc["name"])}</a><div class=meta>{escape(proc["path"])}</div>'
+        f'<tr><td><a href="#{_anchor(proc)}">{escape(proc["name"])}</a><div class=meta>{escape(proc["path"])}</div>'
         f"</td><td>{_badge(proc['verdict'])}</td><td>{proc['passed']} of {proc['scenarios']}</td>"
         f"<td>{_failure_cell(proc)}</td></tr>"
-        for proc, feat in zip(results["summary"]["procedures"], features, strict=True)
+        for proc in results["summary"]["procedures"]
     )
+    left_out = [f for f in features if not selected(f)]
+    if left_out:
+        names = ", ".join(f"{f['name']} ({f['path']})" for f in left_out)
+        rows += f"<tr><td colspan=4 class=meta>Not selected for this run: {escape(names)}</td></tr>"
     head = "<tr><th>Procedure</th><th>Verdict</th><th>Scenarios passed</th><th>What failed / did not run</th></tr>"
     counts = ", ".join(f"{n} {status}" for status, n in results["summary"]["counts"].items() if n)
     return f"<h2>Procedures</h2><p class=meta>Scenarios: {escape(counts or 'none')}</p><table>{head}{rows}</table>"
@@ -282,7 +287,7 @@ def render(results: JSON) -> str:
     body = (f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))} · "
             f"run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
             f"{_verdict_line(results)}{_summary(results, features)}{_run_errors(results.get('run_errors') or [])}"
-            f"{_environment(env)}" + "".join(_feature(f) for f in features))  # fmt: skip
+            f"{_environment(env)}" + "".join(_feature(f) for f in features if selected(f)))  # fmt: skip
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
             f"<body>{body}</body></html>\n")  # fmt: skip

@@ -13,8 +13,9 @@ Everything is plain JSON (dicts and lists), so a part written by an xdist worker
   "started", "duration", "error": {"type", "message", "number"} | None}`` plus a bucket's keys
 - bucket: ``{"commands": [...], "counters": [...], "events": [...]}`` with the payloads of hooks.py
 
-A procedure is PROVEN when at least one of its scenarios ran and passed and none failed, errored or was
-undefined; FAILED when any did; NOT RUN when every scenario was skipped or deselected.
+The summary has one line per procedure that had a scenario selected for the run. A procedure is PROVEN
+when at least one of its scenarios ran and passed and none failed, errored or was undefined; FAILED when
+any did; NOT RUN when every scenario was skipped or deselected.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def summarise(features: list[JSON], run_errors: list[JSON]) -> JSON:
     for feature in features:
         for scenario in feature["scenarios"]:
             counts[scenario["status"]] += 1
-    procedures = [_procedure_line(f) for f in features]
+    procedures = [_procedure_line(f) for f in features if selected(f)]
     verdicts = {p["verdict"] for p in procedures}
     verdict = NOT_RUN
     if run_errors or FAILED in verdicts:
@@ -141,16 +142,22 @@ def summarise(features: list[JSON], run_errors: list[JSON]) -> JSON:
     return {"verdict": verdict, "counts": counts, "procedures": procedures}
 
 
+def selected(feature: JSON) -> bool:
+    """False when every scenario of the feature was left out of the run (by tags or feature paths)."""
+    return any(s["status"] != "deselected" for s in feature["scenarios"])
+
+
 def _procedure_line(feature: JSON) -> JSON:
-    scenarios = feature["scenarios"]
+    scenarios = [s for s in feature["scenarios"] if s["status"] != "deselected"]
     return {
         "name": feature["name"],
         "path": feature["path"],
         "verdict": feature["verdict"],
         "scenarios": len(scenarios),
+        "deselected": len(feature["scenarios"]) - len(scenarios),
         "passed": sum(s["status"] == "passed" for s in scenarios),
         "not_run": [{"scenario": s["name"], "status": s["status"], "reason": s.get("reason")} for s in scenarios
-                    if s["status"] in ("skipped", "deselected")],
+                    if s["status"] == "skipped"],
         "failures": [f for s in scenarios if (f := failure_of(s)) is not None],
     }  # fmt: skip
 
