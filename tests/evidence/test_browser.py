@@ -52,7 +52,8 @@ def test_the_screenshot_shows_the_timeline(run_sample: RunSample, tmp_path: Path
     _, out = run_sample()
     shot = tmp_path / "report.png"
     done = chromium(tmp_path, f"--screenshot={shot}", f"--window-size={WIDTH},{HEIGHT}", (out / "report.html").as_uri())
-    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.exists(), done.stderr[-2000:]
     image = read_png(shot)
     assert (image.width, image.height) == (WIDTH, HEIGHT)
     boxes = {}
