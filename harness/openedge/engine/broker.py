@@ -260,6 +260,8 @@ def _report(stream: Any, reply: dict[str, Any]) -> None:
 
 def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     """Open the database multi-user, tell ``ready`` how that went, then serve until shut down."""
+    from harness.openedge.engine import backup as _backup_ops  # noqa: F401
+
     name = DbName.parse(db_arg)
     try:
         db = Database.open(name, OpenOptions("BROKER", touch_open_date=True), mode=lockfile.MULTI_USER)

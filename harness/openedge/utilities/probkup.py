@@ -1,0 +1,115 @@
+"""probkup [online] db-name [incremental] device-name [enableai] [-com] [-vs n] [-bf n] [-io n] [-verbose]
+
+Emulates OpenEdge Database Management, PROBKUP utility (DOC 9.1E and 13.0; semantics §3.5, §2.1, §6.8).
+
+* ``online`` needs a running broker (1423 + 90060 otherwise); the backup is taken inside the broker under its
+  lock, so it is transactionally consistent while clients keep committing (they wait for the lock). It
+  switches AI first when AI is enabled and aborts if the next extent is not EMPTY (DOC).
+* Offline needs exclusive access (263/276) and warns with 851 when the BI was not truncated.
+  **Offline backups do not switch AI by default** (semantics §6.8 leaves this open; its recommendation is
+  the default): the backup expects the BUSY file, and probkup prints 90102 saying so. Set the environment
+  variable ``OEDR_OFFLINE_PROBKUP_SWITCH=1`` to make offline backups switch as online ones do.
+* ``incremental`` needs a full backup first; ``-io n`` also takes the blocks of the n previous backups.
+* ``enableai`` (10.1B+): only with a full online backup; begins after-imaging as part of it (830 if on).
+* ``-vs n``: n database blocks per volume, volumes named ``<device>``, ``<device>.2``, ``<device>.3``...
+  ``-com`` drops the empty space of each block; ``-bf n`` is the number of blocks per write.
+* ``-REPLACE`` is accepted because site scripts use it, although no OpenEdge release documents it
+  (semantics §3.5): probkup always overwrites the device, and oedr prints 90106 to say so.
+* ``-estimate``, ``-scan``, ``-red``, ``-norecover``, ``enableaiarchiver`` and ``bibackup`` are refused
+  loudly (90014) rather than ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from harness.openedge import messages as m
+from harness.openedge.argv import number, take_params, usage
+from harness.openedge.engine import backup, client, wire
+from harness.openedge.engine.database import Database, OpenOptions, read_control
+from harness.openedge.engine.dbname import DbName
+from harness.openedge.errors import OEError, StateError, UsageError
+from harness.openedge.outcome import Outcome
+
+SYNTAX = "probkup [online] db-name [incremental] device-name [enableai] [-com] [-vs n] [-bf n] [-io n] [-verbose]"
+SWITCH_ENV = "OEDR_OFFLINE_PROBKUP_SWITCH"
+UNSUPPORTED = ("-estimate", "-scan", "-red", "-norecover", "enableaiarchiver", "bibackup")
+
+
+def _positional(argv: list[str]) -> tuple[bool, str, bool, str, list[str]]:
+    """``[online] db [incremental] device`` then the options."""
+    words = list(argv)
+    online = bool(words) and words[0].lower() == "online"
+    if online:
+        words.pop(0)
+    if not words or words[0].startswith("-"):
+        raise usage("probkup", "missing database name", SYNTAX)
+    db = words.pop(0)
+    incremental = bool(words) and words[0].lower() == "incremental"
+    if incremental:
+        words.pop(0)
+    if not words or words[0].startswith("-") or words[0].lower() == "enableai":
+        raise usage("probkup", "missing device name", SYNTAX)
+    return online, db, incremental, words.pop(0), words
+
+
+def parse(argv: list[str]) -> tuple[DbName, backup.BackupRequest, bool]:
+    """The database, the request, and whether -REPLACE was given."""
+    online, db, incremental, device, rest = _positional(argv)
+    for word in rest:
+        if word.lower() in UNSUPPORTED or word in UNSUPPORTED:
+            raise UsageError(m.NOT_IMPLEMENTED.bind(utility="probkup", what=word))
+    params, leftover = take_params(
+        "probkup",
+        rest,
+        with_value=["-vs", "-bf", "-io", "-comlevel"],
+        flags=["-com", "-verbose", "-REPLACE"],
+        keywords=["enableai"],
+    )
+    if leftover:
+        raise usage("probkup", f"unexpected {leftover[0]!r}", SYNTAX)
+    per_volume = number("probkup", "-vs", params["-vs"], minimum=1) if "-vs" in params else None
+    request = backup.BackupRequest(
+        device=str(Path(device).absolute()),
+        online=online,
+        incremental=incremental,
+        switch_ai=os.environ.get(SWITCH_ENV, "") == "1",
+        enableai="enableai" in params,
+        io=number("probkup", "-io", params.get("-io", "0")),
+        per_volume=per_volume,
+        buffer_blocks=number("probkup", "-bf", params.get("-bf", "34"), minimum=1),
+        compress="-com" in params,
+        verbose="-verbose" in params,
+    )
+    if request.enableai and (not online or incremental):
+        raise StateError(m.BACKUP_ENABLEAI_FULL_ONLINE.bind())
+    return DbName.parse(db), request, "-REPLACE" in params
+
+
+def _online(name: DbName, request: backup.BackupRequest) -> list[m.Bound]:
+    try:
+        broker = client.connect(name)
+    except OEError:
+        raise StateError(m.NO_SERVER.bind(db=name.display), m.BACKUP_NOT_ONLINE.bind(db=name.display)) from None
+    with broker:
+        reply = broker.request("backup", **asdict(request))
+    return wire.unpack_messages(reply.get("messages", []))
+
+
+def _offline(name: DbName, request: backup.BackupRequest) -> list[m.Bound]:
+    backup.check_request(read_control(name), name, request)  # refuse before the open touches anything
+    db = Database.open(name, OpenOptions("probkup"))
+    with db.session():
+        db.log_session_begin()
+        lines = [*db.messages, *backup.take(db, request)]
+        db.log_session_end()
+    return lines
+
+
+def main(argv: list[str]) -> Outcome:
+    name, request, replace = parse(argv)
+    notes = [m.BACKUP_REPLACE_ACCEPTED.bind()] if replace else []
+    lines = _online(name, request) if request.online else _offline(name, request)
+    return Outcome(0, notes + lines)
