@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import harness
-from harness.evidence.redact import redact_value
+from harness.evidence.redact import redact_dict
 
 
 def now_iso() -> str:
@@ -61,7 +61,7 @@ def emulator_release() -> str:
 def collect(backend: str | None, rootdir: Path, started: str) -> dict[str, Any]:
     """The environment at the start of a run (``finished`` and images are filled in at the end)."""
     project_dir = Path(harness.__file__).resolve().parent.parent
-    return redact_value(
+    return redact_dict(
         {
             "backend": backend or "local",
             "images": _images_from_env(),

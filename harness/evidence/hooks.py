@@ -6,11 +6,17 @@ scenario being run. With no sink installed (the harness used outside pytest) the
 Payloads (plain JSON-able dicts):
 - command: {"host", "argv" (list[str]), "command" (str, as the DBA would type it), "cwd", "started"
   (ISO-8601 UTC), "duration" (seconds, float), "exit_status" (int), "stdout", "stderr",
-  "backend" (str), "container" (str | None)}
+  "backend" (str), "container" (str | None)}; optional: "image", "image_id", "image_digest",
+  "openedge_version" (listed in the report's environment)
 - counters: {"host", "db", "when" ("before"|"after"), "values": {"expected_ai_seq", "current_ai_seq",
   "backup_counter", "ai_enabled", "busy_extent", "state", "last_change", ...}}
 - event: {"kind" ("ai-switch"|"backup"|"restore"|"copy"|"roll-forward"|"sequence"|"load"|"start"|"stop"|
   "fault"), "host", "label" (short text), "seq" (int | None), "time" (ISO-8601 UTC)}
+
+The recorder (harness.evidence.plugin) redacts every record as it arrives, attributes it to the step running
+then (or to the scenario's set-up / tear-down), and stamps it with ``recorded``, its arrival number. Backups,
+AI switches, restores, ``rfutil -C sequence`` and roll forwards are also derived from the commands for the
+timeline (harness.evidence.derive), so the harness need not report those as events.
 """
 
 from __future__ import annotations

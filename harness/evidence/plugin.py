@@ -76,7 +76,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wanted = [Path(p).resolve() for p in config.getoption("oedr_feature") or []]
     if not wanted:
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         template = scenario_template(item)
         chosen = template is not None and _under(Path(template.feature.filename).resolve(), wanted)

@@ -15,7 +15,7 @@ from typing import Any
 from pytest_bdd.parser import Feature, Scenario, Step
 
 from harness.evidence.environment import now_iso
-from harness.evidence.redact import redact_command, redact_text, redact_value
+from harness.evidence.redact import redact_command, redact_dict, redact_text, redact_value
 from harness.evidence.results import JSON, error_entry, new_bucket
 
 
@@ -76,7 +76,7 @@ def scenario_entry(nodeid: str, order: int, scenario: Scenario, rootdir: str, ex
         "teardown": new_bucket(),
         "traceback": None,
     }
-    return redact_value(entry)  # type: ignore[no-any-return]
+    return redact_dict(entry)
 
 
 class ScenarioRecorder:
@@ -96,10 +96,10 @@ class ScenarioRecorder:
         self._append("commands", redact_command(record))
 
     def counters(self, record: dict[str, Any]) -> None:
-        self._append("counters", redact_value(record))
+        self._append("counters", redact_dict(record))
 
     def event(self, record: dict[str, Any]) -> None:
-        self._append("events", redact_value(record))
+        self._append("events", redact_dict(record))
 
     def _append(self, kind: str, record: JSON) -> None:
         with self._lock:
@@ -124,7 +124,7 @@ class ScenarioRecorder:
 
     def start_step(self, index: int) -> JSON:
         """Attribute what follows to step ``index``, and start its clock."""
-        step = self.entry["steps"][index]
+        step: JSON = self.entry["steps"][index]
         step.update(status="running", started=now_iso())
         with self._lock:
             self._bucket, self._step = step, step

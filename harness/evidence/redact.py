@@ -72,7 +72,7 @@ def reads_licence_file(argv: Iterable[str]) -> bool:
 
 def redact_command(record: dict[str, Any]) -> dict[str, Any]:
     """A copy of a command record (see hooks.py) that is safe to keep in evidence."""
-    safe = redact_value(record)
+    safe = redact_dict(record)
     argv = [str(a) for a in record.get("argv") or []]
     safe["argv"] = redact_argv(argv)
     command = str(record.get("command") or "")
@@ -81,6 +81,11 @@ def redact_command(record: dict[str, Any]) -> dict[str, Any]:
     if reads_licence_file(argv) or reads_licence_file(command.split()):
         safe["stdout"] = LICENCE_OUTPUT if record.get("stdout") else record.get("stdout", "")
     return safe
+
+
+def redact_dict(record: dict[str, Any]) -> dict[str, Any]:
+    """A redacted copy of a JSON-able dict."""
+    return {key: _redact_item(str(key), item) for key, item in record.items()}
 
 
 def redact_value(value: Any) -> Any:
