@@ -83,8 +83,8 @@ BAD_CONTROL_AREA = _m(90002, "** {path} is not a valid control area ({reason})."
                       "emulator: damaged .db; real wording unknown")
 VOID_DB = _m(90003, "** The database {db} is void: it has no schema. Use procopy empty or prorest first.",
              E, "semantics §3.8 (void db after prostrct create)")
-NOT_FULLY_RESTORED = _m(90004, "This database has not been fully restored. Finish the restore first.", S,
-                        "GEMINI (tainted flag 8)")
+NOT_FULLY_RESTORED = _m(90004, "This database has not been fully restored. Finish the restore first.", E,
+                        "GEMINI (tainted flag 8); sheet tag [single-source]")
 
 # --- crash recovery and BI (semantics §1.3) ----------------------------------------------------------
 BI_AUTO_TRUNCATE = _m(1526, "The BI file is being automatically truncated.", C, "KB-P25074")
@@ -137,13 +137,14 @@ REPAIR_DONE = _m(90023, "Structure repaired: {count} extent path(s) now recorded
 UNLOCK_DONE = _m(90024, "The database {db} has been unlocked.", E, "emulator summary line")
 CREATED = _m(90025, "Database {db} created with block size {block_size}.", E, "emulator summary line")
 EXTENT_SIZE = _m(90026, "Extent size {size} KB is invalid: it must be more than 32 and a multiple of {unit} KB.",
-                 C, "semantics §1.2 (size rules)")
+                 E, "semantics §1.2 (size rules); sheet tag [confirmed]")
 RELATIVE_PATH_STORED = _m(12475, "Unable to get file status for extent {path}", S, "POTEMKIN")
 AREA_FULL = _m(90027, "Area {area} is full: no variable extent to extend. Add an extent with prostrct add.", E,
                "emulator; real wording unknown")
 
 # --- proutil (semantics §3.3) ------------------------------------------------------------------------
-NOT_IN_USE = _m(90030, "The database {db} is not in use.", I, "emulator; busy/holder print nothing documented")
+NOT_IN_USE = _m(90030, "The database {db} is not in use.", E,
+                "emulator; busy/holder print nothing documented; sheet tag [inferred]")
 BI_TRUNCATED = _m(90031, "Before-image file of database {db} truncated.", E, "emulator summary line")
 BI_CLUSTER = _m(1620, "Before-image cluster size set to {kb} kb.", I, "POTEMKIN log catalogue")
 REPL_ENABLED = _m(10840, "Database {db} is now enabled for OpenEdge Replication as a {role}.", I,
@@ -151,8 +152,8 @@ REPL_ENABLED = _m(10840, "Database {db} is now enabled for OpenEdge Replication 
 REPL_DISABLED = _m(10841, "OpenEdge Replication has been disabled for database {db}.", I,
                    "emulator wording; number inferred")
 REPL_NOT_ENABLED = _m(90032, "Database {db} is not enabled for OpenEdge Replication.", E, "emulator")
-REPL_NEEDS_AI = _m(90033, "After-imaging must be enabled before enabling replication as a source.", C,
-                   "DOC replication quick start (rule); wording emulator")
+REPL_NEEDS_AI = _m(90033, "After-imaging must be enabled before enabling replication as a source.", E,
+                   "DOC replication quick start (rule); wording emulator; sheet tag [confirmed]")
 
 # --- after-imaging (semantics §4, §3.4) --------------------------------------------------------------
 AI_SWITCHED = _m(3777, "Switched to ai extent {path}.", S, "GEMINI text, POTEMKIN number")
@@ -216,13 +217,14 @@ RF_AIMGT_DISABLED = _m(13292, "After-image Extent Management has been disabled f
                        "KB-P115048")
 RF_ENDPOINT = _m(17923, "Roll Forward to {date} has been located, further roll forward operations are invalid.",
                  C, "KB-000041245")
-RF_EMPTY_EXTENT = _m(90050, "Can't roll forward an empty after-image extent file", S,
-                     "GEMINI text; number NOT FOUND (semantics §10.12)")
-RF_INCOMPLETE = _m(90051, "Incomplete ai file detected, expected {expected}, got {actual}.", S,
-                   "GEMINI text; number NOT FOUND")
-RF_NOT_AI_FILE = _m(90052, "The file {path} is not the correct after-image file", S,
-                    "GEMINI text; number NOT FOUND")
-RF_WRONG_DB = _m(90053, "AI file cannot be used with this database", S, "GEMINI text; number NOT FOUND")
+RF_EMPTY_EXTENT = _m(90050, "Can't roll forward an empty after-image extent file", E,
+                     "GEMINI text; number NOT FOUND (semantics §10.12); sheet tag [single-source]")
+RF_INCOMPLETE = _m(90051, "Incomplete ai file detected, expected {expected}, got {actual}.", E,
+                   "GEMINI text; number NOT FOUND; sheet tag [single-source]")
+RF_NOT_AI_FILE = _m(90052, "The file {path} is not the correct after-image file", E,
+                    "GEMINI text; number NOT FOUND; sheet tag [single-source]")
+RF_WRONG_DB = _m(90053, "AI file cannot be used with this database", E,
+                 "GEMINI text; number NOT FOUND; sheet tag [single-source]")
 RF_DAMAGED = _m(90054, "After-image file {path} is damaged: {reason}.", E,
                 "emulator (checksum over notes); real wording unknown")
 RF_NEEDS_RETRY = _m(90055, "A roll forward of after-image file number {seq} was interrupted. Complete it with "
@@ -247,10 +249,10 @@ BACKUP_BLOCKS = _m(6686, "{blocks} active blocks out of {total} blocks in {db} w
 BACKUP_VOLUMES = _m(6688, "Backed up {blocks} db blocks in {seconds} seconds.", I, "POTEMKIN number; text inferred")
 BACKUP_NOT_ONLINE = _m(90060, "Online backup of {db} needs a running broker; start it with proserve.", E,
                        "semantics §3.5 (rule)")
-BACKUP_NO_FULL = _m(90061, "An incremental backup of {db} needs a full backup first.", C,
-                    "DOC-9.1E (rule); wording emulator")
-BACKUP_ENABLEAI_FULL_ONLINE = _m(90062, "enableai is allowed only with a full online backup.", C,
-                                 "semantics §3.5 (rule); wording emulator")
+BACKUP_NO_FULL = _m(90061, "An incremental backup of {db} needs a full backup first.", E,
+                    "DOC-9.1E (rule); wording emulator; sheet tag [confirmed]")
+BACKUP_ENABLEAI_FULL_ONLINE = _m(90062, "enableai is allowed only with a full online backup.", E,
+                                 "semantics §3.5 (rule); wording emulator; sheet tag [confirmed]")
 DEVICE_EXISTS = _m(90063, "Backup device {path} already exists.", E, "emulator")
 RESTORE_FULL_STARTED = _m(1368, "Full restore started.", C, "KB-P52315")
 RESTORE_FULL_DONE = _m(1369, "Full restore completed.", C, "KB-P52315")
@@ -275,12 +277,16 @@ QUIET_ENABLED = _m(5583, "Quiet point has been enabled by the broker.", S, "KB-P
 QUIET_DISABLED = _m(5584, "Quiet point has been disabled by the broker.", I, "number inferred (semantics §3.7)")
 QUIET_REQUEST_LOGIN = _m(5569, "Quiet point request login by {user} on {tty}.", S, "POTEMKIN")
 QUIET_REQUEST_LOGOUT = _m(5570, "Quiet point request logout by {user} on {tty}.", S, "POTEMKIN")
-QUIET_SINGLE_AI = _m(90070, "Cannot enable proquiet with a single AI file.", C, "KB-P41028 (return code 2)")
-QUIET_ALREADY_REQUESTED = _m(90071, "Quiet point has already been requested.", C, "KB-P41028 (return code 4)")
-QUIET_ALREADY_ENABLED = _m(90072, "Enabling the quiet point is already in effect.", C, "KB-P41028 (return code 6)")
-QUIET_AI_SWITCH_FAILED = _m(90073, "Quiet point cannot be enabled because of an ai switch failure.", C,
-                            "KB-P41028 (return code 5)")
-QUIET_NOT_ENABLED = _m(90074, "Quiet point does not need to be disabled.", C, "KB-P41028 (return code 7)")
+QUIET_SINGLE_AI = _m(90070, "Cannot enable proquiet with a single AI file.", E,
+                     "KB-P41028 (return code 2); sheet tag [confirmed]")
+QUIET_ALREADY_REQUESTED = _m(90071, "Quiet point has already been requested.", E,
+                             "KB-P41028 (return code 4); sheet tag [confirmed]")
+QUIET_ALREADY_ENABLED = _m(90072, "Enabling the quiet point is already in effect.", E,
+                           "KB-P41028 (return code 6); sheet tag [confirmed]")
+QUIET_AI_SWITCH_FAILED = _m(90073, "Quiet point cannot be enabled because of an ai switch failure.", E,
+                            "KB-P41028 (return code 5); sheet tag [confirmed]")
+QUIET_NOT_ENABLED = _m(90074, "Quiet point does not need to be disabled.", E,
+                       "KB-P41028 (return code 7); sheet tag [confirmed]")
 BI_THRESHOLD = _m(90075, "BI threshold set to {mb} MB.", E, "emulator summary line")
 RESTORE_OVERWRITE_PROMPT = _m(None, "The database {db} already exists. Do you want to overwrite it? [y/n]:", E,
                               "emulator; the real prorest prompt text is NOT FOUND (semantics §10.7)")
@@ -289,11 +295,11 @@ RESTORE_TARGET_UNFIT = _m(90101, "The backup cannot be restored into {db}: {reas
                           "semantics §3.6 (target must fit the backup); wording emulator")
 BACKUP_OFFLINE_NO_SWITCH = _m(90102, "Offline backup: after-imaging was not switched. Roll forward starts with "
                               "after-image file {seq} (BUSY now), which must have no notes from before this "
-                              "backup. OEDR_OFFLINE_PROBKUP_SWITCH=1 makes offline backups switch.", I,
-                              "semantics §6.8 (open question; emulator default)")
+                              "backup. OEDR_OFFLINE_PROBKUP_SWITCH=1 makes offline backups switch.", E,
+                              "semantics §6.8 (open question; emulator default); sheet tag [inferred]")
 BACKUP_DEVICE_IS_DB = _m(90103, "{path} is a file of database {db}; choose another backup device.", E, "emulator")
-BACKUP_NOLOCK_QUIET = _m(90104, "An online backup cannot run during a proquiet nolock quiet point.", C,
-                         "DOC proquiet nolock (rule); wording emulator")
+BACKUP_NOLOCK_QUIET = _m(90104, "An online backup cannot run during a proquiet nolock quiet point.", E,
+                         "DOC proquiet nolock (rule); wording emulator; sheet tag [confirmed]")
 BACKUP_VOLUME_WRITTEN = _m(90105, "Backup volume {n} written to {path} ({blocks} blocks).", E,
                            "emulator (-vs volume naming <device>, <device>.2, ...)")
 BACKUP_REPLACE_ACCEPTED = _m(90106, "-REPLACE is not a documented probkup parameter; oedr accepts it (probkup "

@@ -97,6 +97,28 @@ def check_extents(ctl: Control, name: DbName) -> None:
             raise DamagedError(m.LAST_OPEN_MISMATCH.bind(),
                                m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(head.get("last_open", 0)))),
                                m.CONTROL_OPEN.bind(date=ctime(ctl.master.last_open)))
+    _check_high_water(ctl, name)
+
+
+def _check_high_water(ctl: Control, name: DbName) -> None:
+    """Every block up to an area's high-water mark must be on disk: a shorter extent was cut (a partial copy).
+
+    Without this a truncated variable extent would read as never-written (empty) blocks and lose records silently.
+    """
+    block_size = ctl.master.block_size
+    for area in ctl.of_kind("d"):
+        highest = ctl.master.hiwater.get(str(area.number), 0)
+        if not highest:
+            continue
+        try:
+            path, offset = extents.AreaFiles(area, block_size)._locate(highest)
+        except extents.AreaFull:
+            path, offset = area.extents[-1].path, -1
+        if offset < 0 or os.path.getsize(path) < offset + block_size:
+            raise DamagedError(m.DB_DAMAGED.bind(
+                db=name.display, reason=f"extent {path} ends before block {highest} of area {area.number} (its "
+                                        f"high-water mark): it was truncated or copied while the database was being "
+                                        f"written"))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from harness.openedge.clock import ctime
 from harness.openedge.engine import client, transactions
 from harness.openedge.engine.database import Database, OpenOptions
 from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import UsageError
+from harness.openedge.errors import OEError, UsageError
 from harness.openedge.outcome import Outcome
 from harness.openedge.waiting import pace
 
@@ -82,7 +82,13 @@ def main(argv: list[str]) -> Outcome:
             total, digest = session.digest(upto)
             return Outcome(0, [m.CLIENT_DIGEST.bind(count=total, digest=digest)])
         if action == "commit":
-            return Outcome(0, [_committed(*session.commit(table, size)) for _ in range(count)])
+            lines: list[m.Bound] = []
+            try:
+                for _ in range(count):
+                    lines.append(_committed(*session.commit(table, size)))  # noqa: PERF401 - one at a time
+            except OEError as error:
+                return _interrupted(lines, error)
+            return Outcome(0, lines)
         return _load(session, table, size, seconds, rate)
     finally:
         session.close()
@@ -90,9 +96,17 @@ def main(argv: list[str]) -> Outcome:
 
 def _load(session: _Session, table: str, size: int, seconds: int, rate: int) -> Outcome:
     started = time.monotonic()
-    lines = []
-    while time.monotonic() - started < seconds:
-        lines.append(_committed(*session.commit(table, size)))
-        if rate:
-            pace(started, len(lines), rate)
+    lines: list[m.Bound] = []
+    try:
+        while time.monotonic() - started < seconds:
+            lines.append(_committed(*session.commit(table, size)))
+            if rate:
+                pace(started, len(lines), rate)
+    except OEError as error:
+        return _interrupted(lines, error)
     return Outcome(0, [*lines, m.CLIENT_LOAD.bind(count=len(lines), seconds=seconds)])
+
+
+def _interrupted(lines: list[m.Bound], error: OEError) -> Outcome:
+    """The transactions committed before a failure (broker gone, AI stall) are still printed, then why."""
+    return Outcome(error.exit_status, [*lines, *error.messages])

@@ -49,7 +49,8 @@ def main(argv: list[str]) -> Outcome:
     refuse_if_locked(name)
     env = dict(os.environ)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.openedge.engine.broker", str(name.directory / name.stem), json.dumps(params)],
+        # The name as given (the broker runs in this cwd): its messages then name the database as the DBA did.
+        [sys.executable, "-m", "harness.openedge.engine.broker", name.given, json.dumps(params)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=os.getcwd(), env=env,
         start_new_session=True,
     )

@@ -27,7 +27,14 @@ def _in_use_message(name: DbName, lock: lockfile.Lock) -> m.Bound:
     return message.bind(db=name.display)
 
 
+def _no_words(qualifier: str, words: list[str]) -> None:
+    """busy, holder and describe take no arguments: anything more is a usage error, not silently ignored."""
+    if words:
+        raise usage("proutil", f"unexpected {words[0]!r}", f"proutil db-name -C {qualifier}")
+
+
 def busy(name: DbName, words: list[str]) -> Outcome:
+    _no_words("busy", words)
     read_control(name)
     lock = lock_state(name)
     if lock is None:
@@ -38,6 +45,7 @@ def busy(name: DbName, words: list[str]) -> Outcome:
 
 
 def holder(name: DbName, words: list[str]) -> Outcome:
+    _no_words("holder", words)
     read_control(name)
     lock = lock_state(name)
     if lock is None:
@@ -57,16 +65,17 @@ def truncate_bi(name: DbName, words: list[str]) -> Outcome:
         db.log_session_begin()
         recovery.truncate_bi(db)
         db.ctl.master.bistate = control.BI_TRUNCATED
-        messages = [*db.messages, m.BI_TRUNCATED.bind(db=name.display)]
+        done = [m.BI_TRUNCATED.bind(db=name.display)]
         if "-bi" in params:
-            messages.append(m.BI_CLUSTER.bind(kb=params["-bi"]))
-        db.log(*messages)
+            done.append(m.BI_CLUSTER.bind(kb=params["-bi"]))
+        db.log(*done)  # crash recovery has logged its own lines (1526) already
         db.log_session_end()
-    return Outcome(0, messages)
+    return Outcome(0, [*db.messages, *done])
 
 
 def describe(name: DbName, words: list[str]) -> Outcome:
     """The master-block facts a DBA checks before and after a DR step (DOC 12.5 sample, extended)."""
+    _no_words("describe", words)
     ctl = read_control(name)
     master, ai = ctl.master, ctl.master.ai
     lock = lock_state(name)
@@ -108,6 +117,9 @@ def describe(name: DbName, words: list[str]) -> Outcome:
 
 def _replication(name: DbName, words: list[str], enable: bool) -> Outcome:
     role = words[0].lower() if words else ""
+    if len(words) > 1:
+        raise usage("proutil", f"unexpected {words[1]!r}",
+                    "proutil db-name -C {enable|disable}sitereplication [source|target]")
     if enable and role not in ("source", "target"):
         raise usage("proutil", "enablesitereplication needs source or target",
                     "proutil db-name -C enablesitereplication {source|target}")

@@ -79,6 +79,9 @@ def read_file(path: Path) -> tuple[aifile.AiHeader, list[notes.Transaction]]:
         raise _refused(path, m.RF_EMPTY_EXTENT.bind())
     if head.state == aifile.BUSY:
         raise _refused(path, m.RF_BUSY_FILE.bind(path=str(path)))
+    if path.stat().st_size < head.eof:  # a copy cut short: report it as incomplete, not as damaged notes
+        raise _refused(path, m.RF_INCOMPLETE.bind(expected=head.eof, actual=path.stat().st_size),
+                       error=DamagedError)
     try:
         found, end, crc = aifile.scan(path)
     except (FrameError, OSError) as exc:
