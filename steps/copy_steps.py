@@ -28,6 +28,12 @@ def copy_while_writing(site: Site, db: str, source: str, target: str, count: int
     site.copy_database_while_writing(source, db, target, count)
 
 
+@when(parsers.parse('I copy "{file_name:Name}" from {source:Host} to {target:Host}', extra_types=EXTRA_TYPES))
+def copy_one(site: Site, file_name: str, source: str, target: str) -> None:
+    """Copy one file (a backup volume, say) byte for byte to the same name on another host."""
+    site.host(source).copy_files([n.strip() for n in file_name.split(",")], site.host(target))
+
+
 @when(parsers.parse('I remove "{file_name:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 @when(parsers.parse('I delete "{file_name:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def remove_file(site: Site, file_name: str, host: str) -> None:

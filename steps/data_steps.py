@@ -77,6 +77,14 @@ def note_files(site: Site, db: str, host: str) -> None:
     site.snapshot(host, db)
 
 
+@then(parsers.parse('no file of "{db:Name}" exists on {host:Host}', extra_types=EXTRA_TYPES))
+def no_files(site: Site, db: str, host: str) -> None:
+    """The database was never created on that host (a refused restore wrote nothing)."""
+    files = site.database_files(host, db)
+    if files:
+        raise StepFailure(f"{db} on {host} has files: {', '.join(files)}")
+
+
 @then(parsers.parse('no file of "{db:Name}" on {host:Host} has changed', extra_types=EXTRA_TYPES))
 def files_unchanged(site: Site, db: str, host: str) -> None:
     """Every file noted earlier is byte-identical (the .lg may only grow)."""

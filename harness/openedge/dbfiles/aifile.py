@@ -66,10 +66,13 @@ def write_header(path: Path, header: AiHeader) -> None:
 
 
 def reset(path: Path, header: AiHeader, fixed: bool, size_kb: int) -> None:
-    """Mark an extent EMPTY: only the header is reformatted; a variable extent shrinks back."""
+    """Mark an extent EMPTY. OpenEdge reformats only the header; the emulator also clears the old notes
+    (a fixed extent keeps its size, as zeros) because it finds the end of the notes by reading to the
+    first unwritten frame, and a reused extent must not replay its previous contents."""
     write_header(path, header)
-    if not fixed:
-        os.truncate(path, HEADER_SIZE)
+    os.truncate(path, HEADER_SIZE)
+    if fixed:
+        os.truncate(path, size_kb * 1024)
 
 
 def scan(path: Path) -> tuple[list[notes.Transaction], int, int]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import os
 import signal
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -277,18 +276,6 @@ def _op_backup(broker: Any, request: dict[str, Any]) -> dict[str, Any]:
         lines = take(broker.db, spec)
         broker.cond.notify_all()
     return {"messages": wire.pack_messages(lines)}
-
-
-def _register_in_main() -> None:
-    """The broker runs as ``python -m harness.openedge.engine.broker``: that ``__main__`` is a second copy of
-    the module with its own OPERATIONS table, which is the one it dispatches from. Register there too."""
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    if main is not None and spec is not None and spec.name == "harness.openedge.engine.broker":
-        main.operation("backup")(_op_backup)
-
-
-_register_in_main()
 
 
 # --- reading a backup ----------------------------------------------------------------------------------

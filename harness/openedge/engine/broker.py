@@ -3,7 +3,7 @@
 It holds the .lk (multi-user mode, its pid, this host), serves clients over a Unix socket (the
 emulator's stand-in for shared memory), serialises transactions, honours a quiet point, stalls or shuts
 down when no EMPTY AI extent is left (semantics §4.4), and shuts down itself if its .lk disappears
-(4195). Run as ``python -m harness.openedge.engine.broker <db> <params-json>``.
+(4195). The process is started as ``python -m harness.openedge.engine.brokerd <db> <params-json>``.
 """
 
 from __future__ import annotations
@@ -260,7 +260,6 @@ def _report(stream: Any, reply: dict[str, Any]) -> None:
 
 def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     """Open the database multi-user, tell ``ready`` how that went, then serve until shut down."""
-    from harness.openedge.engine import backup as _backup_ops  # noqa: F401
 
     name = DbName.parse(db_arg)
     try:
@@ -297,7 +296,7 @@ def main() -> None:
         os.dup2(devnull, fd)
     try:
         status = serve(sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}, ready)
-    except Exception as exc:  # the broker must report, never die silently
+    except Exception as exc:  # noqa: BLE001 - the broker must report, never die silently
         _report(ready, {"ok": False, "status": 1, "messages": wire.pack_messages(
             [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])})
         status = 1
@@ -319,6 +318,3 @@ def socket_ok(path: Path) -> bool:
     finally:
         probe.close()
 
-
-if __name__ == "__main__":
-    main()

@@ -50,7 +50,7 @@ def main(argv: list[str]) -> Outcome:
     env = dict(os.environ)
     proc = subprocess.Popen(
         # The name as given (the broker runs in this cwd): its messages then name the database as the DBA did.
-        [sys.executable, "-m", "harness.openedge.engine.broker", name.given, json.dumps(params)],
+        [sys.executable, "-m", "harness.openedge.engine.brokerd", name.given, json.dumps(params)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=os.getcwd(), env=env,
         start_new_session=True,
     )
