@@ -14,12 +14,8 @@ exactly as a DBA's shell runs them, with real concurrent load; the DR host uses 
 
 from __future__ import annotations
 
-import pytest
-
 from harness.backends.local import LocalBackend
 from harness.openedge.waiting import poll_until
-
-pytestmark = pytest.mark.slow
 
 
 def _load_until(host, oe, more: int, before: int) -> None:
