@@ -12,11 +12,13 @@ import hashlib
 import os
 import re
 import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from harness.backends.base import Background
 from harness.backends.local import LocalBackend, LocalHost
 from harness.openedge.dbfiles import lockfile
 from harness.openedge.hostinfo import pid_alive
@@ -185,6 +187,18 @@ class Oe:
     def records(host: LocalHost, db: str) -> int:
         """The record count the master block shows (describe reads only the control area)."""
         return int(Oe.describe(host, db)["Records"])
+
+    @staticmethod
+    def finish(job: Background, timeout: float = 60) -> CommandResult:
+        """Wait for a background command to end on its own, reading its output meanwhile.
+
+        (``Background.wait`` waits before reading, so a load that prints more than a pipe holds would block.)
+        """
+        proc = job.handle
+        assert isinstance(proc, subprocess.Popen)
+        out, err = proc.communicate(timeout=timeout)
+        return CommandResult(job.host.name, job.command, list(proc.args), job.host.root, "", 0.0, proc.returncode,
+                             out, err)
 
     @staticmethod
     def stop_job(job: object) -> None:

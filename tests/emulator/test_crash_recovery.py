@@ -53,7 +53,7 @@ def test_kill_9_of_the_broker_under_load_keeps_every_printed_trid(prod, dr, oe):
     try:
         poll_until(lambda: oe.records(prod, "sports") >= 15, timeout=30, what="the load to commit")
         oe.kill_9(prod, oe.broker_pid(prod, "sports"))
-        ended = load.wait(timeout=30)
+        ended = oe.finish(load)
     finally:
         oe.stop_job(load)
     assert ended.exit_status == 1, ended.describe()
@@ -79,7 +79,7 @@ def test_proshut_byF_under_load_then_truncate_bi_recovers(prod, dr, oe):
     try:
         poll_until(lambda: oe.records(prod, "sports") >= 10, timeout=30, what="the load to commit")
         oe.ok(prod, "proshut sports -byF")
-        ended = load.wait(timeout=30)
+        ended = oe.finish(load)
     finally:
         oe.stop_job(load)
     printed = oe.trids(ended)

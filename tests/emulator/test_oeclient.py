@@ -66,7 +66,7 @@ def test_oeclient_load_in_the_background_against_a_broker(prod, oe):
     job = prod.start_background("oeclient sports load --seconds 1")
     try:
         poll_until(lambda: oe.records(prod, "sports") > 0, timeout=20, what="a first commit")
-        ended = job.wait(timeout=30)
+        ended = oe.finish(job)
     finally:
         oe.stop_job(job)
     assert ended.exit_status == 0, ended.describe()

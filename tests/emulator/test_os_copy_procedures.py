@@ -22,9 +22,9 @@ def _load_until(host, oe, more: int, before: int) -> None:
     poll_until(lambda: oe.records(host, "sports") >= before + more, timeout=60, what=f"{more} more commits")
 
 
-def _ended(job) -> list[int]:
+def _ended(job, oe) -> list[int]:
     """A load cut off by proshut: it printed what it committed, then 1423."""
-    result = job.wait(timeout=60)
+    result = oe.finish(job)
     assert result.exit_status == 1, result.describe()
     assert result.stdout.splitlines()[-1] == "There is no server for database sports. (1423)"
     return [int(line.split()[1].split("=")[1]) for line in result.stdout.splitlines() if line.startswith("committed")]
@@ -45,7 +45,7 @@ def test_offline_os_copy_and_restore_elsewhere_under_load(backend: LocalBackend,
 
         # (1) the offline OS copy (KB-P115048 steps 1-7)
         oe.ok(prod, "proshut sports -by")
-        ledger = _ended(jobs[0])
+        ledger = _ended(jobs[0], oe)
         oe.ok(prod, "proutil sports -C truncate bi")
         switched = oe.ok(prod, "rfutil sports -C aimage new")
         assert switched.stdout.splitlines()[1] == (
@@ -84,7 +84,7 @@ def test_offline_os_copy_and_restore_elsewhere_under_load(backend: LocalBackend,
         assert set(ledger) <= set(range(1, last + 1))
 
         oe.ok(prod, "proshut sports -by")
-        ledger += _ended(jobs[1])
+        ledger += _ended(jobs[1], oe)
         assert ledger == sorted(set(ledger))
         assert oe.digest(prod, "sports", upto=ledger[-1])[0] == ledger[-1]
 

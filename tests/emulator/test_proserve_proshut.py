@@ -46,7 +46,7 @@ def test_proshut_bn_refuses_while_users_are_connected_and_by_disconnects_them(pr
         oe.refused(prod, "proshut sports -bn", [90007])
         oe.refused(prod, "proutil sports -C busy", [276], status=6)
         oe.ok(prod, "proshut sports -by")
-        ended = load.wait(timeout=30)
+        ended = oe.finish(load)
     finally:
         oe.stop_job(load)
     assert ended.exit_status == 1, ended.describe()
