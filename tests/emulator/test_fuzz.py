@@ -211,7 +211,7 @@ def _damage(r: random.Random, template: str, name: str, data: bytes) -> tuple[st
             where = r.randrange(aifile.HEADER_SIZE, eof)
             return f"flip note byte {where}", _flip(data, where), AI_READERS
         cut = r.randrange(aifile.HEADER_SIZE + 1, eof)
-        return f"cut at {cut}", data[:cut], AI_READERS[:2]
+        return f"cut at {cut}", data[:cut], AI_READERS
     if name == "sports.b1" and template == "crashed":
         frames = [offset for offset, _payload in read_frames(data, BLOCK)]
         last = frames[-1]  # the final note: a flip there looks like a torn last write

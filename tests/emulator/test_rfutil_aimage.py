@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.openedge.dbfiles import aifile
+from harness.openedge.dbfiles.framing import read_frames
 
 TWO_AI = "b .\nd .\na .\na .\n"
 
@@ -200,6 +201,13 @@ def test_aimage_scan(prod, oe):
 
 def test_aimage_scan_refusals(prod, oe):
     oe.make_db(prod)
+    oe.commit(prod, "sports", 3)
+    oe.ok(prod, "rfutil sports -C aimage new")
+    data = prod.read_file("sports.a1")
+    last = [offset for offset, _payload in read_frames(data, aifile.HEADER_SIZE)][-1]
+    prod.write_file("cut.a1", data[:last])  # cut at a note boundary: only the header's eof tells
+    result = oe.refused(prod, "rfutil sports -C aimage scan -a cut.a1", [90051])
+    assert result.stdout == f"Incomplete ai file detected, expected {len(data)}, got {last}. (90051)\n"
     oe.refused(prod, "rfutil sports -C aimage scan", [90010])
     oe.refused(prod, "rfutil sports -C aimage scan -a nowhere.a1", [43])
     oe.refused(prod, "rfutil sports -C aimage scan -a sports.d1", [90054])

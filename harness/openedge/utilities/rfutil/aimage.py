@@ -216,6 +216,8 @@ def scan(name: DbName, words: list[str]) -> Outcome:
         raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=2)) from None
     except FrameError as exc:
         raise DamagedError(m.RF_DAMAGED.bind(path=str(path), reason=str(exc))) from None
+    if head.eof and path.stat().st_size < head.eof:  # a switched file cut short, even at a note boundary
+        raise DamagedError(m.RF_INCOMPLETE.bind(expected=head.eof, actual=path.stat().st_size))
     lines = header_lines(head)
     if "verbose" in params:
         for note in found:
