@@ -114,3 +114,23 @@ def test_proutil_usage_and_missing_database(prod, oe):
     for qualifier in ("busy", "holder", "describe"):  # extra words are refused, not ignored
         oe.refused(prod, f"proutil ghost -C {qualifier} now", [90010])
     assert prod.list_files() == []
+
+
+def test_the_console_scripts_print_what_the_in_process_runner_prints(backend, oe, monkeypatch):
+    """The installed console scripts (a DBA's shell) and host.run's in-process path are the same program."""
+    fast = backend.create_host("in-process")
+    monkeypatch.setenv("OEDR_LOCAL_SUBPROCESS", "1")
+    shell = backend.create_host("console-scripts")
+    for host in (fast, shell):
+        oe.make_db(host)
+        oe.commit(host, "sports", 2)
+    for command, status in (("proutil sports -C busy", 0), ("proutil ghost -C holder", 1),
+                            ("rfutil sports -C aimage scan -a sports.a1", 0), ("prostrct frobnicate", 1),
+                            ("oeclient sports digest", 0), ("rfutil sports -C sequence now", 1)):
+        ran = [host.run(command) for host in (fast, shell)]
+        assert [r.exit_status for r in ran] == [status, status], [r.describe() for r in ran]
+        texts = [r.stdout.replace(host.root, "<root>") for r, host in zip(ran, (fast, shell), strict=True)]
+        if command.startswith("rfutil sports -C aimage scan"):  # the dates differ between the two databases
+            texts = [oe.numbers(r) for r in ran]
+        assert texts[0] == texts[1], command
+    assert "mode" not in shell.run("proutil sports -C busy").extra
