@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-_NUMBERED = re.compile(r"\((\d+)\)\s*$")
+_NUMBERED = re.compile(r"\((\d{1,5})\)\s*$")  # OpenEdge numbers; not oeclient's microsecond stamps
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,8 @@ class LocalHost(Host):
         job.started = utc_now()  # type: ignore[attr-defined]
         return job
 
-    def _finish(self, job: Background, proc: subprocess.Popen[str]) -> CommandResult:
-        out, err = proc.communicate()
+    def _finish(self, job: Background, proc: subprocess.Popen[str], timeout: float | None = None) -> CommandResult:
+        out, err = proc.communicate(timeout=timeout)  # reads while waiting: a long load fills any pipe
         result = CommandResult(self.name, job.command, list(proc.args), self.root,  # type: ignore[arg-type]
                                getattr(job, "started", utc_now()), 0.0, proc.returncode, out, err, backend="local")
         from harness.evidence import hooks
@@ -119,8 +119,7 @@ class LocalHost(Host):
     def wait_background(self, job: Background, timeout: float) -> CommandResult:
         proc = job.handle
         assert isinstance(proc, subprocess.Popen)
-        proc.wait(timeout=timeout)
-        return self._finish(job, proc)
+        return self._finish(job, proc, timeout)
 
     def _abs(self, path: str) -> str:
         full = os.path.normpath(os.path.join(self.root, path))

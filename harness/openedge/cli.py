@@ -7,6 +7,7 @@ Python traceback. ``python -m harness.openedge.cli <utility> args...`` does the 
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -32,6 +33,19 @@ def _entry(utility: str) -> Callable[[list[str]], Outcome]:
     return main
 
 
+def _disk_full(exc: OSError) -> m.Bound:
+    """6091 for a write that found the disk full, with what the failing frame shows of it ("?" if nothing)."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    frame = trace.tb_frame if trace is not None else None
+    local = frame.f_locals if frame is not None else {}
+    data, path = local.get("data"), exc.filename or local.get("path") or local.get("self")
+    return m.DISK_FULL.bind(function=frame.f_code.co_name if frame is not None else "write", call="write",
+                            fd=local.get("fd", "?"), length=len(data) if isinstance(data, bytes | bytearray) else "?",
+                            offset=local.get("offset", "?"), path=path if isinstance(path, str | os.PathLike) else "?")
+
+
 def run(utility: str, argv: list[str]) -> int:
     """Run one utility in this process; returns its exit status."""
     out = sys.stdout
@@ -43,6 +57,11 @@ def run(utility: str, argv: list[str]) -> int:
         outcome = Outcome(error.exit_status, error.messages)
     except KeyboardInterrupt:
         outcome = Outcome(130, [m.INTERNAL_ERROR.bind(detail="interrupted")])
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            outcome = Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
+        else:
+            outcome = Outcome(1, [_disk_full(exc)])
     except Exception as exc:  # noqa: BLE001 - last resort: a numbered message, never a traceback
         outcome = Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
     for line in outcome.text:

@@ -123,8 +123,8 @@ NOT_IMPLEMENTED = _m(90014, "{utility}: {what} is not emulated by oedr. See docs
                      "emulator: loud refusal instead of silent success")
 
 # --- .st files and prostrct (semantics §1.2, §3.8) ----------------------------------------------------
-ST_SYNTAX = _m(6901, "Syntax error in structure description file {path} line {line}: {reason}.", I,
-               "emulator wording for prostrct .st errors; number inferred")
+ST_SYNTAX = _m(90019, "Syntax error in structure description file {path} line {line}: {reason}.", E,
+               "emulator wording and number for prostrct .st errors (real ones not in the fact sheet)")
 ST_NO_BI = _m(90020, "The structure description file {path} has no before-image (b) extent.", E,
               "semantics §1.2 (b line required)")
 DB_EXISTS = _m(90021, "** The database {db} already exists. Delete it first or choose another name.", E,
@@ -147,10 +147,10 @@ NOT_IN_USE = _m(90030, "The database {db} is not in use.", E,
                 "emulator; busy/holder print nothing documented; sheet tag [inferred]")
 BI_TRUNCATED = _m(90031, "Before-image file of database {db} truncated.", E, "emulator summary line")
 BI_CLUSTER = _m(1620, "Before-image cluster size set to {kb} kb.", I, "POTEMKIN log catalogue")
-REPL_ENABLED = _m(10840, "Database {db} is now enabled for OpenEdge Replication as a {role}.", I,
-                  "emulator wording; number inferred")
-REPL_DISABLED = _m(10841, "OpenEdge Replication has been disabled for database {db}.", I,
-                   "emulator wording; number inferred")
+REPL_ENABLED = _m(90034, "Database {db} is now enabled for OpenEdge Replication as a {role}.", E,
+                  "emulator wording and number (real ones not in the fact sheet)")
+REPL_DISABLED = _m(90035, "OpenEdge Replication has been disabled for database {db}.", E,
+                   "emulator wording and number (real ones not in the fact sheet)")
 REPL_NOT_ENABLED = _m(90032, "Database {db} is not enabled for OpenEdge Replication.", E, "emulator")
 REPL_NEEDS_AI = _m(90033, "After-imaging must be enabled before enabling replication as a source.", E,
                    "DOC replication quick start (rule); wording emulator; sheet tag [confirmed]")
@@ -315,6 +315,10 @@ CLIENT_LOAD = _m(None, "load committed={count} seconds={seconds}", E, "oeclient 
 RECORD_TOO_LARGE = _m(90080, "A record of {size} bytes does not fit in a {block_size}-byte block.", E,
                       "emulator")
 TABLE_NAME = _m(90081, "Table name {name!r} is not valid: letters, digits and - _ only, at most 32.", E, "emulator")
+
+# --- the operating system -------------------------------------------------------------------------
+DISK_FULL = _m(6091, "{function}:Insufficient disk space during {call}, fd {fd}, len {length}, offset {offset}, "
+                     "file {path}.", C, "KB-P22954, KB-P4404, KB-P98311 (text; fields from the failed write)")
 
 # --- internal ------------------------------------------------------------------------------------
 INTERNAL_ERROR = _m(90099, "SYSTEM ERROR: the emulator failed unexpectedly ({detail}). Please report it.", E,

@@ -34,17 +34,17 @@ def test_prostrct_create_refuses_an_existing_database(prod, oe):
 
 
 @pytest.mark.parametrize(("st", "number"), [
-    ("b .\nx .\n", 6901),
-    ('b .\nd "Data:7 .\n', 6901),
-    ('b .\nd "Data":7,33;1 .\n', 6901),
-    ('b .\nd "Data":7,32;3 .\n', 6901),
-    ('b .\nd "Data":5 .\n', 6901),
-    ("b .\nd . v\n", 6901),
-    ("b .\nd . f 12x\n", 6901),
-    ('b .\nd "Data":7 . v 128\nd "Data":7 . f 128\n', 6901),
-    ("b .\na\n", 6901),
+    ("b .\nx .\n", 90019),
+    ('b .\nd "Data:7 .\n', 90019),
+    ('b .\nd "Data":7,33;1 .\n', 90019),
+    ('b .\nd "Data":7,32;3 .\n', 90019),
+    ('b .\nd "Data":5 .\n', 90019),
+    ("b .\nd . v\n", 90019),
+    ("b .\nd . f 12x\n", 90019),
+    ('b .\nd "Data":7 . v 128\nd "Data":7 . f 128\n', 90019),
+    ("b .\na\n", 90019),
     ("d .\n", 90020),
-    ("b .\n", 6901),
+    ("b .\n", 90019),
     ("b .\nd . f 40\n", 90026),
     ("b .\nd . f 32\n", 90026),
     ("b . f 96\nd .\n", 90026),
@@ -141,7 +141,7 @@ def test_prostrct_repair_refusals_leave_the_control_area_alone(prod, dr, oe):
     dr.write_file("moved.st", listed.replace("sports.a2", "elsewhere.a2").encode())
     oe.refused(dr, "prostrct repair sports moved.st", [43])
     dr.write_file("garbage.st", b'b .\nd "Data":7,33 .\n')
-    oe.refused(dr, "prostrct repair sports garbage.st", [6901])
+    oe.refused(dr, "prostrct repair sports garbage.st", [90019])
     oe.refused(dr, "prostrct repair sports absent.st", [43])
     oe.refused(dr, "prostrct repair sports listed.st extra", [90010])
     assert oe.hashes(dr, "sports") == before

@@ -87,10 +87,10 @@ def test_proutil_site_replication(prod, oe):
     oe.refused(prod, "proutil sports -C disablesitereplication sideways", [90010])
     oe.refused(prod, "proutil sports -C enablesitereplication target now", [90010])
     assert oe.ok(prod, "proutil sports -C enablesitereplication target").stdout == (
-        "Database sports is now enabled for OpenEdge Replication as a target. (10840)\n")
+        "Database sports is now enabled for OpenEdge Replication as a target. (90034)\n")
     assert "   OpenEdge Replication (target)" in oe.ok(prod, "proutil sports -C describe").stdout
     assert oe.ok(prod, "proutil sports -C disablesitereplication target").stdout == (
-        "OpenEdge Replication has been disabled for database sports. (10841)\n")
+        "OpenEdge Replication has been disabled for database sports. (90035)\n")
     oe.ok(prod, "rfutil sports -C mark backedup")
     oe.ok(prod, "rfutil sports -C aimage begin")
     oe.ok(prod, "proutil sports -C enablesitereplication source")
@@ -98,7 +98,7 @@ def test_proutil_site_replication(prod, oe):
     assert [row[1] for row in oe.ai_extents(prod, "sports")][:2] == ["LOCKED", "BUSY"]  # a source locks
     oe.ok(prod, "rfutil sports -C aimage end")  # disabling AI disables replication too
     assert "OpenEdge Replication" not in oe.ok(prod, "proutil sports -C describe").stdout
-    assert oe.log_numbers(prod, "sports").count(10840) == 2
+    assert oe.log_numbers(prod, "sports").count(90034) == 2
 
 
 def test_proutil_usage_and_missing_database(prod, oe):

@@ -214,17 +214,17 @@ def test_bad_files_are_refused_before_the_database_is_touched(chain, oe, file, d
     assert oe.counters(dr, "sports") == ("disabled", "0", "4")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "design decision pending: a first roll forward refused by the sequence (8019) or date (831-833) check "
-    "disables after-imaging before the check (rollforward._run, semantics §6.6 F2 'failed or successful'), so "
-    "the copy's control area changes and rfutil -C sequence is no longer possible; the issue asks that every "
-    "refusal leave the DR files byte-identical. Keep F2 (re-copy after any failed roll forward) or check "
-    "first and disable AI only when a file is applied?"))
-def test_a_refused_first_roll_forward_leaves_the_copy_byte_identical(chain, oe):
+def test_a_refused_first_roll_forward_changes_no_data_but_spends_the_copy(chain, oe):
+    """Semantics §6.6 F2 (confirmed): after a failed first roll forward `sequence` is impossible; re-copy.
+
+    The refused file changes no extent; only the control area records that after-imaging is now off."""
     dr = chain.dr(sequence=False)
     before = oe.hashes(dr, "sports")
     oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.3", [*FIRST, 8019, 11014])
-    assert oe.hashes(dr, "sports") == before
+    after = oe.hashes(dr, "sports")
+    assert {n for n in before if before[n] != after[n]} == {"sports.db"}
+    assert oe.counters(dr, "sports")[0] == "disabled"
+    oe.refused(dr, "rfutil sports -C sequence", [90041])
 
 
 def test_a_bad_first_file_leaves_after_imaging_on(chain, oe):

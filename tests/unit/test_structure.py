@@ -115,7 +115,7 @@ def test_syntax_errors_name_the_line(text, line, reason):
     with pytest.raises(UsageError) as caught:
         structure.parse(text, "bad.st")
     [message] = caught.value.messages
-    assert message.number == 6901
+    assert message.number == 90019
     assert message.values["line"] == line
     assert str(message.values["reason"]).startswith(reason)
     assert message.text().startswith(f"Syntax error in structure description file bad.st line {line}: ")
