@@ -1,0 +1,805 @@
+"""The docker backend: every host of a site is its own container, started through testcontainers.
+
+A host is a long-lived container of the emulator image (``docker/Dockerfile``) with its own host name,
+its own disk (``/data/<host>``, owned by the ``oedr`` user) and its own processes. Each DBA command is
+one ``docker exec`` with the argv as typed, in the host's directory; its output, exit status and the
+container id go into the ``CommandResult``. Files cross hosts the way a site moves them: a tar stream
+out of one container and into the other, never through a shared directory that could hide a missed file.
+
+Faults only a container can give truthfully are methods of ``DockerHost``: ``kill`` (``docker kill``: the
+machine loses power), ``start_again``, ``pause``/``resume`` (the machine freezes) and ``limit_disk`` (the
+host directory becomes a size-limited tmpfs, so writes fail with ENOSPC).
+
+Cleanup (shared/design.md "Nothing outside the sandbox"): every container carries the labels
+``oedr.run=<run id>``, ``oedr.host``, ``oedr.pid``/``oedr.pid-start`` (the pytest process and its start
+time), ``oedr.boot`` and ``oedr.machine``. ``Backend.close`` (a fixture finaliser, also run on Ctrl-C)
+removes a scenario's containers; an ``atexit`` hook and a SIGTERM handler remove whatever this process
+still owns; and the first backend of a process removes containers left by a run whose process is gone
+(killed pytest, crashed worker, rebooted machine). No network or volume is created: containers run
+with ``--network none`` and no volumes, and are removed with their anonymous volumes (``-v``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import re
+import secrets
+import shlex
+import signal
+import socket
+import tarfile
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import PurePosixPath
+from typing import Any
+
+import docker.errors
+from docker.utils.socket import STDOUT, frames_iter
+from testcontainers.core.config import testcontainers_config
+from testcontainers.core.container import DockerContainer
+from testcontainers.core.wait_strategies import ExecWaitStrategy
+
+import docker
+from harness.backends import images
+from harness.backends.base import Backend, Background, Host, check_sandbox, utc_now
+from harness.evidence import hooks
+from harness.openedge.waiting import poll_until
+from harness.result import CommandResult
+
+RUN_LABEL, HOST_LABEL, PID_LABEL, PID_START_LABEL = "oedr.run", "oedr.host", "oedr.pid", "oedr.pid-start"
+BOOT_LABEL, MACHINE_LABEL = "oedr.boot", "oedr.machine"
+DATA_ROOT = "/data"
+USER_ID = 1000
+RUNTIME_DIR = "/dev/shm/oedr"  # the broker's sockets: "shared memory", gone when the machine restarts
+UNREACHABLE = 255  # what ssh returns when the remote host does not answer
+FOREIGN_RUN_MAX_AGE = timedelta(hours=24)
+HOW_TO_GET_ONE = ("start one (`sudo .ci/docker-engine.sh` installs and starts dockerd) or point DOCKER_HOST at "
+                  "one; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure")
+_ENGINE_TIMEOUT = 900  # seconds for one API call; every exec'd command is bounded by `timeout` in the host
+
+
+class DockerUnavailable(RuntimeError):
+    """No Docker engine answers; the message says why and how to get one."""
+
+
+class HostUnreachable(OSError):
+    """The host's container is not running (killed) or frozen (paused): it cannot run anything."""
+
+
+# --- the engine and this process's run ---------------------------------------------------------------
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
+def _process_start(pid: int) -> str:
+    """The start time of a process in clock ticks since boot ("" if it does not exist): pid + this = identity."""
+    stat = _read(f"/proc/{pid}/stat")
+    return stat.rsplit(")", 1)[1].split()[19] if ")" in stat else ""
+
+
+def machine_identity() -> tuple[str, str]:
+    """(machine id, boot id) of this machine: together with a pid and its start time they name a process."""
+    machine = _read("/etc/machine-id") or socket.gethostname()
+    return machine, _read("/proc/sys/kernel/random/boot_id") or "unknown-boot"
+
+
+def engine_problem() -> str | None:
+    """None when a Docker engine answers a ping; else one line saying why not."""
+    try:
+        client = docker.from_env(timeout=10)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no engine"; the reason is reported
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"no Docker engine answers ({first[:200]})"
+    return None
+
+
+@dataclass
+class RunSession:
+    """This process's run: its id, labels, a client, and the containers still to remove."""
+
+    run_id: str
+    labels: dict[str, str]
+    client: docker.DockerClient
+    live: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _streams: docker.DockerClient | None = None
+
+    @property
+    def streams(self) -> docker.DockerClient:
+        """A client without a read timeout, for background jobs that may stay silent for minutes."""
+        if self._streams is None:
+            self._streams = docker.from_env(timeout=None, version=self.client.api.api_version)
+        return self._streams
+
+    def adopt(self, container_id: str) -> None:
+        with self.lock:
+            self.live.add(container_id)
+
+    def forget(self, container_id: str) -> None:
+        with self.lock:
+            self.live.discard(container_id)
+
+
+_session: RunSession | None = None
+_session_lock = threading.Lock()
+
+
+def session() -> RunSession:
+    """The run of this process, set up on first use: Ryuk off, stale runs swept, exit hooks installed."""
+    global _session
+    with _session_lock:
+        if _session is not None:
+            return _session
+        problem = engine_problem()
+        if problem:
+            raise DockerUnavailable(f"{problem}: {HOW_TO_GET_ONE}")
+        # Ryuk would need a pull of testcontainers/ryuk; the oedr.* labels and the sweep replace it.
+        os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"
+        testcontainers_config.ryuk_disabled = True
+        machine, boot = machine_identity()
+        pid = os.getpid()
+        run_id = f"{machine[:8]}-{pid}-{secrets.token_hex(3)}"
+        labels = {RUN_LABEL: run_id, PID_LABEL: str(pid), PID_START_LABEL: _process_start(pid),
+                  BOOT_LABEL: boot, MACHINE_LABEL: machine}
+        client = docker.from_env(timeout=_ENGINE_TIMEOUT)
+        _session = RunSession(run_id, labels, client)
+        sweep_stale(client, own_run=run_id)
+        atexit.register(remove_run_containers)
+        _install_sigterm_cleanup()
+        return _session
+
+
+def _run_alive(labels: dict[str, str], created: str) -> bool:
+    """Is the pytest process that labelled this container still running? Unknown machines: by age only."""
+    machine, boot = machine_identity()
+    if labels.get(MACHINE_LABEL) != machine:
+        try:
+            born = datetime.fromisoformat(created[:26].rstrip("Z") + "+00:00")
+        except ValueError:
+            return True
+        return datetime.now(UTC) - born < FOREIGN_RUN_MAX_AGE
+    if labels.get(BOOT_LABEL) != boot:
+        return False
+    pid = labels.get(PID_LABEL, "")
+    return pid.isdigit() and _process_start(int(pid)) == labels.get(PID_START_LABEL)
+
+
+def remove_container(container: Any) -> None:
+    """``docker rm -f -v``, unpausing first: removing a paused container can hang the engine's kill."""
+    with contextlib.suppress(docker.errors.NotFound):
+        if container.status == "paused":
+            container.unpause()
+        container.remove(force=True, v=True)
+
+
+def sweep_stale(client: docker.DockerClient, own_run: str = "") -> list[str]:
+    """Remove containers labelled by an oedr run whose process is gone; returns their names."""
+    removed = []
+    for container in client.containers.list(all=True, filters={"label": RUN_LABEL}):
+        labels = container.labels
+        if labels.get(RUN_LABEL) == own_run or _run_alive(labels, str(container.attrs.get("Created", ""))):
+            continue
+        remove_container(container)
+        removed.append(str(container.name))
+    return removed
+
+
+def remove_run_containers() -> list[str]:
+    """Remove every container of this process's run (atexit, SIGTERM, and the end of a session)."""
+    if _session is None:
+        return []
+    client = docker.from_env(timeout=60)
+    removed = []
+    try:
+        for container in client.containers.list(all=True, filters={"label": f"{RUN_LABEL}={_session.run_id}"}):
+            remove_container(container)
+            removed.append(str(container.name))
+            _session.forget(str(container.id))
+    except docker.errors.DockerException:
+        pass
+    finally:
+        client.close()
+    return removed
+
+
+def _install_sigterm_cleanup() -> None:
+    """On SIGTERM (CI cancelling the job), remove this run's containers, then die of SIGTERM as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
+        return
+
+    def on_sigterm(signum: int, _frame: object) -> None:
+        remove_run_containers()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+
+# --- one host's container ------------------------------------------------------------------------------
+class OpenEdgeLikeContainer(DockerContainer):
+    """A long-lived "database host": ``sleep infinity`` under docker-init, the harness execs the tools into it.
+
+    Example::
+
+        with OpenEdgeLikeContainer("oedr-emulator:src-…", host="production", root="/data/production") as box:
+            box.exec(["proutil", "sports", "-C", "busy"])
+    """
+
+    def __init__(self, image: str, *, host: str, root: str, labels: dict[str, str] | None = None,
+                 env: dict[str, str] | None = None, disk_kb: int | None = None, api_version: str | None = None,
+                 command: list[str] | None = None) -> None:
+        client_kw: dict[str, Any] = {"timeout": _ENGINE_TIMEOUT}
+        if api_version:
+            client_kw["version"] = api_version
+        super().__init__(image, docker_client_kw=client_kw)
+        self.host, self.root = host, root
+        self._command = command or ["sleep", "infinity"]
+        self._extra_env = env or {}
+        self.with_kwargs(init=True, hostname=host, network="none", labels={**(labels or {}), HOST_LABEL: host},
+                         entrypoint=[])
+        if disk_kb:
+            self.tmpfs[root] = f"size={disk_kb}k,uid={USER_ID},gid={USER_ID},mode=0755"
+        self.waiting_for(ExecWaitStrategy(["mkdir", "-p", root]))
+
+    def _configure(self) -> None:
+        self.with_envs(OEDR_HOST=self.host, OEDR_BANNER="no", OEDR_RUNTIME_DIR=RUNTIME_DIR, PYTHONUNBUFFERED="1",
+                       **self._extra_env)
+
+    @property
+    def workdir(self) -> str:
+        """The host's directory: its disk, and where every command starts."""
+        return self.root
+
+
+def _signal_status(code: int | None) -> int:
+    """exec reports 128+N for a process killed by signal N; the local backend's convention is -N.
+
+    130 stays 130: the emulator itself exits 130 when interrupted (cli.run), and a process that dies of
+    SIGINT without handling it is rare. An exit code the engine could not collect (the container died
+    with the process) counts as SIGKILL.
+    """
+    if code is None:
+        return -signal.SIGKILL
+    if 128 < code < 160 and code != 130:
+        return -(code - 128)
+    return code
+
+
+def _tar(entries: dict[str, bytes], mtime: float) -> bytes:
+    """A tar of files at paths relative to the directory it will be extracted in."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for relative, data in entries.items():
+            info = tarfile.TarInfo(str(PurePosixPath(relative)))
+            info.size, info.mode, info.mtime = len(data), 0o644, int(mtime)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _feed(sock: Any, data: bytes, out: list[bytes], err: list[bytes]) -> None:
+    """Write ``data`` to an attached exec's stdin, close it, and collect its demultiplexed output."""
+    raw = getattr(sock, "_sock", sock)
+    try:
+        raw.sendall(data)
+        raw.shutdown(socket.SHUT_WR)
+        for stream, chunk in frames_iter(sock, tty=False):
+            (out if stream == STDOUT else err).append(chunk)
+    finally:
+        sock.close()
+
+
+@dataclass
+class _Job:
+    """A background command: its exec, the file holding its pid inside the container, its output so far."""
+
+    exec_id: str
+    argv: list[str]
+    pidfile: str
+    started: str
+    clock: float
+    out: list[bytes] = field(default_factory=list)
+    err: list[bytes] = field(default_factory=list)
+    reader: threading.Thread | None = None
+
+
+class DockerHost(Host):
+    """One machine of the site, as a container; see the module docstring for what each method does."""
+
+    backend_name = "docker"
+
+    def __init__(self, name: str, root: str, backend: DockerBackend) -> None:
+        super().__init__(name, root)
+        self.hostname = name
+        self._backend = backend
+        self._box_future: Future[OpenEdgeLikeContainer] = backend.start_box(name, root)
+        self._box: OpenEdgeLikeContainer | None = None
+        self.state = "running"
+        self._jobs: list[Background] = []
+        self._gate = threading.Lock()
+        self._inflight: set[str] = set()
+
+    # --- the container -------------------------------------------------------------------------------
+    @property
+    def box(self) -> OpenEdgeLikeContainer:
+        """The host's container (started in the background when the host was created; waited for here)."""
+        if self._box is None:
+            self._box = self._box_future.result()
+        return self._box
+
+    @property
+    def container_id(self) -> str:
+        return self.box.get_container_id()
+
+    @property
+    def _api(self) -> docker.APIClient:
+        return self._backend.session.client.api
+
+    def _exec(self, argv: list[str], *, env: dict[str, str] | None = None, workdir: str | None = None,
+              user: str = "", stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+        """One ``docker exec``: (exit status as the engine reports it, stdout, stderr); ``stdin`` is fed to it."""
+        out: list[bytes] = []
+        err: list[bytes] = []
+        exec_id = self._create_exec(argv, env=env, workdir=workdir, user=user, stdin=stdin is not None)
+        try:
+            if stdin is None:
+                # streamed and joined once: docker-py's non-streamed demux concatenates frame by frame,
+                # which is quadratic (16 s for a 32 MB tar of AI extents instead of 0.3 s)
+                for chunk_out, chunk_err in self._api.exec_start(exec_id, stream=True, demux=True):
+                    out.extend([chunk_out] if chunk_out else [])
+                    err.extend([chunk_err] if chunk_err else [])
+            else:
+                _feed(self._api.exec_start(exec_id, socket=True), stdin, out, err)
+            code = self._api.exec_inspect(exec_id)["ExitCode"]
+        except docker.errors.APIError as error:
+            if error.status_code == 409:
+                raise HostUnreachable(f"host {self.name} does not answer: {error.explanation}") from error
+            raise
+        finally:
+            self._inflight.discard(exec_id)
+        return (code if code is not None else -1), b"".join(out), b"".join(err)
+
+    def _create_exec(self, argv: list[str], *, env: dict[str, str] | None = None, workdir: str | None = None,
+                     user: str = "", stdin: bool = False) -> str:
+        """Create an exec, unless the host is down; ``pause`` waits for every created exec to have started.
+
+        An exec started into a frozen container never starts and blocks the engine's unpause (and rm):
+        the gate keeps creation and the pause apart.
+        """
+        with self._gate:
+            if self.state != "running":
+                raise HostUnreachable(f"host {self.name} does not answer: its container is {self.state}")
+            try:
+                exec_id = str(self._api.exec_create(self.container_id, argv, stdout=True, stderr=True, stdin=stdin,
+                                                    environment=env, workdir=workdir or self.root, user=user)["Id"])
+            except docker.errors.APIError as error:
+                if error.status_code == 409:
+                    raise HostUnreachable(f"host {self.name} does not answer: {error.explanation}") from error
+                raise
+            self._inflight.add(exec_id)
+            return exec_id
+
+    def _exec_started(self, exec_id: str) -> bool:
+        try:
+            info = self._api.exec_inspect(exec_id)
+        except docker.errors.NotFound:
+            return True
+        return bool(info.get("Pid")) or (not info.get("Running") and info.get("ExitCode") is not None)
+
+    def _abs(self, path: str) -> str:
+        full = os.path.normpath(os.path.join(self.root, path))
+        if full != self.root and not full.startswith(self.root + "/"):
+            raise PermissionError(f"{path} is outside host {self.name}")
+        return full
+
+    # --- Host: commands ------------------------------------------------------------------------------
+    def translate(self, argv: list[str]) -> list[str]:
+        """The argv to exec for what the DBA typed (the emulator's tools are on PATH as typed)."""
+        return argv
+
+    def _execute(self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str],
+                 timeout: float) -> CommandResult:
+        started, clock = utc_now(), time.monotonic()
+        exec_env = dict(env)
+        wrapped = ["timeout", "-k", "5", f"{timeout:g}", *self.translate(argv)]
+        if stdin is not None:
+            exec_env["OEDR_STDIN"] = stdin
+            wrapped = ["sh", "-c", 'printf %s "$OEDR_STDIN" | env -u OEDR_STDIN "$@"', "sh", *wrapped]
+        try:
+            code, out, err = self._exec(wrapped, env=exec_env, workdir=cwd)
+            status = _signal_status(code)
+        except HostUnreachable as exc:
+            status, out, err = UNREACHABLE, b"", f"oedr: {exc}\n".encode()
+        return CommandResult(self.name, command, argv, cwd, started, time.monotonic() - clock, status,
+                             out.decode(errors="replace"), err.decode(errors="replace"), backend=self.backend_name,
+                             container=self.container_id, extra={"hostname": self.hostname,
+                                                                 "image": self._backend.image})
+
+    def start_background(self, command: str, env: dict[str, str] | None = None) -> Background:
+        """Exec the command detached from the harness; its output is read by a thread until it ends."""
+        argv = shlex.split(command)
+        check_sandbox(argv, self.root, self.root)
+        pidfile = f"/tmp/oedr-job-{uuid.uuid4().hex}.pid"
+        wrapped = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', pidfile, *self.translate(argv)]
+        exec_id = self._create_exec(wrapped, env=env or {})
+        job = _Job(exec_id, argv, pidfile, utc_now(), time.monotonic())
+        try:
+            stream = self._backend.session.streams.api.exec_start(exec_id, stream=True, demux=True)
+            poll_until(lambda: self._exec_started(exec_id), timeout=30, interval=0.01, what=f"`{command}` to start")
+        finally:
+            self._inflight.discard(exec_id)
+        job.reader = threading.Thread(target=_drain, args=(stream, job), daemon=True, name=f"oedr-job-{self.name}")
+        job.reader.start()
+        background = Background(self, command, job)
+        self._jobs.append(background)
+        return background
+
+    def _signal_job(self, job: _Job, signame: str) -> None:
+        with contextlib.suppress(HostUnreachable):
+            self._exec(["sh", "-c", f'test -s "$0" && kill -{signame} "$(cat "$0")"', job.pidfile])
+
+    def stop_background(self, job: Background) -> CommandResult:
+        """SIGTERM the job (SIGKILL if it lingers), then give its result."""
+        state = job.handle
+        assert isinstance(state, _Job)
+        assert state.reader is not None
+        if state.reader.is_alive() and self.state == "running":
+            with contextlib.suppress(Exception):
+                poll_until(lambda: self._exec(["test", "-s", state.pidfile])[0] == 0, timeout=10, interval=0.05,
+                           what=f"the pid file of `{job.command}`")
+            self._signal_job(state, "TERM")
+            state.reader.join(timeout=20)
+            if state.reader.is_alive():
+                self._signal_job(state, "KILL")
+        state.reader.join(timeout=20)
+        return self._finish(job, state)
+
+    def wait_background(self, job: Background, timeout: float) -> CommandResult:
+        state = job.handle
+        assert isinstance(state, _Job)
+        assert state.reader is not None
+        state.reader.join(timeout=timeout)
+        if state.reader.is_alive():
+            raise TimeoutError(f"`{job.command}` on {self.name} still running after {timeout}s")
+        return self._finish(job, state)
+
+    def _finish(self, job: Background, state: _Job) -> CommandResult:
+        try:
+            code = self._api.exec_inspect(state.exec_id).get("ExitCode")
+        except docker.errors.APIError:
+            code = None
+        if job in self._jobs:
+            self._jobs.remove(job)
+        result = CommandResult(self.name, job.command, state.argv, self.root, state.started,
+                               time.monotonic() - state.clock, _signal_status(code),
+                               b"".join(state.out).decode(errors="replace"),
+                               b"".join(state.err).decode(errors="replace"), backend=self.backend_name,
+                               container=self.container_id, extra={"hostname": self.hostname, "background": True})
+        hooks.record_command(result.as_record())
+        return result
+
+    # --- Host: files -----------------------------------------------------------------------------
+    def read_file(self, path: str) -> bytes:
+        """``cat`` in the container (the archive API would not see a tmpfs-mounted directory)."""
+        code, out, err = self._exec(["cat", "--", self._abs(path)])
+        if code != 0:
+            problem = err.decode(errors="replace").strip()
+            if "No such file" in problem:
+                raise FileNotFoundError(f"{path} does not exist on host {self.name}")
+            raise OSError(f"cannot read {path} on host {self.name}: {problem}")
+        return out
+
+    def write_file(self, path: str, data: bytes) -> None:
+        self._put({os.path.relpath(self._abs(path), self.root): data})
+
+    def _put(self, entries: dict[str, bytes], directory: str | None = None) -> None:
+        """Extract files into a directory of the host as its user (``tar -x``), creating sub-directories."""
+        self._untar_here(_tar(entries, time.time()), directory or self.root)
+
+    def _untar_here(self, archive: bytes, directory: str) -> None:
+        code, _out, err = self._exec(["sh", "-c", 'mkdir -p -- "$0" && exec tar -xf - -C "$0"', directory],
+                                     stdin=archive)
+        if code != 0:
+            problem = err.decode(errors="replace").strip()
+            if "Wrote only" in problem or "No space left" in problem:
+                raise OSError(28, f"No space left on device: host {self.name}: {problem}")
+            raise OSError(f"cannot write into {directory} on host {self.name}: {problem}")
+
+    def list_files(self, directory: str = ".") -> list[str]:
+        code, out, _err = self._exec(["find", self._abs(directory), "-mindepth", "1", "-maxdepth", "1", "-type", "f",
+                                      "-printf", "%f\\n"])
+        return sorted(out.decode().splitlines()) if code == 0 else []
+
+    def remove_file(self, path: str) -> None:
+        self._exec(["rm", "-f", "--", self._abs(path)])
+
+    def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
+                   target_directory: str = ".") -> list[str]:
+        """An OS copy to another container in one stream: ``tar -c`` here, extracted there."""
+        if not isinstance(target, DockerHost):
+            return super().copy_files(names, target, directory, target_directory)
+        names = list(names)
+        source_dir = self._abs(directory)
+        for name in names:
+            self._abs(os.path.join(directory, name))
+        code, out, err = self._exec(["tar", "-cf", "-", "--", *names], workdir=source_dir)
+        if code != 0:
+            raise FileNotFoundError(f"copy from {self.name} failed: {err.decode(errors='replace').strip()}")
+        target._untar_here(out, target._abs(target_directory))
+        hooks.record_event({"kind": "copy", "host": target.name, "label": f"{len(names)} files from {self.name}",
+                            "seq": None, "time": utc_now()})
+        return names
+
+    # --- Host: cleanup and identity --------------------------------------------------------------------
+    def kill_processes(self) -> None:
+        """SIGKILL every process of the host except its init and main process (brokers, loads, clients)."""
+        script = ('for p in /proc/[0-9]*; do p=${p#/proc/}; [ "$p" -gt 1 ] && [ "$p" != $$ ] || continue; '
+                  '[ "$(tr "\\0" " " < /proc/$p/cmdline 2>/dev/null)" = "sleep infinity " ] && continue; '
+                  'kill -KILL "$p" 2>/dev/null; done; true')
+        with contextlib.suppress(HostUnreachable):
+            self._exec(["sh", "-c", script])
+
+    def host_identity(self) -> str:
+        return f"{self.hostname} (container {self.container_id[:12]})"
+
+    def remove(self) -> None:
+        """Remove the container (and its anonymous volumes); its processes die with it."""
+        self._jobs.clear()
+        try:
+            box = self.box
+        except Exception:  # noqa: BLE001 - a container that never started has nothing to remove
+            return
+        container = box.get_wrapped_container()
+        with contextlib.suppress(docker.errors.NotFound):
+            container.reload()
+        remove_container(container)
+        box.get_docker_client().client.close()
+        self._backend.session.forget(box.get_container_id())
+
+    # --- faults only a container can give truthfully -----------------------------------------------------
+    def kill(self) -> None:
+        """``docker kill``: every process of the host dies at once (power loss); the disk stays as it was."""
+        container = self.box.get_wrapped_container()
+        with self._gate:
+            if self.state == "paused":
+                container.unpause()  # killing a frozen container can hang the engine
+            self.state = "killed"
+            container.kill()
+        poll_until(lambda: _status(container) == "exited", timeout=30, what=f"{self.name} to stop")
+        self._fault(f"{self.name} killed (docker kill)")
+
+    def start_again(self) -> None:
+        """Boot the host again after ``kill``: same disk and host name, no process, empty shared memory."""
+        container = self.box.get_wrapped_container()
+        container.start()
+        self.state = "running"
+        poll_until(lambda: self._exec(["mkdir", "-p", self.root])[0] == 0, timeout=30, what=f"{self.name} to boot")
+        self._fault(f"{self.name} started again")
+
+    def pause(self) -> None:
+        """``docker pause``: every process of the host freezes where it is; nothing can be run there."""
+        with self._gate:
+            self.state = "paused"
+            for exec_id in list(self._inflight):
+                poll_until(partial(self._exec_started, exec_id), timeout=30, interval=0.01,
+                           what="a command starting on the host to start before it is paused")
+            self.box.get_wrapped_container().pause()
+        self._fault(f"{self.name} paused")
+
+    def resume(self) -> None:
+        """``docker unpause``: the frozen processes carry on as if nothing happened."""
+        with self._gate:
+            self.box.get_wrapped_container().unpause()
+            self.state = "running"
+        self._fault(f"{self.name} resumed")
+
+    def limit_disk(self, free_kb: int) -> None:
+        """Give the host a disk with only ``free_kb`` KB free: the same files on a size-limited tmpfs.
+
+        A container's mounts are fixed when it is created, so the host is moved to a new container
+        (same name, labels and files) whose directory is a tmpfs of the files' size plus ``free_kb``.
+        Processes do not move: call it before the databases of the host are started.
+        """
+        if self._jobs:
+            raise RuntimeError(f"{self.name} has background jobs running; limit its disk before starting them")
+        code, archive, err = self._exec(["tar", "-cf", "-", "."])
+        if code != 0:
+            raise OSError(f"cannot read the disk of {self.name}: {err.decode(errors='replace').strip()}")
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            used_kb = sum(-(-member.size // 4096) * 4 + 4 for member in tar.getmembers())
+        old = self.box
+        self._box = self._backend.start_box(self.name, self.root, disk_kb=used_kb + free_kb).result()
+        self._untar_here(archive, self.root)
+        remove_container(old.get_wrapped_container())
+        old.get_docker_client().client.close()
+        self._backend.session.forget(old.get_container_id())
+        self._fault(f"{self.name}: disk limited to {free_kb} KB free")
+
+    def free_kb(self) -> int:
+        """Free space of the host's directory in KB (``df``)."""
+        code, out, err = self._exec(["df", "-k", "--output=avail", self.root])
+        if code != 0:
+            raise OSError(f"df failed on {self.name}: {err.decode(errors='replace').strip()}")
+        return int(out.decode().split()[-1])
+
+    def _fault(self, label: str) -> None:
+        hooks.record_event({"kind": "fault", "host": self.name, "label": label, "seq": None, "time": utc_now()})
+
+
+def _status(container: Any) -> str:
+    container.reload()
+    return str(container.status)
+
+
+def _drain(stream: Iterable[tuple[bytes | None, bytes | None]], job: _Job) -> None:
+    """Collect a background job's output until its exec ends (or its container dies)."""
+    try:
+        for out, err in stream:
+            if out:
+                job.out.append(out)
+            if err:
+                job.err.append(err)
+    except Exception:  # noqa: BLE001 - a killed container cuts the stream; the exit code tells the rest
+        return
+
+
+# --- the backend ------------------------------------------------------------------------------------
+class DockerBackend(Backend):
+    """The emulator in containers: one container per host, built image reused for the whole session."""
+
+    name = "docker"
+    host_class: type[DockerHost] = DockerHost
+
+    def __init__(self, image: str = "", **_options: str) -> None:
+        self.session = session()
+        self.image = image or images.emulator_image(self.session.client)
+        self.hosts: list[DockerHost] = []
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="oedr-docker")
+
+    def data_root(self) -> str:
+        return DATA_ROOT
+
+    def host_env(self) -> dict[str, str]:
+        """Environment of every command on every host (beyond OEDR_HOST and friends)."""
+        return {}
+
+    def prepare(self, box: OpenEdgeLikeContainer) -> None:
+        """Hook for subclasses: finish a freshly started host container (licence, programs)."""
+
+    def start_box(self, host: str, root: str, disk_kb: int | None = None) -> Future[OpenEdgeLikeContainer]:
+        """Create and start a host's container in the background; the future gives it once it answers."""
+        labels = dict(self.session.labels)
+
+        def start() -> OpenEdgeLikeContainer:
+            box = OpenEdgeLikeContainer(self.image, host=host, root=root, labels=labels, env=self.host_env(),
+                                        disk_kb=disk_kb, api_version=self.session.client.api.api_version)
+            try:
+                box.start()
+            finally:
+                if box._container is not None:
+                    self.session.adopt(str(box._container.id))
+            self.prepare(box)
+            return box
+
+        return self._pool.submit(start)
+
+    def create_host(self, name: str) -> DockerHost:
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,62}", name):
+            raise ValueError(f"host name {name!r} must be a DNS label (lower case letters, digits, -)")
+        host = self.host_class(name, f"{self.data_root()}/{name}", self)
+        self.hosts.append(host)
+        return host
+
+    def close(self) -> None:
+        """Remove every host's container, in parallel; containers whose start failed are removed too."""
+        list(self._pool.map(lambda host: host.remove(), self.hosts))
+        self.hosts.clear()
+        self._pool.shutdown(wait=True)
+
+    def describe(self) -> dict[str, str]:
+        facts = {"backend": self.name, "run": self.session.run_id}
+        with contextlib.suppress(docker.errors.DockerException):
+            facts.update({k: str(v) for k, v in images.describe_image(self.session.client, self.image).items()})
+            facts["engine"] = str(self.session.client.version().get("Version", ""))
+        return facts
+
+
+# --- a client that keeps committing (kill and pause faults) --------------------------------------------
+_COMMITTED = re.compile(r"^committed trid=(\d+) time=.*\((\d+)\)$", re.M)
+
+
+class CommitLoop:
+    """A client session after another, each committing ``batch`` transactions, until stopped or refused.
+
+    Only transactions whose ``committed`` line came back count as acknowledged: those are the ones a
+    crash must never lose. A batch cut short by a fault is not acknowledged (its output never arrived).
+    The client runs on the host, so it freezes with it: while the host is paused no new session starts.
+    ``baseline`` is how many records the database held before the client started.
+    """
+
+    def __init__(self, host: Host, db: str, batch: int = 10, baseline: int = 0) -> None:
+        self.host, self.db, self.batch, self.baseline = host, db, batch, baseline
+        self.acknowledged: list[tuple[int, int]] = []
+        self.last: CommandResult | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name=f"oedr-commits-{host.name}")
+
+    def start(self) -> CommitLoop:
+        self._thread.start()
+        return self
+
+    def _frozen(self) -> bool:
+        return getattr(self.host, "state", "running") == "paused"
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self._frozen():
+                poll_until(lambda: not self._frozen() or self._stop.is_set(), timeout=3600, interval=0.05,
+                           what=f"{self.host.name} to resume")
+                continue
+            result = self.host.run(f"oeclient {self.db} commit --count {self.batch}")
+            self.last = result
+            if result.exit_status == UNREACHABLE and self._frozen():
+                continue
+            if result.exit_status != 0:
+                return
+            self.acknowledged.extend((int(t), int(u)) for t, u in _COMMITTED.findall(result.stdout))
+
+    def wait_for(self, count: int, timeout: float = 120) -> None:
+        """Until at least ``count`` transactions are acknowledged (fails if the client stops first)."""
+
+        def enough() -> bool:
+            if not self._thread.is_alive() and len(self.acknowledged) < count:
+                detail = self.last.describe() if self.last else "no command ran"
+                raise RuntimeError(f"the client stopped after {len(self.acknowledged)} transactions\n{detail}")
+            return len(self.acknowledged) >= count
+
+        poll_until(enough, timeout=timeout, interval=0.05, what=f"{count} acknowledged transactions")
+
+    def stop(self, timeout: float = 120) -> list[tuple[int, int]]:
+        """Stop after the current batch (which ends at once if its host died); the acknowledged (trid, time)."""
+        self._stop.set()
+        self._thread.join(timeout=timeout)
+        if self._thread.is_alive():
+            raise TimeoutError(f"the client on {self.host.name} did not stop within {timeout}s")
+        return list(self.acknowledged)
+
+    @property
+    def last_trid(self) -> int:
+        """The highest acknowledged transaction id (0 if none)."""
+        return max((trid for trid, _ in self.acknowledged), default=0)
+
+    @property
+    def expected_records(self) -> int:
+        """Records a database that lost nothing holds up to ``last_trid``: those before, plus every acknowledged."""
+        return self.baseline + len(self.acknowledged)
+
+
+def make_backend(name: str, **options: str) -> Backend:
+    """``docker`` (the emulator image, built when ``image`` is empty) or ``openedge`` (a site's image)."""
+    if name == "docker":
+        return DockerBackend(image=options.get("image", ""))
+    if name == "openedge":
+        from harness.backends.openedge import OpenEdgeBackend
+
+        return OpenEdgeBackend(image=options.get("image", ""), licence=options.get("licence", ""))
+    raise ValueError(f"unknown container backend {name!r}")
+

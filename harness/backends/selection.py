@@ -1,0 +1,69 @@
+"""pytest plugin: which tests run on which backend, and what happens when no Docker engine answers.
+
+* ``@docker_only`` scenarios (faults only a container gives truthfully) are skipped unless the run uses a
+  container backend (``--oe-backend docker`` or ``openedge``); ``@local_only`` ones unless it uses ``local``.
+* Docker-backed tests are the scenarios of a container-backend run and every test marked ``docker``.
+  Without a reachable engine they are skipped with one line saying why and how to get one; with
+  ``OEDR_REQUIRE_DOCKER=1`` (this project's CI) they fail with that line instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+CONTAINER_BACKENDS = ("docker", "openedge")
+_MISSING = pytest.StashKey[str]()
+
+
+def _backend(config: pytest.Config) -> str:
+    try:
+        return str(config.getoption("--oe-backend"))
+    except ValueError:
+        return "local"
+
+
+def _needs_docker(item: pytest.Item, backend: str) -> bool:
+    """Marked ``docker``, or run on a container backend through the site (every Gherkin scenario does)."""
+    if item.get_closest_marker("docker") is not None:
+        return True
+    names = getattr(item, "fixturenames", ())
+    return backend in CONTAINER_BACKENDS and ("site" in names or "_pytest_bdd_example" in names)
+
+
+def _skipped(item: pytest.Item) -> bool:
+    return any(mark.name == "skip" for mark in item.iter_markers())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip scenarios tagged for another backend; skip (or fail) Docker-backed tests without an engine."""
+    backend = _backend(config)
+    for item in items:
+        if item.get_closest_marker("docker_only") is not None and backend not in CONTAINER_BACKENDS:
+            item.add_marker(pytest.mark.skip(
+                reason=f"@docker_only: needs a container (run with --oe-backend docker); this run uses {backend}"))
+        elif item.get_closest_marker("local_only") is not None and backend != "local":
+            item.add_marker(pytest.mark.skip(reason=f"@local_only: runs on --oe-backend local, not {backend}"))
+    wanted = [item for item in items if _needs_docker(item, backend) and not _skipped(item)]
+    if not wanted:
+        return
+    from harness.backends.docker import HOW_TO_GET_ONE, engine_problem
+
+    problem = engine_problem()
+    if problem is None:
+        return
+    reason = f"{problem}: {HOW_TO_GET_ONE}"
+    required = os.environ.get("OEDR_REQUIRE_DOCKER", "") == "1"
+    for item in wanted:
+        if required:
+            item.stash[_MISSING] = f"OEDR_REQUIRE_DOCKER=1 and {reason}"
+        else:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a Docker-backed test up front when an engine is required but missing."""
+    reason = item.stash.get(_MISSING, None)
+    if reason:
+        pytest.fail(reason, pytrace=False)
