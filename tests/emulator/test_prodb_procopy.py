@@ -29,7 +29,7 @@ def test_prodb_refusals(prod, oe):
     oe.refused(prod, "prodb other", [90010])
     oe.refused(prod, "prodb", [90010])
     prod.write_file("bad.st", b"b .\nq .\n")
-    oe.refused(prod, "prodb bad empty", [6901])
+    oe.refused(prod, "prodb bad empty", [90019])
     assert oe.hashes(prod, "sports") == before
     assert prod.list_files() == ["bad.st", "sports.b1", "sports.d1", "sports.db"]
 
