@@ -7,9 +7,10 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint unit features features-subprocess features-docker example clean
 
-## run: the standard DR suite on the embedded emulator, writing the evidence report to $(OUT)/
+## run: the standard DR suite (features/procedures) on the embedded emulator, writing the evidence report to $(OUT)/
+# The container faults (features/faults) need the docker backend: `oedr run --backend docker`.
 run: $(VENV)/.installed
-	$(BIN)/oedr run --backend local --out $(OUT) -n $(PYTEST_WORKERS)
+	$(BIN)/oedr run features/procedures --backend local --out $(OUT) -n $(PYTEST_WORKERS)
 
 ## test: every test of the project (lint, unit and emulator tests, features on every backend)
 test: lint unit features features-subprocess features-docker example
