@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from harness.backends import Backend, Host
+from harness.backends import Backend, Host, SandboxError
 from harness.backends.base import utc_now
 from harness.evidence import hooks
 from harness.result import CommandResult
@@ -119,9 +119,13 @@ class Site:
         watch = db is not None and _moves_counters(command)
         if watch and db is not None:
             self.counters(host, db, "before", quiet=True)
-        if cwd:
-            host.write_file(os.path.join(cwd, ".keep"), b"")
-        result = host.run(command, stdin=stdin, env=env, cwd=cwd)
+        try:
+            if cwd:
+                host.write_file(os.path.relpath(host.workdir(cwd), host.root) + "/.keep", b"")
+            result = host.run(command, stdin=stdin, env=env, cwd=cwd)
+        except SandboxError as refused:
+            raise StepFailure(f"not run on {host.name}: {refused} (every path must stay inside the host's "
+                              "directory)") from None
         self.last = result
         if watch and db is not None:
             self.counters(host, db, "after", quiet=True)
@@ -257,6 +261,19 @@ class Site:
         hooks.record_event({"kind": "copy", "host": self.host(target).name,
                             "label": f"archived AI {', '.join(names)}", "seq": None, "time": utc_now()})
         return names
+
+    def file_exists(self, host_name: str, path: str) -> bool:
+        """Whether a file (not a directory) exists at that path on the host."""
+        directory, name = os.path.split(path)
+        return name in self.host(host_name).list_files(directory or ".")
+
+    def delete_file(self, host_name: str, path: str) -> None:
+        """Delete a file that must exist: a step that deletes nothing would prove nothing."""
+        if not self.file_exists(host_name, path):
+            raise StepFailure(f"{path} does not exist on {host_name}, so it cannot be deleted")
+        self.host(host_name).remove_file(path)
+        hooks.record_event({"kind": "delete", "host": self.host(host_name).name, "label": f"deleted {path}",
+                            "seq": None, "time": utc_now()})
 
     def database_files(self, host_name: str, db: str) -> list[str]:
         """The files of a database in its directory (control area, extents, .lk, .lg, .st)."""

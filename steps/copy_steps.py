@@ -34,11 +34,10 @@ def copy_one(site: Site, file_name: str, source: str, target: str) -> None:
     site.host(source).copy_files([n.strip() for n in file_name.split(",")], site.host(target))
 
 
-@when(parsers.parse('I remove "{file_name:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 @when(parsers.parse('I delete "{file_name:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
-def remove_file(site: Site, file_name: str, host: str) -> None:
-    """Delete a file on a host (the .lk of a copied database, say)."""
-    site.host(host).remove_file(file_name)
+def delete_file(site: Site, file_name: str, host: str) -> None:
+    """Delete a file on a host (the .lk of a copied database, say); it must be there to be deleted."""
+    site.delete_file(host, file_name)
 
 
 @when(parsers.parse('I write "{file_name:Name}" on {host:Host} listing every extent of "{db:Name}" with its full path',

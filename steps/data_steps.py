@@ -85,6 +85,13 @@ def no_files(site: Site, db: str, host: str) -> None:
         raise StepFailure(f"{db} on {host} has files: {', '.join(files)}")
 
 
+@then(parsers.parse('there is no "{file_name:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
+def file_absent(site: Site, file_name: str, host: str) -> None:
+    """The file does not exist on the host (an offline copy carries no .lk, say)."""
+    if site.file_exists(host, file_name):
+        raise StepFailure(f"{file_name} exists on {host}")
+
+
 @then(parsers.parse('no file of "{db:Name}" on {host:Host} has changed', extra_types=EXTRA_TYPES))
 def files_unchanged(site: Site, db: str, host: str) -> None:
     """Every file noted earlier is byte-identical (the .lg may only grow)."""

@@ -21,8 +21,8 @@ Feature: Restore an OS copy on the DR host and roll it forward
     And 8 transactions are committed to "sports" on production
     And I run `rfutil sports -C aimage new` on production
     And I archive the full AI extents of "sports" from production to DR
-    And I delete "sports.lk" on DR
-    And I write "sports.st" on DR listing every extent of "sports" with its full path
+    Then there is no "sports.lk" on DR
+    When I write "sports.st" on DR listing every extent of "sports" with its full path
     And I run `prostrct repair sports sports.st` on DR
     Then it succeeds
     When I run `rfutil sports -C sequence` on DR

@@ -27,6 +27,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And after-imaging is disabled for "sports" on DR
     When I run `rfutil sports -C sequence` on DR
     Then it fails with message 90041
+    And message 90041 reads "After-imaging is not enabled for database sports. (90041)"
 
   @8019
   Scenario: rfutil -C sequence run after a successful first roll forward is refused
@@ -44,6 +45,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
       | rfutil sports -C roll forward -a archive/sports.2.sports.a2 |
     And I run `rfutil sports -C sequence` on DR
     Then it fails with message 90041
+    And message 90041 reads "After-imaging is not enabled for database sports. (90041)"
     When I run `rfutil sports -C roll forward -a archive/sports.3.sports.a3` on DR
     Then it succeeds
     And "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
@@ -109,6 +111,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And I note the files of "sports" on DR
     And I run `rfutil sports -C sequence` on DR
     Then it fails with message 90001
+    And message 90001 reads "** The database sports is damaged: the control area (update 45) is newer than the before-image file (ends at 30); the files were copied while the database was being written. Restore it from a backup. (90001)"
     And no file of "sports" on DR has changed
 
   @online
@@ -116,13 +119,15 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     When I copy every file of "sports" from production to DR
     And I run `proutil sports -C busy` on DR
     Then the exit status is 6
-    And the output shows message 276
+    And message 276 reads "** The database sports is in use in multi-user mode. (276)"
     When I run `proutil sports -C holder` on DR
     Then the exit status is 16
     When I run `proserve sports` on DR
     Then it fails with message 276
+    And message 276 reads "** The database sports is in use in multi-user mode. (276)"
     When I run `rfutil sports -C sequence` on DR
     Then it fails with message 276
+    And message 276 reads "** The database sports is in use in multi-user mode. (276)"
 
   @offline
   Scenario: relative paths in the .st, repaired from another directory, point at files that are not there
@@ -131,6 +136,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And I note the files of "sports" on DR
     And I run `prostrct repair ../sports ../sports.st` in "scripts" on DR
     Then it fails with message 43
+    And message 43 reads "** Cannot find or open file {dir}/scripts/sports.d1, errno = 2. (43)"
     And no file of "sports" on DR has changed
 
   @offline
@@ -145,6 +151,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And I note the files of "sports" on DR
     And I run `prostrct repair sports sports.st` on DR
     Then it fails with message 43
+    And message 43 reads "** Cannot find or open file {dir}/sports_7.d1, errno = 2. (43)"
     And no file of "sports" on DR has changed
 
   Scenario: an AI file from another database, or from another baseline, fails the date check
@@ -190,7 +197,9 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And I note the files of "sports" on DR
     And I run `rfutil sports -C roll forward -a archive/sports.2.sports.a2` on DR
     Then it fails with message 90054
+    And message 90054 reads "After-image file archive/sports.2.sports.a2 is damaged: checksum mismatch in the note at offset 8971. (90054)"
     And the output shows message 11014
     When I run `rfutil sports -C roll forward -a sports.a4` on DR
     Then it fails with message 90050
+    And message 90050 reads "Can't roll forward an empty after-image extent file (90050)"
     And no file of "sports" on DR has changed

@@ -27,8 +27,15 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
 def check_sandbox(argv: list[str], root: str, cwd: str) -> None:
-    """Refuse absolute or ..-escaping paths outside ``root`` (the program name itself is exempt)."""
+    """Refuse a working directory or absolute/..-escaping paths outside ``root`` (the program name is exempt)."""
+    workdir = os.path.normpath(cwd)
+    if not _inside(workdir, root):
+        raise SandboxError(f"`{shlex.join(argv)}` would run in {cwd}, outside this host's directory {root}")
     for word in argv[1:]:
         candidates = [word]
         if "=" in word and not word.startswith("-"):
@@ -36,8 +43,8 @@ def check_sandbox(argv: list[str], root: str, cwd: str) -> None:
         for candidate in candidates:
             if candidate in ALLOWED_OUTSIDE or not ("/" in candidate or candidate == ".."):
                 continue
-            resolved = os.path.normpath(os.path.join(cwd, candidate))
-            if resolved != root and not resolved.startswith(root.rstrip("/") + "/"):
+            resolved = os.path.normpath(os.path.join(workdir, candidate))
+            if not _inside(resolved, root):
                 raise SandboxError(f"`{shlex.join(argv)}` names {candidate}, outside this host's directory {root}")
 
 
@@ -48,6 +55,8 @@ class Background:
     host: Host
     command: str
     handle: object
+    started: str = ""  # wall-clock start, for the evidence
+    clock: float = 0.0  # monotonic start, for the duration
 
     def stop(self) -> CommandResult:
         return self.host.stop_background(self)
@@ -68,11 +77,17 @@ class Host(ABC):
     def path(self, *parts: str) -> str:
         return os.path.join(self.root, *parts)
 
+    def workdir(self, cwd: str | None) -> str:
+        """The directory a command runs in: the host's own, or one inside it (SandboxError otherwise)."""
+        workdir = os.path.normpath(self.path(cwd)) if cwd else self.root  # an absolute cwd stays absolute
+        check_sandbox([], self.root, workdir)
+        return workdir
+
     def run(self, command: str, *, cwd: str | None = None, stdin: str | None = None,
             env: dict[str, str] | None = None, timeout: float = 300) -> CommandResult:
         """Run a command line as the DBA typed it, in the host's directory; record it as evidence."""
         argv = shlex.split(command)
-        workdir = self.path(cwd) if cwd and not cwd.startswith("/") else (cwd or self.root)
+        workdir = self.workdir(cwd)
         check_sandbox(argv, self.root, workdir)
         result = self._execute(argv, command, workdir, stdin, env or {}, timeout)
         hooks.record_command(result.as_record())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from harness.backends.base import Backend, Background, Host, utc_now
+from harness.backends.base import Backend, Background, Host, check_sandbox, utc_now
+from harness.evidence import hooks
 from harness.openedge import cli
 from harness.openedge.dbfiles import lockfile
 from harness.openedge.hostinfo import pid_alive
@@ -90,22 +92,19 @@ class LocalHost(Host):
                              backend="local", extra={"hostname": self.hostname})
 
     def start_background(self, command: str, env: dict[str, str] | None = None) -> Background:
-        import shlex
-
         argv = shlex.split(command)
+        check_sandbox(argv, self.root, self.root)
+        started, clock = utc_now(), time.monotonic()
         proc = subprocess.Popen(argv, cwd=self.root, env=self.environment(env or {}), text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         self._jobs.append(proc)
-        job = Background(self, command, proc)
-        job.started = utc_now()  # type: ignore[attr-defined]
-        return job
+        return Background(self, command, proc, started=started, clock=clock)
 
     def _finish(self, job: Background, proc: subprocess.Popen[str], timeout: float | None = None) -> CommandResult:
         out, err = proc.communicate(timeout=timeout)  # reads while waiting: a long load fills any pipe
         result = CommandResult(self.name, job.command, list(proc.args), self.root,  # type: ignore[arg-type]
-                               getattr(job, "started", utc_now()), 0.0, proc.returncode, out, err, backend="local")
-        from harness.evidence import hooks
-
+                               job.started, time.monotonic() - job.clock, proc.returncode, out, err,
+                               backend="local", extra={"hostname": self.hostname, "mode": "background"})
         hooks.record_command(result.as_record())
         return result
 
