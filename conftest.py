@@ -17,6 +17,7 @@ pytest_plugins = [
     "steps.data_steps",
     "steps.ai_steps",
     "steps.fault_steps",
+    "harness.backends.selection",  # @docker_only / @local_only, and the skip (or failure) without an engine
 ]
 if os.environ.get("OEDR_EVIDENCE", "1") != "0":
     pytest_plugins.append("harness.evidence.plugin")
