@@ -96,7 +96,7 @@ main() {
     else
         local start=${SECONDS}
         log "base image ${BASE_IMAGE} missing: building it"
-        bash "${REPO_ROOT}/docker/build-base-image.sh" "${BASE_IMAGE}"
+        as_root bash "${REPO_ROOT}/docker/build-base-image.sh" "${BASE_IMAGE}"
         log "base image built in $((SECONDS - start))s"
     fi
     log "done"

@@ -58,7 +58,7 @@ from harness.result import CommandResult
 RUN_LABEL, HOST_LABEL, PID_LABEL, PID_START_LABEL = "oedr.run", "oedr.host", "oedr.pid", "oedr.pid-start"
 BOOT_LABEL, MACHINE_LABEL = "oedr.boot", "oedr.machine"
 DATA_ROOT = "/data"
-USER_ID = 1000
+DEFAULT_OWNER = (1000, 1000)  # the emulator image's oedr user; a site image tells its own (`id -u`/`id -g`)
 RUNTIME_DIR = "/dev/shm/oedr"  # the broker's sockets: "shared memory", gone when the machine restarts
 UNREACHABLE = 255  # what ssh returns when the remote host does not answer
 FOREIGN_RUN_MAX_AGE = timedelta(hours=24)
@@ -246,7 +246,7 @@ class OpenEdgeLikeContainer(DockerContainer):
 
     def __init__(self, image: str, *, host: str, root: str, labels: dict[str, str] | None = None,
                  env: dict[str, str] | None = None, disk_kb: int | None = None, api_version: str | None = None,
-                 command: list[str] | None = None) -> None:
+                 command: list[str] | None = None, owner: tuple[int, int] = DEFAULT_OWNER) -> None:
         client_kw: dict[str, Any] = {"timeout": _ENGINE_TIMEOUT}
         if api_version:
             client_kw["version"] = api_version
@@ -257,7 +257,7 @@ class OpenEdgeLikeContainer(DockerContainer):
         self.with_kwargs(init=True, hostname=host, network="none", labels={**(labels or {}), HOST_LABEL: host},
                          entrypoint=[])
         if disk_kb:
-            self.tmpfs[root] = f"size={disk_kb}k,uid={USER_ID},gid={USER_ID},mode=0755"
+            self.tmpfs[root] = f"size={disk_kb}k,uid={owner[0]},gid={owner[1]},mode=0755"
         self.waiting_for(ExecWaitStrategy(["mkdir", "-p", root]))
 
     def _configure(self) -> None:
@@ -625,13 +625,22 @@ class DockerHost(Host):
             raise OSError(f"cannot read the disk of {self.name}: {err.decode(errors='replace').strip()}")
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             used_kb = sum(-(-member.size // 4096) * 4 + 4 for member in tar.getmembers())
+        owner = self._user_ids()
         old = self.box
-        self._box = self._backend.start_box(self.name, self.root, disk_kb=used_kb + free_kb).result()
+        self._box = self._backend.start_box(self.name, self.root, disk_kb=used_kb + free_kb, owner=owner).result()
         self._untar_here(archive, self.root)
         remove_container(old.get_wrapped_container())
         old.get_docker_client().client.close()
         self._backend.session.forget(old.get_container_id())
         self._fault(f"{self.name}: disk limited to {free_kb} KB free")
+
+    def _user_ids(self) -> tuple[int, int]:
+        """The uid and gid the image runs commands as: the tmpfs must belong to them, whatever the image."""
+        code, out, err = self._exec(["sh", "-c", "id -u; id -g"])
+        if code != 0:
+            raise OSError(f"cannot tell the user of {self.name}: {err.decode(errors='replace').strip()}")
+        uid, gid = out.decode().split()
+        return int(uid), int(gid)
 
     def free_kb(self) -> int:
         """Free space of the host's directory in KB (``df``)."""
@@ -684,13 +693,15 @@ class DockerBackend(Backend):
     def prepare(self, box: OpenEdgeLikeContainer) -> None:
         """Hook for subclasses: finish a freshly started host container (licence, programs)."""
 
-    def start_box(self, host: str, root: str, disk_kb: int | None = None) -> Future[OpenEdgeLikeContainer]:
+    def start_box(self, host: str, root: str, disk_kb: int | None = None,
+                  owner: tuple[int, int] = DEFAULT_OWNER) -> Future[OpenEdgeLikeContainer]:
         """Create and start a host's container in the background; the future gives it once it answers."""
         labels = dict(self.session.labels)
 
         def start() -> OpenEdgeLikeContainer:
             box = OpenEdgeLikeContainer(self.image, host=host, root=root, labels=labels, env=self.host_env(),
-                                        disk_kb=disk_kb, api_version=self.session.client.api.api_version)
+                                        disk_kb=disk_kb, api_version=self.session.client.api.api_version,
+                                        owner=owner)
             try:
                 box.start()
             finally:

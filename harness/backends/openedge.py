@@ -35,11 +35,22 @@ ABL_DIR = Path(__file__).with_name("abl")
 ABL_IN_HOST = "/tmp/oedr-abl"
 DEFAULT_DLC = "/psc/dlc"
 DEFAULT_DATA = "/psc/wrk/oedr"
+# $1 db, $2 procedure, $3 -param, $4 action, $5 transactions expected (commit). _progres -b exits 0 even
+# when the procedure stopped on an ABL error, so the lines each procedure must print are checked here.
 _CLIENT = """\
+if [ "$4" = load ]; then  # streamed, not captured: a load is stopped by a signal and its lines must survive
+    exec "$DLC/bin/_progres" -b -db "$1" -p "$2" -param "$3" -T /tmp
+fi
 out=$("$DLC/bin/_progres" -b -db "$1" -p "$2" -param "$3" -T /tmp 2>&1); rc=$?
-case "$out" in *"(1423)"*) exec "$DLC/bin/_progres" -1 -b -db "$1" -p "$2" -param "$3" -T /tmp ;; esac
+case "$out" in *"(1423)"*) out=$("$DLC/bin/_progres" -1 -b -db "$1" -p "$2" -param "$3" -T /tmp 2>&1); rc=$? ;; esac
 [ -n "$out" ] && printf '%s\\n' "$out"
-exit $rc
+[ "$rc" -ne 0 ] && exit "$rc"
+case "$4" in
+    commit) [ "$(printf '%s\\n' "$out" | grep -c '^committed trid=')" -eq "$5" ] && exit 0 ;;
+    digest) printf '%s\\n' "$out" | grep -q '^records=[0-9]* sha256=' && exit 0 ;;
+esac
+echo "oeclient: $2 did not print what it must (an ABL error above?)" >&2
+exit 1
 """
 _PROCOPY_EMPTY = """\
 "$DLC/bin/procopy" "$DLC/empty" "$1" || exit $?
@@ -69,7 +80,8 @@ def abl_client(argv: list[str], dlc: str) -> list[str]:
         "digest": [options.get("--upto", ""), table],
         "load": [options.get("--seconds", "0"), options.get("--rate", "0"), table, size],
     }[action]
-    return ["sh", "-c", _CLIENT, "oeclient", db, f"{action}.p", ",".join(params)]
+    expected = options.get("--count", "1") if action == "commit" else "0"
+    return ["sh", "-c", _CLIENT, "oeclient", db, f"{action}.p", ",".join(params), action, expected]
 
 
 class OpenEdgeHost(DockerHost):

@@ -21,6 +21,7 @@ DO WHILE ETIME < iSeconds * 1000:
     iDone = iDone + 1.
     IF iRate > 0 THEN DO:
         iAhead = INT64(iDone * 1000 / iRate) - ETIME.
+        /* a fractional PAUSE needs OpenEdge 11 or later; older releases round it to whole seconds */
         IF iAhead > 0 THEN PAUSE iAhead / 1000 NO-MESSAGE.
     END.
 END.

@@ -18,7 +18,7 @@ FUNCTION oedrCtime RETURNS CHARACTER (INPUT dtStamp AS DATETIME-TZ):
     RETURN ENTRY(WEEKDAY(dDate), "Sun,Mon,Tue,Wed,Thu,Fri,Sat") + " "
          + ENTRY(MONTH(dDate), "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec") + " "
          + STRING(DAY(dDate), "z9") + " "
-         + STRING(TRUNCATE(MTIME(dtStamp) / 1000, 0), "HH:MM:SS") + " "
+         + STRING(INTEGER(TRUNCATE(MTIME(dtStamp) / 1000, 0)), "HH:MM:SS") + " "
          + STRING(YEAR(dDate), "9999").
 END FUNCTION.
 
