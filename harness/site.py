@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from harness.backends import Backend, Host, SandboxError
 from harness.backends.base import utc_now
 from harness.evidence import hooks
+from harness.openedge.waiting import poll_until
 from harness.result import CommandResult
 
 HOST_ALIASES = {"production": "production", "prod": "production", "dr": "dr", "DR": "dr", "the DR host": "dr",
@@ -78,6 +79,8 @@ class Site:
         self.last: CommandResult | None = None
         self.applied: dict[tuple[str, str], list[str]] = {}  # (host, db) -> AI files rolled forward
         self.loads: list[object] = []
+        self.load_commits: list[Commit] = []  # what every stopped load committed, in order
+        self.history: list[CommandResult] = []  # every DBA command run through the site, in order
         self.snapshots: dict[tuple[str, str], dict[str, str]] = {}
 
     def host(self, name: str) -> Host:
@@ -127,6 +130,7 @@ class Site:
             raise StepFailure(f"not run on {host.name}: {refused} (every path must stay inside the host's "
                               "directory)") from None
         self.last = result
+        self.history.append(result)
         if watch and db is not None:
             self.counters(host, db, "after", quiet=True)
         self._remember(host, command, result)
@@ -192,21 +196,45 @@ class Site:
         return [Commit(int(t), int(u)) for t, u in _COMMIT.findall(result.stdout)]
 
     def start_load(self, host_name: str, db: str, seconds: int, rate: int = 0) -> object:
+        """A background client committing for ``seconds``; returns once it has committed something, so that
+        what the scenario does next really happens under load."""
         host = self.host(host_name)
+        before, _digest = self.digest(host_name, db)
         rate_part = f" --rate {rate}" if rate else ""
         job = host.start_background(f"oeclient {db} load --seconds {seconds}{rate_part}")
         self.loads.append(job)
         hooks.record_event({"kind": "load", "host": host.name, "label": f"load {seconds}s", "seq": None,
                             "time": utc_now()})
+        poll_until(lambda: self.digest(host_name, db)[0] > before, timeout=60, interval=0.05,
+                   what=f"the load on {db} to commit its first transaction")
         return job
 
     def stop_loads(self) -> list[CommandResult]:
+        """Stop every load; each must end cleanly, and what it committed joins the scenario's record."""
         results = [job.stop() for job in self.loads]  # type: ignore[attr-defined]
         self.loads.clear()
         for result in results:
-            if result.exit_status not in (0, -15):
+            if result.exit_status != 0:
                 raise StepFailure(f"the load failed:\n{result.describe()}")
+            self.load_commits += [Commit(int(t), int(u)) for t, u in _COMMIT.findall(result.stdout)]
         return results
+
+    def load_commits_around(self, first: str, last: str) -> tuple[int, int, int]:
+        """How many load transactions committed before ``first`` began, between the end of ``first`` and
+        the start of ``last``, and after ``last`` ended (the last time each command ran)."""
+        begin, first_end = self._span(first)
+        last_start, end = self._span(last)
+        times = [c.time_us for c in self.load_commits]
+        return (sum(t < begin for t in times), sum(first_end < t < last_start for t in times),
+                sum(t > end for t in times))
+
+    def _span(self, command: str) -> tuple[int, int]:
+        """Start and end, in microseconds since the epoch, of the last run of this command line."""
+        for result in reversed(self.history):
+            if result.command == command:
+                start = int(datetime.fromisoformat(result.started).timestamp() * 1_000_000)
+                return start, start + int(result.duration * 1_000_000)
+        raise StepFailure(f"`{command}` was not run in this scenario")
 
     def must(self, host_name: str, command: str, stdin: str | None = None,
              env: dict[str, str] | None = None) -> CommandResult:

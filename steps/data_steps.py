@@ -28,6 +28,22 @@ def start_load(site: Site, db: str, host: str) -> None:
     site.start_load(host, db, seconds=600)
 
 
+@then(parsers.parse("the load committed transactions both before `{first}` began and after `{last}` ended"))
+def load_spans(site: Site, first: str, last: str) -> None:
+    """The load really ran across these commands: it committed before the first and after the last."""
+    before, _between, after = site.load_commits_around(first, last)
+    if not (before and after):
+        raise StepFailure(f"the load committed {before} transactions before `{first}` and {after} after `{last}`")
+
+
+@then(parsers.parse("the load committed nothing between `{first}` and `{last}`"))
+def load_held(site: Site, first: str, last: str) -> None:
+    """Writers were held: no load transaction committed after the first command ended and before the last."""
+    _before, between, _after = site.load_commits_around(first, last)
+    if between:
+        raise StepFailure(f"the load committed {between} transactions between `{first}` and `{last}`")
+
+
 @when("the load is stopped")
 def stop_load(site: Site) -> None:
     """Stop every background load; each must have ended without error."""

@@ -24,7 +24,9 @@ Feature: Online OS copy under a quiet point, with load running throughout
     Then it succeeds
     When 5 transactions are committed to "sports" on production
     And the load is stopped
-    And I run `rfutil sports -C aimage new` on production
+    Then the load committed transactions both before `proquiet sports enable` began and after `proquiet sports disable` ended
+    And the load committed nothing between `proquiet sports enable` and `proquiet sports disable`
+    When I run `rfutil sports -C aimage new` on production
     And I archive the full AI extents of "sports" from production to DR
     And I delete "sports.lk" on DR
     And I write "sports.st" on DR listing every extent of "sports" with its full path

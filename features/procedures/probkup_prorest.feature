@@ -20,7 +20,8 @@ Feature: The preferred procedure: probkup, prorest and roll forward without rfut
     And "sports" on production expects AI file 1 and is writing AI file 2
     When 5 transactions are committed to "sports" on production
     And the load is stopped
-    And I run `rfutil sports -C aimage new` on production
+    Then the load committed transactions both before `probkup online sports sports.bck` began and after `probkup online sports sports.bck` ended
+    When I run `rfutil sports -C aimage new` on production
     And I archive the full AI extents of "sports" from production to DR
     And I copy "sports.bck" from production to DR
     And I run `prorest sports sports.bck` on DR
