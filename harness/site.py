@@ -182,6 +182,16 @@ class Site:
         self.must(host_name, f"prostrct create {db} {_stem(db)}.st")
         self.must(host_name, f"procopy empty {db}")
 
+    def create_database_from_file(self, host_name: str, db: str, st_file: str, base: str) -> None:
+        """Create the database from a site's own .st (``st_file`` relative to ``base``, the feature's folder)."""
+        path = os.path.join(base, st_file)
+        try:
+            with open(path, encoding="utf-8") as source:
+                structure = source.read()
+        except OSError as exc:
+            raise StepFailure(f"cannot read the structure file {path}: {exc.strerror}") from None
+        self.create_database(host_name, db, structure)
+
     def enable_after_imaging(self, host_name: str, db: str) -> None:
         self.must(host_name, f"rfutil {db} -C mark backedup")
         self.must(host_name, f"rfutil {db} -C aimage begin")
@@ -386,6 +396,15 @@ class Site:
             if trids:
                 return max(trids)
         return 0
+
+
+def standard_structure(areas: int, ai_extents: int, fixed: bool) -> str:
+    """The .st of the standard features: two extents per data area, the last one variable."""
+    lines = ["b .", 'd "Schema Area":6,32;1 .']
+    for number in range(7, 7 + areas):
+        lines += [f'd "Data{number}":{number},32;1 . f 1024', f'd "Data{number}":{number},32;1 .']
+    lines += ["a . f 8192" if fixed else "a ."] * ai_extents
+    return "\n".join(lines)
 
 
 def _middle_of_content(data: bytes) -> int:

@@ -9,24 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from parse import with_pattern
 from pytest_bdd import given, parsers, then, when
 
 from harness.site import Site, StepFailure
-from steps.parse_types import EXTRA_TYPES, host_name
+from steps.parse_types import EXTRA_TYPES as TYPES
 
 if TYPE_CHECKING:
     from harness.backends.docker import CommitLoop, DockerHost
 
 
-@with_pattern(r"the [A-Za-z0-9-]+ host|production|prod|DR|dr")  # type: ignore[untyped-decorator]
-def machine(text: str) -> str:
-    """A host named as a machine ("the production host", "the DR host", "production", "DR")."""
-    name = host_name(text)
-    return name.removeprefix("the ").removesuffix(" host") if name == text else name
-
-
-TYPES = {**EXTRA_TYPES, "Machine": machine}
 
 
 def _container(site: Site, name: str) -> DockerHost:

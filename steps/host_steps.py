@@ -7,7 +7,7 @@ import os
 import pytest
 from pytest_bdd import given, parsers
 
-from harness.site import Site
+from harness.site import Site, standard_structure
 from steps.parse_types import EXTRA_TYPES
 
 
@@ -28,9 +28,7 @@ def database_from_structure(site: Site, host: str, db: str, docstring: str) -> N
                      extra_types=EXTRA_TYPES))
 def database_from_structure_file(site: Site, host: str, db: str, st_file: str, request: pytest.FixtureRequest) -> None:
     """prostrct create from a site's own .st file (a path relative to the feature file)."""
-    base = getattr(request.node, "oedr_feature_dir", "") or os.getcwd()
-    with open(os.path.join(base, st_file), encoding="utf-8") as source:
-        site.create_database(host, db, source.read())
+    site.create_database_from_file(host, db, st_file, getattr(request.node, "oedr_feature_dir", "") or os.getcwd())
 
 
 @given(parsers.parse('on {host:Host} a database "{db:Name}" with {areas:d} data areas and {count:d} {kind:Kind} '
@@ -38,17 +36,8 @@ def database_from_structure_file(site: Site, host: str, db: str, st_file: str, r
 @given(parsers.parse('on {host:Host} a database "{db:Name}" with {count:d} {kind:Kind} AI extents',
                      extra_types=EXTRA_TYPES), converters={"areas": int})
 def database_with_ai_extents(site: Site, host: str, db: str, count: int, kind: bool, areas: int = 1) -> None:
-    """A schema area, N data areas and N after-image extents (fixed 8 MB each, or variable)."""
+    """A schema area, N data areas (two extents each) and N after-image extents (fixed 8 MB each, or variable)."""
     site.create_database(host, db, standard_structure(areas, count, kind))
-
-
-def standard_structure(areas: int, ai_extents: int, fixed: bool) -> str:
-    """The .st of the standard features: two extents per data area, the last one variable."""
-    lines = ["b .", 'd "Schema Area":6,32;1 .']
-    for number in range(7, 7 + areas):
-        lines += [f'd "Data{number}":{number},32;1 . f 1024', f'd "Data{number}":{number},32;1 .']
-    lines += ["a . f 8192" if fixed else "a ."] * ai_extents
-    return "\n".join(lines)
 
 
 @given(parsers.parse('after-imaging is enabled for "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))

@@ -24,4 +24,11 @@ def extent_kind(text: str) -> bool:
     return text == "fixed"
 
 
-EXTRA_TYPES = {"Host": host_name, "Kind": extent_kind, "Name": quoted_name}
+@with_pattern(r"the [A-Za-z0-9-]+ host|production|prod|DR|dr")
+def machine(text: str) -> str:
+    """A host named as a machine ("the production host", "the DR host", "production", "DR")."""
+    name = host_name(text)
+    return name.removeprefix("the ").removesuffix(" host") if name == text else name
+
+
+EXTRA_TYPES = {"Host": host_name, "Kind": extent_kind, "Name": quoted_name, "Machine": machine}
