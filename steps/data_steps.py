@@ -22,10 +22,13 @@ def commit_later(site: Site, count: int, db: str, host: str, hours: int) -> None
     site.commit(host, db, count, offset_seconds=hours * 3600)
 
 
-@when(parsers.parse('load runs against "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
-def start_load(site: Site, db: str, host: str) -> None:
-    """A background client committing transactions until the load is stopped."""
-    site.start_load(host, db, seconds=600)
+@when(parsers.parse('load runs against "{db:Name}" on {host:Host} at {rate:d} transactions a second',
+                    extra_types=EXTRA_TYPES))
+@when(parsers.parse('load runs against "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES),
+      converters={"rate": int})
+def start_load(site: Site, db: str, host: str, rate: int = 0) -> None:
+    """A background client committing transactions (as fast as it can, or at a rate) until it is stopped."""
+    site.start_load(host, db, seconds=600, rate=rate)
 
 
 @then(parsers.parse("the load committed transactions both before `{first}` began and after `{last}` ended"))

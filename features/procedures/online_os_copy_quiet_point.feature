@@ -15,7 +15,7 @@ Feature: Online OS copy under a quiet point, with load running throughout
     And 10 transactions are committed to "sports" on production
 
   Scenario: copy under a quiet point while clients keep committing, then restore and roll forward
-    When load runs against "sports" on production
+    When load runs against "sports" on production at 200 transactions a second
     And I run `proquiet sports enable` on production
     Then it succeeds
     And "sports" on production expects AI file 1 and is writing AI file 2
