@@ -102,3 +102,24 @@ def test_crash_recovery_runs_once(prod, oe):
     assert oe.numbers(oe.ok(prod, "proserve sports")) == [333]
     oe.ok(prod, "proshut sports -by")
     assert oe.log_numbers(prod, "sports").count(1526) == 1
+
+
+def test_crash_recovery_writes_no_transaction_from_before_aimage_begin_to_the_ai(prod, dr, oe):
+    """The BI still holds transactions committed before AIMAGE BEGIN; they belong to the backup, not the AI."""
+    oe.make_db(prod, ai=False)
+    oe.commit(prod, "sports", 3)
+    oe.ok(prod, "rfutil sports -C mark backedup")
+    oe.ok(prod, "rfutil sports -C aimage begin")
+    oe.copy_db(prod, dr, "sports")  # the backup the AI chain starts from
+    oe.ok(prod, "proserve sports")
+    oe.ok(prod, "proshut sports -byF")
+    oe.ok(prod, "proutil sports -C truncate bi")  # crash recovery, with nothing new to catch up
+    assert oe.scan_trids(prod, "sports", "sports.a1") == []
+    oe.commit(prod, "sports", 2)
+    oe.ok(prod, "rfutil sports -C aimage new")
+    assert oe.scan_trids(prod, "sports", "sports.a1") == [4, 5]
+    oe.repair(dr, "sports", prod.root)
+    dr.write_file("sports.1", prod.read_file("sports.a1"))
+    oe.ok(dr, "rfutil sports -C roll forward -a sports.1")
+    assert oe.digest(dr, "sports") == oe.digest(prod, "sports")
+    assert oe.records(dr, "sports") == 5

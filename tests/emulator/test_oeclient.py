@@ -77,7 +77,8 @@ def test_oeclient_load_in_the_background_against_a_broker(prod, oe):
 @pytest.mark.parametrize(("args", "number"), [
     ("commit --count 0", 90013), ("commit --count x", 90013), ("commit --table 1abc", 90081),
     ("commit --table", 90010), ("commit --bytes 5000", 90080), ("commit --frobnicate 1", 90012),
-    ("rollback", 90010), ("commit extra", 90010), ("digest --upto -1", 90013), ("", 90010)])
+    ("rollback", 90010), ("commit extra", 90010), ("digest --upto -1", 90013), ("", 90010),
+    ("load", 90010), ("load --rate 5", 90010)])
 def test_oeclient_refusals_change_nothing(prod, oe, args, number):
     oe.make_db(prod)
     before = oe.hashes(prod, "sports")
@@ -94,3 +95,14 @@ def test_oeclient_refuses_a_missing_or_busy_database(prod, dr, oe):
     oe.copy_db(prod, dr, "sports", names=oe.db_files(prod, "sports"))
     oe.refused(dr, "oeclient sports digest", [263])  # another host's lock is always valid
     assert oe.digest(prod, "sports")[0] == 1  # a dead local holder's lock is stale
+
+
+@pytest.mark.parametrize("argv", ["--help", "-h", "sports --help", "sports commit -h"])
+def test_oeclient_help_says_what_it_is_and_exits_0(prod, oe, argv):
+    result = oe.ok(prod, f"oeclient {argv}")
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("oeclient: the oedr emulator's stand-in for an ABL client session. It is not a Progress "
+                        "OpenEdge program;")
+    assert any(line.strip().startswith("oeclient db-name load --seconds S") for line in lines)
+    assert oe.numbers(result) == []
+    assert prod.list_files() == []  # nothing was opened or created

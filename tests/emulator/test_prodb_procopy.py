@@ -63,3 +63,19 @@ def test_procopy_refusals(prod, oe):
     oe.refused(prod, "procopy empty sports", [276])
     oe.ok(prod, "proshut sports -by")
     assert oe.digest(prod, "sports")[0] == 1
+
+
+def test_prodb_empty_gives_a_void_database_its_schema_like_procopy(prod, oe):
+    prod.write_file("sports.st", oe.ST.encode())
+    oe.ok(prod, "prostrct create sports sports.st -blocksize 8192")
+    oe.refused(prod, "oeclient sports digest", [90003])
+    result = oe.ok(prod, "prodb sports empty")
+    assert result.stdout == "Database sports created with block size 8192. (90025)\n"  # the void db's own
+    facts = oe.describe(prod, "sports")
+    assert (facts["Database State"], facts["After Imaging"], facts["Block Size"]) == ("closed", "disabled", "8192")
+    assert len([n for n in oe.db_files(prod, "sports") if ".a" in n]) == 4  # its structure, not the default
+    assert oe.commit(prod, "sports", 2) == [1, 2]
+    before = oe.hashes(prod, "sports")
+    oe.refused(prod, "prodb sports empty", [90021])  # it has its schema now
+    oe.refused(prod, "procopy empty sports", [90021])
+    assert oe.hashes(prod, "sports") == before

@@ -182,3 +182,40 @@ def test_prostrct_usage_errors(prod, oe):
     oe.refused(prod, "prostrct repair ghost ghost.st", [43])
     oe.refused(prod, "prostrct unlock ghost", [43])
     assert prod.list_files() == []
+
+
+def test_prostrct_list_to_an_unwritable_path_is_refused_and_changes_nothing(prod, oe):
+    oe.make_db(prod)
+    oe.ok(prod, "prostrct list sports")
+    before = oe.hashes(prod, "sports", extra=("sports.st",))
+    missing = f"{prod.root}/nonexistent/dir/x.st"
+    result = oe.refused(prod, f"prostrct list sports {missing}", [43])
+    assert result.stdout.splitlines()[-1] == f"** Cannot find or open file {missing}, errno = 2. (43)"
+    prod.write_file("adir/keep", b"")
+    result = oe.refused(prod, "prostrct list sports adir", [43])
+    assert result.stdout.splitlines()[-1] == "** Cannot find or open file adir, errno = 21. (43)"
+    assert oe.hashes(prod, "sports", extra=("sports.st",)) == before
+    assert "nonexistent" not in prod.list_files()
+    assert prod.list_files("adir") == ["keep"]
+
+
+def test_prostrct_repair_refuses_a_st_whose_extent_sizes_differ(prod, dr, oe):
+    oe.make_db(prod, st="b .\nd .\nd \"Data\":7,32;1 . f 1024\nd \"Data\":7,32;1 .\na . f 512\na .\n")
+    oe.copy_db(prod, dr, "sports")
+    oe.ok(dr, "prostrct list sports listed.st")
+    listed = dr.read_file("listed.st").decode().replace(prod.root + "/", dr.root + "/")
+    assert f"a {dr.root}/sports.a1 f 512" in listed.splitlines()
+    before = oe.hashes(dr, "sports")
+    cases = {"bigger.st": listed.replace("sports.a1 f 512", "sports.a1 f 1024"),
+             "variable.st": listed.replace("sports.a1 f 512", "sports.a1"),
+             "fixed.st": listed.replace("sports.a2", "sports.a2 f 512"),
+             "data.st": listed.replace("sports_7.d1 f 1024", "sports_7.d1 f 2048")}
+    for name, text in cases.items():
+        dr.write_file(name, text.encode())
+        result = oe.refused(dr, f"prostrct repair sports {name}", [90022])
+        assert "repair cannot change an extent" in result.stdout, name
+    assert "is fixed 512 KB in the database but fixed 1024 KB in the .st" in dr.run(
+        "prostrct repair sports bigger.st").stdout
+    assert oe.hashes(dr, "sports") == before
+    dr.write_file("same.st", listed.encode())
+    oe.ok(dr, "prostrct repair sports same.st")

@@ -57,7 +57,8 @@ def test_sequence_is_refused_once_the_first_roll_forward_disabled_ai(prod, dr, o
     oe.repair(dr, "sports", prod.root)
     oe.ok(dr, "rfutil sports -C sequence")
     rolled = oe.ok(dr, "rfutil sports -C roll forward -a arch/sports.2.a2")
-    assert oe.numbers(rolled)[:5] == [663, 648, 659, 846, 17047]
+    assert oe.numbers(rolled)[0] == 17047
+    assert oe.numbers(rolled)[-4:] == [663, 648, 659, 846]  # KB-P115048 ends the roll forward with them
     assert oe.counters(dr, "sports") == ("disabled", "0", "3")
     oe.refused(dr, "rfutil sports -C sequence", [90041])
     assert oe.digest(dr, "sports") == oe.digest(prod, "sports")

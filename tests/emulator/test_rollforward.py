@@ -11,12 +11,15 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from harness.backends.local import LocalBackend, LocalHost
+from harness.openedge.dbfiles import aifile
 
 FIRST = [663, 648, 659, 846]  # the first roll forward disables after-imaging on the target (KB-P115048)
+# A successful first roll forward ends with FIRST (KB-P115048 §5.3a); a refused one starts with it.
 HEADER = [17047, 1633, 1640, 1641, 1642, 1643]
 TOTALS = [1634, 3785, 1635, 11138, 1636]
 
@@ -34,6 +37,7 @@ class Chain:
     busy: bytes = b""  # file 6 while still BUSY
     empty: bytes = b""  # an EMPTY extent
     other: bytes = b""  # file 4 of another database
+    other3: bytes = b""  # file 3 of that other database
     rebased: bytes = b""  # file 4 of production after a new AIMAGE BEGIN (another baseline)
     digests: dict[int, tuple[int, str]] = field(default_factory=dict)  # production digest --upto trid
     midpoint: datetime = field(default_factory=datetime.now)  # between trid 12 and trid 13 (an hour later)
@@ -46,7 +50,7 @@ class Chain:
             host.write_file(name, data)
         for seq, data in self.files.items():
             host.write_file(f"arch/sports.{seq}", data)
-        for name in ("busy", "empty", "other", "rebased"):
+        for name in ("busy", "empty", "other", "other3", "rebased"):
             host.write_file(f"arch/{name}", getattr(self, name))
         self.oe.repair(host, "sports", self.prod.root)
         if sequence:
@@ -91,7 +95,7 @@ def _build(chain: Chain) -> None:
     oe.commit(prod, "other", 2)
     oe.ok(prod, "rfutil other -C aimage extent empty")
     oe.ok(prod, "rfutil other -C aimage new")
-    chain.other = prod.read_file("other.a4")
+    chain.other, chain.other3 = prod.read_file("other.a4"), prod.read_file("other.a3")
     oe.ok(prod, "rfutil sports -C aimage end")
     oe.ok(prod, "rfutil sports -C mark backedup")
     oe.ok(prod, "rfutil sports -C aimage begin")
@@ -122,7 +126,7 @@ def _rolled(host, oe, seq: int, extra: str = "") -> list[int]:
 def test_the_chain_rolls_forward_in_order(chain, oe):
     dr = chain.dr()
     assert oe.counters(dr, "sports") == ("enabled", "3", "3")
-    assert _rolled(dr, oe, 3) == FIRST + HEADER + TOTALS
+    assert _rolled(dr, oe, 3) == HEADER + TOTALS + FIRST
     assert oe.counters(dr, "sports") == ("disabled", "0", "4")
     assert oe.records(dr, "sports") == 7
     assert _rolled(dr, oe, 4) == HEADER + TOTALS
@@ -274,8 +278,9 @@ def test_an_interrupted_first_roll_forward_is_retried(chain, oe):
     killed = dr.run("rfutil sports -C roll forward -a arch/sports.3", env={"OEDR_FAULT": "rollforward:1"})
     assert killed.exit_status == -9
     oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.3", [90055, 11014])
-    oe.refused(dr, "rfutil sports -C sequence", [90041])
+    oe.refused(dr, "rfutil sports -C sequence", [90049])
     oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.3")
+    oe.refused(dr, "rfutil sports -C sequence", [90041])
     _rolled(dr, oe, 4)
     _rolled(dr, oe, 5)
     assert oe.digest(dr, "sports") == chain.digests[14]
@@ -315,6 +320,77 @@ def test_endtime_after_the_last_note_applies_the_whole_file(chain, oe):
     dr = chain.dr()
     later = (chain.midpoint + timedelta(hours=3)).strftime("%Y:%m:%d:%H:%M:%S")
     assert oe.numbers(oe.ok(dr, f"rfutil sports -C roll forward endtime {later} -a arch/sports.3")) == (
-        FIRST + HEADER + TOTALS)
+        HEADER + TOTALS + FIRST)
     _rolled(dr, oe, 4)
     assert oe.digest(dr, "sports") == chain.digests[10]
+
+
+def test_retry_with_nothing_interrupted_is_a_plain_roll_forward(chain, oe):
+    """A fresh restore: retry checks the dates like a roll forward, so another database's file is refused."""
+    dr = chain.dr()
+    before = oe.hashes(dr, "sports")
+    result = oe.refused(dr, "rfutil sports -C roll forward retry -a arch/other3", [*FIRST, 831, 832, 833, 11014])
+    assert result.stdout.splitlines()[-1] == "roll forward open arch/other3 error: -1. (11014)"
+    assert oe.records(dr, "sports") == 4
+    assert {k: v for k, v in oe.hashes(dr, "sports").items() if k != "sports.db"} == {
+        k: v for k, v in before.items() if k != "sports.db"}  # only the master block: AI now off (F2)
+    dr = chain.dr()
+    _rolled(dr, oe, 3)
+    for stranger in ("other", "rebased"):
+        oe.refused(dr, f"rfutil sports -C roll forward retry -a arch/{stranger}", [831, 832, 833, 11014])
+    assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.4")) == HEADER + TOTALS
+    assert oe.digest(dr, "sports") == chain.digests[10]
+
+
+def test_retry_of_the_interrupted_file_refuses_another_databases_file(chain, oe):
+    dr = chain.dr()
+    _rolled(dr, oe, 3)
+    killed = dr.run("rfutil sports -C roll forward -a arch/sports.4", env={"OEDR_FAULT": "rollforward:1"})
+    assert killed.exit_status == -9
+    data = ("sports.d1", "sports_7.d1", "sports.a1", "sports.a2", "sports.a3", "sports.a4")
+    before = {name: dr.read_file(name) for name in data}
+    records = oe.records(dr, "sports")
+    # The other database's file 4 has the sequence the retry expects, and retry skips the date check.
+    result = oe.refused(dr, "rfutil sports -C roll forward retry -a arch/other", [90053, 11014])
+    assert result.stdout.splitlines()[0] == "AI file cannot be used with this database (90053)"
+    assert {name: dr.read_file(name) for name in data} == before  # none of its notes was applied
+    assert (oe.records(dr, "sports"), oe.describe(dr, "sports")["Roll Forward In Progress"]) == (records, "4")
+    oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.4")
+    _rolled(dr, oe, 5)
+    assert oe.digest(dr, "sports") == chain.digests[14]
+
+
+@pytest.mark.parametrize("field", ["db_id", "blksize"])
+def test_a_file_written_by_another_database_is_refused_by_a_plain_roll_forward(chain, oe, field):
+    """Sequence and dates match (production's own file 3, its header claiming another database)."""
+    dr = chain.dr()
+    path = dr.path("arch/sports.3")
+    head = aifile.read_header(Path(path))
+    setattr(head, field, "f" * 32 if field == "db_id" else head.blksize * 2)
+    aifile.write_header(Path(path), head)
+    result = oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.3", [*FIRST, 90053, 11014])
+    assert result.stdout.splitlines()[len(FIRST)] == "AI file cannot be used with this database (90053)"
+    assert oe.records(dr, "sports") == 4
+
+
+def test_an_interrupted_roll_forward_keeps_every_other_opener_out(chain, oe):
+    dr = chain.dr()
+    _rolled(dr, oe, 3)
+    killed = dr.run("rfutil sports -C roll forward -a arch/sports.4", env={"OEDR_FAULT": "rollforward:2"})
+    assert killed.exit_status == -9
+    oe.ok(dr, "rm sports.lk")  # the killed rfutil's lock is stale anyway
+    before = oe.hashes(dr, "sports")
+    for opener in ("proserve sports", "oeclient sports digest", "oeclient sports commit",
+                   "proutil sports -C truncate bi", "rfutil sports -C mark backedup"):
+        result = oe.refused(dr, opener, [90049])
+        assert result.stdout == (
+            "** The database sports is in the middle of a roll forward (after-image file number 4 was "
+            "interrupted). Finish it with rfutil sports -C roll forward retry -a <that file>, or restore the "
+            "database again. (90049)\n")
+    assert oe.hashes(dr, "sports") == before  # nothing rolled back what the retry must finish
+    assert oe.describe(dr, "sports")["Roll Forward In Progress"] == "4"
+    oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.4")
+    _rolled(dr, oe, 5)
+    assert oe.digest(dr, "sports") == chain.digests[14]
+    oe.ok(dr, "proserve sports")
+    oe.ok(dr, "proshut sports -by")

@@ -2,7 +2,9 @@
 
 Header fields: state (EMPTY/BUSY/FULL/LOCKED), seq (aigennbr), aibegin, ainew, aiopen, lstmod (the
 database's last-change stamp when this file became BUSY), eof (logical end, written at the switch),
-notes/notes_crc (a checksum over every note, written at the switch), the db identity and block size.
+notes/notes_crc (a checksum over every note, written at the switch), the db identity and block size, and
+prev_trid (the newest transaction of the chain before this file, so crash recovery knows what the AI holds
+even when this file has no note yet and the earlier ones were emptied).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class AiHeader:
     notes_crc: int = 0
     blksize: int = 0
     version: int = AI_VERSION
+    prev_trid: int = 0  # the newest transaction already in AI when this file became BUSY
 
 
 def create(path: Path, extent: int, db_id: str, block_size: int, fixed: bool, size_kb: int) -> None:
@@ -94,6 +97,19 @@ def scan(path: Path) -> tuple[list[notes.Transaction], int, int]:
         crc = zlib.crc32(payload, crc)
         end = offset + 8 + len(payload)
     return found, end, crc
+
+
+def intact_notes(path: Path) -> list[notes.Transaction]:
+    """The notes before the first damaged or torn one (what a crash mid-write leaves readable)."""
+    found: list[notes.Transaction] = []
+    try:
+        for _offset, payload in read_frames(path.read_bytes(), HEADER_SIZE):
+            note = notes.decode(payload)
+            if isinstance(note, notes.Transaction):
+                found.append(note)
+    except (FrameError, ValueError):
+        pass
+    return found
 
 
 def tail_offset(path: Path) -> int:

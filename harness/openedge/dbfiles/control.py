@@ -50,6 +50,9 @@ class AiState:
     expected_seq: int = 0  # mb_aiseq: the file the next roll forward accepts (0 means 1)
     busy_extent: int = 0
     management: bool = False
+    # The broker shut down because the BUSY extent was full and no EMPTY one could take over (5350): the
+    # next writer, crash recovery included, must switch before it writes (semantics §4.4).
+    switch_failed: bool = False
 
     @property
     def expected(self) -> int:

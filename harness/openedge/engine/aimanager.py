@@ -27,6 +27,17 @@ class AiSwitchImpossible(StateError):
         self.state = state
 
 
+class AiFull(StateError):
+    """A write needs a switch and no EMPTY extent can take over: 3773/3774, and nothing was written.
+
+    What a single-user session and crash recovery print; a broker without -aistall shuts down (5350)
+    and one with -aistall stalls instead (semantics §4.4)."""
+
+    def __init__(self, full: AiSwitchImpossible) -> None:
+        super().__init__(m.AI_CANT_SWITCH.bind(path=full.path), m.AI_BACKUP_AND_EMPTY.bind())
+        self.path = full.path
+
+
 def extents_of(db: Database) -> list[ExtentInfo]:
     return db.ctl.ai_extents()
 
@@ -62,24 +73,39 @@ def begin(db: Database) -> None:
         aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
                                                      blksize=master.block_size), ext.fixed, ext.size_kb)
     master.ai.enabled, master.ai.aibegin, master.ai.ainew, master.ai.aiopen = True, stamp, stamp, stamp
-    master.ai.current_seq, master.ai.busy_extent = 1, 1
-    _make_busy(db, exts[0], 1, stamp)
+    master.ai.current_seq, master.ai.busy_extent, master.ai.switch_failed = 1, 1, False
+    # Transactions committed before AIMAGE BEGIN belong to the backup, never to this chain.
+    _make_busy(db, exts[0], 1, stamp, prev_trid=master.next_trid - 1)
 
 
-def _make_busy(db: Database, ext: ExtentInfo, seq: int, stamp: int) -> None:
+def _make_busy(db: Database, ext: ExtentInfo, seq: int, stamp: int, prev_trid: int) -> None:
     master = db.ctl.master
     aifile.write_header(Path(ext.path), aifile.AiHeader(
         db_id=master.db_id, extent=ext.number, state=aifile.BUSY, seq=seq, aibegin=master.ai.aibegin,
-        ainew=stamp, aiopen=stamp, lstmod=master.lstmod, blksize=master.block_size))
+        ainew=stamp, aiopen=stamp, lstmod=master.lstmod, blksize=master.block_size, prev_trid=prev_trid))
 
 
-def seal_busy(db: Database, state: str = aifile.FULL) -> None:
-    """Close the BUSY extent: logical EOF and the checksum over its notes go into its header."""
+def seal_busy(db: Database, state: str = aifile.FULL) -> int:
+    """Close the BUSY extent: logical EOF and the checksum over its notes go into its header.
+
+    Returns the newest trid the chain holds up to and including this file."""
     ext = busy(db)
     head = header(ext, db)
     found, end, crc = aifile.scan(Path(ext.path))
     head.state, head.eof, head.notes, head.notes_crc = state, end, len(found), crc
     aifile.write_header(Path(ext.path), head)
+    return found[-1].trid if found else head.prev_trid
+
+
+def last_trid(db: Database) -> int:
+    """The newest transaction the AI chain holds (crash recovery writes only the ones after it)."""
+    ext = busy(db)
+    found = aifile.intact_notes(Path(ext.path))
+    newest = found[-1].trid if found else header(ext, db).prev_trid
+    for other in extents_of(db):  # older files still on disk (headers written before prev_trid existed)
+        if other.number != ext.number:
+            newest = max([newest] + [n.trid for n in aifile.intact_notes(Path(other.path))])
+    return newest
 
 
 def switch(db: Database) -> ExtentInfo:
@@ -92,12 +118,13 @@ def switch(db: Database) -> ExtentInfo:
     if state != aifile.EMPTY or target.number == master.ai.busy_extent:
         raise AiSwitchImpossible(target.path, state if target.number != master.ai.busy_extent else aifile.BUSY)
     db.close_ai_writer()
-    seal_busy(db, aifile.LOCKED if master.replication == "source" else aifile.FULL)
+    prev_trid = seal_busy(db, aifile.LOCKED if master.replication == "source" else aifile.FULL)
     stamp = max(now_us(), master.ai.ainew + 1)
     master.ai.current_seq += 1
     master.ai.busy_extent = target.number
     master.ai.ainew = master.ai.aiopen = stamp
-    _make_busy(db, target, master.ai.current_seq, stamp)
+    master.ai.switch_failed = False
+    _make_busy(db, target, master.ai.current_seq, stamp, prev_trid)
     db.save()
     db.log(m.AI_SWITCHED.bind(path=target.path), m.AI_FILE_NUMBER.bind(seq=master.ai.current_seq))
     return target
@@ -120,7 +147,7 @@ def disable_state(db: Database) -> None:
     master = db.ctl.master
     master.ai.enabled, master.ai.management = False, False
     master.ai.aibegin = master.ai.ainew = master.ai.aiopen = 0
-    master.ai.current_seq, master.ai.busy_extent = 0, 0
+    master.ai.current_seq, master.ai.busy_extent, master.ai.switch_failed = 0, 0, False
     master.replication = ""
 
 
@@ -155,10 +182,17 @@ def empty(db: Database, what: str | None) -> ExtentInfo:
     return ext
 
 
+def make_room(db: Database, note: notes.Transaction) -> None:
+    """Before a transaction commits: switch when its note does not fit in the BUSY (fixed) extent.
+
+    AiSwitchImpossible when no EMPTY extent can take over; nothing was written then. Done before the
+    commit changes the last-change stamp, so the new file's header carries the stamp the previous file
+    ends with (roll forward compares the two: 831-833)."""
+    if not db.ai_writer().fits(note):
+        switch(db)
+
+
 def append(db: Database, note: notes.Transaction) -> None:
     """Write a committed transaction to the BUSY extent, switching first when a fixed extent is full."""
-    writer = db.ai_writer()
-    if not writer.fits(note):
-        switch(db)
-        writer = db.ai_writer()
-    writer.write(note)
+    make_room(db, note)
+    db.ai_writer().write(note)

@@ -123,13 +123,19 @@ def _check_high_water(ctl: Control, name: DbName) -> None:
 
 @dataclass
 class OpenOptions:
-    """What an opener allows: a void db (prorest/procopy), skipping crash recovery, a pending restore."""
+    """What an opener allows: a void db (prorest/procopy), skipping crash recovery, a pending restore.
+
+    ``recover=False`` leaves a crashed database crashed (crash recovery runs at the next open): the AI
+    extent commands use it, because crash recovery may itself need an EMPTY AI extent (semantics §4.4).
+    Only roll forward opens a database whose roll forward was interrupted (emulator choice, as 11.x
+    ``roll forward oplock`` protection does: anything else would roll back what the retry must finish)."""
 
     utility: str
     allow_void: bool = False
     allow_restoring: bool = False
     recover: bool = True
     touch_open_date: bool = False  # user sessions (broker, client) stamp the open date; utilities do not
+    rolling_forward: bool = False
 
 
 class Database:
@@ -145,6 +151,7 @@ class Database:
         self._bi: bilog.BiWriter | None = None
         self._ai: aifile.AiWriter | None = None
         self.closed = False
+        self.recovery_pending = False  # opened crashed without crash recovery: it stays crashed
 
     # --- opening and closing ------------------------------------------------------------------------
     @classmethod
@@ -155,6 +162,8 @@ class Database:
             raise StateError(m.VOID_DB.bind(db=name.display))
         if ctl.master.restore_pending and not options.allow_restoring:
             raise StateError(m.NOT_FULLY_RESTORED.bind())
+        if ctl.master.rf.in_progress_seq and not options.rolling_forward:
+            raise StateError(m.RF_MID_ROLL_FORWARD.bind(db=name.display, seq=ctl.master.rf.in_progress_seq))
         if ctl.master.state != control.VOID:
             check_extents(ctl, name)
         if not lockfile.write_exclusive(name.lk, lockfile.Lock(mode, os.getpid(), host_name())):
@@ -172,8 +181,11 @@ class Database:
         from harness.openedge.engine import recovery
 
         master = self.ctl.master
-        if master.state == control.OPEN and options.recover:
-            recovery.crash_recover(self)
+        if master.state == control.OPEN:
+            if options.recover:
+                recovery.crash_recover(self)
+            else:
+                self.recovery_pending = True
         if master.state == control.VOID:
             return
         if options.touch_open_date:
@@ -198,7 +210,7 @@ class Database:
         if self.closed:
             return
         self._close_writers()
-        if self.ctl.master.state == control.OPEN:
+        if self.ctl.master.state == control.OPEN and not self.recovery_pending:
             self.ctl.master.state = control.CLOSED
         self.save(sync=True)
         lockfile.remove(self.name.lk)
@@ -240,8 +252,8 @@ class Database:
             self.close()
 
     # --- logging ----------------------------------------------------------------------------------
-    def log(self, *messages: m.Bound, process: str | None = None) -> None:
-        logfile.append(self.name.lg, process or self.utility.upper(), *messages)
+    def log(self, *messages: m.Bound, process: str | None = None, severity: str = "I") -> None:
+        logfile.append(self.name.lg, process or self.utility.upper(), *messages, severity=severity)
 
     def log_session_begin(self) -> None:
         self.log(m.SESSION_BEGIN.bind(utility=self.utility, user=user_name(), tty=tty()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.openedge import messages as m
-from harness.openedge.dbfiles import aifile, bilog, extents, notes
+from harness.openedge.dbfiles import bilog, extents, notes
 from harness.openedge.dbfiles.framing import FrameError
 from harness.openedge.engine import aimanager
 from harness.openedge.engine.database import Database
@@ -98,26 +98,25 @@ def crash_recover(db: Database) -> None:
 
 
 def _catch_up_ai(db: Database, changes: list[notes.BlockChange], committed: dict[int, notes.Commit]) -> None:
-    """Committed transactions whose AI note did not get written before the crash are written now."""
-    busy = aimanager.busy(db)
+    """Committed transactions whose AI note did not get written before the crash are written now; after a
+    broker shut down on a full AI (5350) the BUSY extent has no room, so recovery switches first.
+
+    Either needs an EMPTY extent when the BUSY one is full: 3773/3774 without one (semantics §1.3, §4.4),
+    and the database stays crashed until the DBA empties one (KB-P154904)."""
+    master = db.ctl.master
+    last_in_ai = aimanager.last_trid(db)
     try:
-        found, _end, _crc = aifile.scan(Path(busy.path))
-    except FrameError:
-        found = []
-    last_in_ai = max((n.trid for n in found), default=0)
-    exts_notes = []
-    for ext in aimanager.extents_of(db):
-        if ext.number != busy.number:
-            try:
-                exts_notes.extend(aifile.scan(Path(ext.path))[0])
-            except FrameError:
-                continue
-    last_in_ai = max([last_in_ai] + [n.trid for n in exts_notes if n.trid <= max(committed, default=0)])
-    for trid in sorted(t for t in committed if t > last_in_ai):
-        images = [(c.area, c.block, c.after) for c in changes if c.trid == trid]
-        commit = committed[trid]
-        aimanager.append(db, notes.Transaction(trid, commit.time, commit.lstmod, images,
-                                               {"records": len(images)}))
+        for trid in sorted(t for t in committed if t > last_in_ai):
+            images = [(c.area, c.block, c.after) for c in changes if c.trid == trid]
+            commit = committed[trid]
+            aimanager.append(db, notes.Transaction(trid, commit.time, commit.lstmod, images,
+                                                   {"records": len(images)}))
+        if master.ai.switch_failed:
+            aimanager.switch(db)
+    except aimanager.AiSwitchImpossible as impossible:
+        full = aimanager.AiFull(impossible)
+        db.log(*full.messages, severity="E")  # an error line, not an information one [inferred]
+        raise full from None
 
 
 def _rewrite_bi_header(db: Database) -> None:

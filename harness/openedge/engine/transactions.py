@@ -1,6 +1,13 @@
 """Committing transactions: write-ahead to the BI, blocks in place, then the AI note (semantics §1.3, §4).
 
-Order per transaction: BEGIN note; for each record a before/after block-image note, then the block
+The transaction is first planned in memory (which blocks get which records, and so its AI note), and
+room for the AI note is made before anything is written: when the BUSY fixed extent cannot take it the
+AI switches, and when no EMPTY extent can take over the transaction is refused with 3773/3774 and
+nothing is written, so a committed transaction is always in the AI. That the transaction is not committed
+is an emulator choice: OpenEdge writes AI notes as the transaction goes, so one whose notes cannot be
+written cannot commit (single-user: refused; broker: shutdown 5350, or a stall with -aistall).
+
+Then, per transaction: BEGIN note; for each record a before/after block-image note, then the block
 itself; COMMIT note and fsync of the BI (the commit is durable here); the AI note (fsynced); the
 master block. A crash between the block writes and the COMMIT leaves uncommitted changes in the data
 blocks that crash recovery undoes from the before images.
@@ -26,12 +33,14 @@ class Committed:
     time: int
 
 
-class AiPending(Exception):
-    """Committed (durable in the BI) but its AI note could not be written: no EMPTY extent to switch to."""
+@dataclass(frozen=True)
+class _Change:
+    """One record added to one block: the block's image before and after (its LSN already set)."""
 
-    def __init__(self, committed: Committed, note: notes.Transaction, full: aimanager.AiSwitchImpossible) -> None:
-        super().__init__(full)
-        self.committed, self.note, self.full = committed, note, full
+    number: int
+    lsn: int
+    before: bytes
+    after: bytes
 
 
 def _fault(point: str) -> None:
@@ -40,16 +49,15 @@ def _fault(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _place(db: Database, area: int, record: bytes) -> extents.Block:
+def _place(db: Database, area: int, record: bytes, highest: int, last: extents.Block | None) -> extents.Block:
     """The block a new record goes to: the area's last block if it has room, else a new one."""
     master = db.ctl.master
     files = db.area_files(area)
     block_size = master.block_size
     if extents.BLOCK.size + extents.SLOT.size + len(record) > block_size:
         raise StateError(m.RECORD_TOO_LARGE.bind(size=len(record), block_size=block_size))
-    highest = master.hiwater.get(str(area), 0)
     if highest:
-        block = files.read(highest)
+        block = last if last is not None and last.number == highest else files.read(highest)
         rpb = db.ctl.area(area).rpb
         if len(block.records) < rpb and block.used() + extents.SLOT.size + len(record) <= block_size:
             return block
@@ -59,27 +67,48 @@ def _place(db: Database, area: int, record: bytes) -> extents.Block:
     return extents.Block(highest + 1, area)
 
 
+def _plan(db: Database, area: int, table: str, trid: int, records: int, size: int) -> list[_Change]:
+    """The block changes of the transaction, computed without writing anything (LSNs after BEGIN's)."""
+    master = db.ctl.master
+    highest = master.hiwater.get(str(area), 0)
+    lsn = master.next_lsn + 1
+    last: extents.Block | None = None
+    changes: list[_Change] = []
+    for index in range(records):
+        record = encode_record(table, trid, index, record_payload(table, trid, index, size))
+        block = _place(db, area, record, highest, last)
+        before = block.encode(master.block_size)
+        block.records[max(block.records, default=-1) + 1] = record
+        block.lsn, block.bkctr = lsn, master.backup.buseq
+        changes.append(_Change(block.number, lsn, before, block.encode(master.block_size)))
+        lsn += 1
+        last, highest = block, max(highest, block.number)
+    return changes
+
+
 def commit(db: Database, table: str, records: int = 1, size: int = 100) -> Committed:
-    """One transaction creating ``records`` records of ``size`` bytes in ``table``."""
+    """One transaction creating ``records`` records of ``size`` bytes in ``table``.
+
+    aimanager.AiFull (3773/3774) when its AI note has nowhere to go; nothing was written then."""
     master = db.ctl.master
     trid = master.next_trid
+    area = db.record_area()
+    changes = _plan(db, area, table, trid, records, size)
+    images = [(area, change.number, change.after) for change in changes]
+    if master.ai.enabled:
+        try:  # time and lstmod are fixed-width fields: the note's size does not depend on them
+            aimanager.make_room(db, notes.Transaction(trid, 0, 0, images, {"records": records}))
+        except aimanager.AiSwitchImpossible as full:
+            raise aimanager.AiFull(full) from None
     master.next_trid += 1
     bi = db.bi()
     bi.write(notes.Begin(trid, db.next_lsn()))
-    area = db.record_area()
-    images: list[tuple[int, int, bytes]] = []
-    for index in range(records):
-        record = encode_record(table, trid, index, record_payload(table, trid, index, size))
-        block = _place(db, area, record)
-        before = block.encode(master.block_size)
-        block.records[max(block.records, default=-1) + 1] = record
-        block.lsn = db.next_lsn()
-        block.bkctr = master.backup.buseq
-        after = block.encode(master.block_size)
-        bi.write(notes.BlockChange(trid, block.lsn, area, block.number, before, after))
-        db.area_files(area).write(block)
-        master.hiwater[str(area)] = max(master.hiwater.get(str(area), 0), block.number)
-        images.append((area, block.number, after))
+    files = db.area_files(area)
+    for change in changes:
+        bi.write(notes.BlockChange(trid, change.lsn, area, change.number, change.before, change.after))
+        files.write(extents.decode_block(change.after, change.number, area))
+        master.hiwater[str(area)] = max(master.hiwater.get(str(area), 0), change.number)
+        master.next_lsn = change.lsn + 1
     _fault("before-commit")
     stamp = now_us()
     lstmod = db.mark_changed(stamp)
@@ -88,13 +117,7 @@ def commit(db: Database, table: str, records: int = 1, size: int = 100) -> Commi
     bi.write(notes.Commit(trid, db.next_lsn(), stamp, lstmod, extra))
     bi.sync()
     _fault("after-bi-commit")
-    done = Committed(trid, stamp)
     if master.ai.enabled:
-        note = notes.Transaction(trid, stamp, lstmod, images, {"records": records})
-        try:
-            aimanager.append(db, note)
-        except aimanager.AiSwitchImpossible as full:
-            db.save()
-            raise AiPending(done, note, full) from None
+        aimanager.append(db, notes.Transaction(trid, stamp, lstmod, images, {"records": records}))
     db.save()
-    return done
+    return Committed(trid, stamp)

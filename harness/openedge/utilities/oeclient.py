@@ -3,8 +3,8 @@
 ``oeclient db commit [--count N] [--table T] [--bytes B]`` commits N transactions, each creating one
 record, and prints each transaction's id and commit time; ``digest [--upto TRID]`` prints the record
 count and a content hash two databases can be compared by; ``load --seconds S [--rate R]`` commits
-for S seconds. It goes through the broker when the database is served and opens it single-user
-(like ``_progres -1``) when it is not.
+for S seconds (``--seconds`` is required). It goes through the broker when the database is served and
+opens it single-user (like ``_progres -1``) when it is not. ``--help`` prints this help.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from harness.openedge import messages as m
 from harness.openedge.argv import number, take_params, usage
 from harness.openedge.clock import ctime
-from harness.openedge.engine import client, transactions
+from harness.openedge.engine import aimanager, client, transactions
 from harness.openedge.engine.database import Database, OpenOptions
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, UsageError
@@ -26,6 +26,20 @@ from harness.openedge.waiting import pace
 
 SYNTAX = ("oeclient db-name {commit [--count N] [--table T] [--bytes B] | digest [--upto TRID] | "
           "load --seconds S [--rate R]}   (emulator-only stand-in for an ABL client)")
+HELP = [
+    "oeclient: the oedr emulator's stand-in for an ABL client session. It is not a Progress OpenEdge program;",
+    "against a real OpenEdge the harness runs ABL procedures (_progres -b) instead.",
+    "",
+    "  oeclient db-name commit [--count N] [--table T] [--bytes B]",
+    "      commit N transactions (default 1), each creating one record of B bytes (default 100) in table T",
+    "      (default Customer); prints each transaction's id and commit time",
+    "  oeclient db-name digest [--upto TRID]",
+    "      print the record count and a sha256 over the records (those committed up to TRID)",
+    "  oeclient db-name load --seconds S [--rate R]",
+    "      commit for S seconds, at most R transactions a second (0: as fast as possible)",
+    "",
+    "It goes through the broker when the database is served and opens it single-user when it is not.",
+]
 _TABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
 
@@ -41,7 +55,11 @@ class _Session:
             reply = self.broker.request("commit", table=table, records=1, size=size)
             return int(reply["trid"]), int(reply["time"])
         assert self.db is not None
-        done = transactions.commit(self.db, table, 1, size)
+        try:
+            done = transactions.commit(self.db, table, 1, size)
+        except aimanager.AiFull as full:
+            self.db.log(*full.messages, severity="E")  # as the broker logs 3773/3774 [inferred]
+            raise
         return done.trid, done.time
 
     def digest(self, upto: int | None) -> tuple[int, str]:
@@ -63,6 +81,8 @@ def _committed(trid: int, stamp: int) -> m.Bound:
 
 
 def main(argv: list[str]) -> Outcome:
+    if any(word in ("--help", "-h") for word in argv):
+        return Outcome(0, text=HELP)
     if len(argv) < 2:
         raise usage("oeclient", "missing database or action", SYNTAX)
     name, action = DbName.parse(argv[0]), argv[1]
@@ -76,6 +96,8 @@ def main(argv: list[str]) -> Outcome:
     size = number("oeclient", "--bytes", params.get("--bytes", "100"), minimum=1)
     count = number("oeclient", "--count", params.get("--count", "1"), minimum=1)
     upto = number("oeclient", "--upto", params["--upto"]) if "--upto" in params else None
+    if action == "load" and "--seconds" not in params:
+        raise usage("oeclient", "load needs --seconds", SYNTAX)
     seconds = number("oeclient", "--seconds", params.get("--seconds", "0"))
     rate = number("oeclient", "--rate", params.get("--rate", "0"))
     session = _Session(name)

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from harness.openedge import messages as m
 from harness.openedge.argv import usage
-from harness.openedge.dbfiles import control
-from harness.openedge.engine import create as creation
-from harness.openedge.engine.database import read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError, UsageError
+from harness.openedge.errors import UsageError
 from harness.openedge.outcome import Outcome
-from harness.openedge.utilities.prodb import make_empty
+from harness.openedge.utilities.prodb import fill
 
 SYNTAX = "procopy empty target-db-name"
 
@@ -24,13 +21,4 @@ def main(argv: list[str]) -> Outcome:
     if argv[0] != "empty":
         raise UsageError(m.NOT_IMPLEMENTED.bind(utility="procopy", what=f"copying from {argv[0]} (only 'empty')"))
     name = DbName.parse(argv[1])
-    if not name.db.exists():
-        make_empty(name)
-        return Outcome(0, [m.CREATED.bind(db=name.display, block_size=creation.DEFAULT_BLOCK_SIZE)])
-    refuse_if_locked(name)
-    ctl = read_control(name)
-    if ctl.master.state != control.VOID:
-        raise StateError(m.DB_EXISTS.bind(db=name.display))
-    creation.seed_empty(ctl)
-    control.write(name.db, ctl, sync=True)
-    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=ctl.master.block_size)])
+    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=fill(name))])

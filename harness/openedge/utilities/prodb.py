@@ -2,6 +2,10 @@
 
 Uses ``new-db.st`` when it exists beside the database name, else one variable data and one variable
 BI extent in the database's directory (what copying $DLC/empty gives).
+
+Over a void database (``prostrct create``, no schema yet) prodb gives it the empty schema, as procopy does
+(§3.8: a void db gets its schema from procopy, prodb or prorest); an emulator choice for prodb, whose
+documentation describes only a new database. A database that has its schema is refused (90021).
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from harness.openedge import messages as m
 from harness.openedge.argv import usage
 from harness.openedge.dbfiles import control, structure
 from harness.openedge.engine import create as creation
+from harness.openedge.engine.database import read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import UsageError
+from harness.openedge.errors import StateError, UsageError
 from harness.openedge.outcome import Outcome
 
 SYNTAX = "prodb new-db-name empty"
@@ -38,11 +43,24 @@ def make_empty(name: DbName) -> None:
     control.write(name.db, ctl, sync=True)
 
 
+def fill(name: DbName) -> int:
+    """The empty schema into ``name``: created when missing, seeded when void; the block size used."""
+    if not name.db.exists():
+        make_empty(name)
+        return creation.DEFAULT_BLOCK_SIZE
+    refuse_if_locked(name)
+    ctl = read_control(name)
+    if ctl.master.state != control.VOID:
+        raise StateError(m.DB_EXISTS.bind(db=name.display))
+    creation.seed_empty(ctl)
+    control.write(name.db, ctl, sync=True)
+    return ctl.master.block_size
+
+
 def main(argv: list[str]) -> Outcome:
     if len(argv) != 2:
         raise usage("prodb", "expected a new database name and a source", SYNTAX)
     if argv[1] != "empty":
         raise UsageError(m.NOT_IMPLEMENTED.bind(utility="prodb", what=f"copying from {argv[1]} (only 'empty')"))
     name = DbName.parse(argv[0])
-    make_empty(name)
-    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=creation.DEFAULT_BLOCK_SIZE)])
+    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=fill(name))])

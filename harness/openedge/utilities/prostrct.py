@@ -7,6 +7,7 @@ KB-P23580); unlock clears the in-use state after a lost extent.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -70,7 +71,12 @@ def list_structure(args: list[str]) -> Outcome:
             st_lines.append(format_line(area.kind, area.name, area.number, area.rpb, area.bpc, ext.path,
                                         ext.fixed, ext.size_kb))
     if "-RO" not in _params:
-        out_path.write_text("\n".join(st_lines) + "\n", encoding="utf-8")
+        try:
+            out_path.write_text("\n".join(st_lines) + "\n", encoding="utf-8")
+        except OSError as exc:  # a missing directory, a directory, no permission: 43, the old .st untouched
+            if exc.errno == errno.ENOSPC:
+                raise  # the disk-full message (6091)
+            raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(out_path), errno=exc.errno or 2)) from None
     return Outcome(0, text=text)
 
 
@@ -86,8 +92,7 @@ def repair(args: list[str]) -> Outcome:
     new_areas = creation.areas_from(resolved)
     old = {(a.kind, a.number): a for a in ctl.areas}
     new = {(a.kind, a.number): a for a in new_areas}
-    if old.keys() != new.keys() or any(len(old[k].extents) != len(new[k].extents) for k in old):
-        raise StateError(m.ST_MISMATCH.bind(path=str(st_path), reason="repair cannot add or remove extents"))
+    _check_same_extents(old, new, st_path)
     for area in new.values():
         for ext in area.extents:
             if not Path(ext.path).exists():
@@ -99,6 +104,23 @@ def repair(args: list[str]) -> Outcome:
             ext.path = new_ext.path
     control.write(name.db, ctl, sync=True)
     return Outcome(0, [m.REPAIR_DONE.bind(count=changed, db=name.display)])
+
+
+def _extent_kind(ext: control.ExtentInfo) -> str:
+    return f"fixed {ext.size_kb} KB" if ext.fixed else "variable"
+
+
+def _check_same_extents(old: dict[tuple[str, int], control.AreaInfo], new: dict[tuple[str, int], control.AreaInfo],
+                        st_path: Path) -> None:
+    """Repair only re-points extents: the same areas, extents, types and fixed sizes (DOC, KB-P23580)."""
+    if old.keys() != new.keys() or any(len(old[k].extents) != len(new[k].extents) for k in old):
+        raise StateError(m.ST_MISMATCH.bind(path=str(st_path), reason="repair cannot add or remove extents"))
+    for key, area in old.items():
+        for ext, new_ext in zip(area.extents, new[key].extents, strict=True):
+            if _extent_kind(ext) != _extent_kind(new_ext):
+                raise StateError(m.ST_MISMATCH.bind(path=str(st_path), reason=(
+                    f"extent {ext.number} of area {area.number} is {_extent_kind(ext)} in the database but "
+                    f"{_extent_kind(new_ext)} in the .st, and repair cannot change an extent")))
 
 
 def unlock(args: list[str]) -> Outcome:

@@ -48,13 +48,20 @@ def begin(name: DbName, words: list[str]) -> Outcome:
     return Outcome(0, [*db.messages, message])
 
 
+# aimage end and aimage extent empty touch only the AI extents and the master block's AI fields, so they
+# do not run crash recovery: after a shutdown on a full AI (5350) crash recovery itself needs an EMPTY
+# extent, and these are how the DBA gives it one (KB-P154904). The database stays crashed; the next open
+# (proserve) recovers it.
+_AI_ONLY = OpenOptions("rfutil", recover=False)
+
+
 def end(name: DbName, words: list[str]) -> Outcome:
     _no_args(words, "rfutil db-name -C aimage end")
     ctl = read_control(name)
     refuse_if_locked(name)
     if not ctl.master.ai.enabled:
         raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
-    db = Database.open(name, OpenOptions("rfutil"))
+    db = Database.open(name, _AI_ONLY)
     with db.session():
         db.log_session_begin()
         aimanager.end(db)
@@ -93,12 +100,12 @@ def extent_empty(name: DbName, words: list[str]) -> Outcome:
         with client.connect(name) as broker:
             path = str(broker.request("aimage_empty", extent=what)["path"])
         return Outcome(0, [m.AI_MARKED_EMPTY.bind(name=path)])
-    read_control(name)
+    ctl = read_control(name)
     refuse_if_locked(name)
-    db = Database.open(name, OpenOptions("rfutil"))
+    if not ctl.master.ai.enabled:
+        raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
+    db = Database.open(name, _AI_ONLY)
     with db.session():
-        if not db.ctl.master.ai.enabled:
-            raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
         ext = aimanager.empty(db, what)
         db.log(m.AI_MARKED_EMPTY.bind(name=ext.path))
     return Outcome(0, [*db.messages, m.AI_MARKED_EMPTY.bind(name=ext.path)])

@@ -1,11 +1,24 @@
 """rfutil -C roll forward [retry] [verbose] [endtime t | endtrans n] -a ai-file (semantics §5).
 
 Checks, in the order of §5.2, before anything is applied: the database is not in use; the file opens and
-is an after-image file; it is not EMPTY or BUSY; its notes are intact and complete; an interrupted roll
-forward is finished with ``retry`` only; its sequence number is the expected one (8019); its last-change
-stamp matches the database's (831/832/833; ``retry`` skips this check, GEMINI). Every refusal ends with
-11014. A refused file changes no data; the first roll forward disables after-imaging (663/648/659/[13292]/
-846) before the sequence and date checks, so even a refused first attempt leaves AI off (F2).
+is an after-image file; it is not EMPTY or BUSY; its notes are intact and complete; its block size is the
+database's (90053); an interrupted roll forward is finished with ``retry`` only; its sequence number is the
+expected one (8019); its last-change stamp matches the database's (831/832/833; skipped only by a
+``retry`` of the very file whose roll forward was interrupted, GEMINI); it was written by this database
+(90053). Every refusal ends with 11014. A refused file changes no data; the first roll forward disables
+after-imaging before the sequence and date checks, so even a refused first attempt leaves AI off (F2).
+
+A successful first roll forward ends with the AI-disabled block (663/648/659/[13292]/846), where
+KB-P115048 prints it (§5.3a); a refused first roll forward prints it before its refusal (emulator choice:
+AI is turned off as the database is opened for roll forward, F2).
+
+The database-identity check is an emulator choice placed after the sequence and date checks, so that a
+file of another database shows what the KBs show (8019, or 831-833); it is what refuses such a file under
+``retry``, where the date check is skipped. GEMINI's text (90053) is used for it.
+
+``retry`` with no interrupted roll forward is a plain roll forward, dates checked. So the retry that
+finishes a ``proquiet enable nolock`` copy with the extent BUSY at the quiet point (§3.7) is not emulated:
+that file is refused by its dates (831-833).
 """
 
 from __future__ import annotations
@@ -95,18 +108,25 @@ def read_file(path: Path) -> tuple[aifile.AiHeader, list[notes.Transaction]]:
 
 
 def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiHeader) -> None:
-    """Database-level refusals: endpoint passed, interrupted run, sequence (8019), dates (831-833)."""
+    """Database-level refusals: endpoint passed, block size, interrupted run, sequence (8019), dates
+    (831-833), the database that wrote the file (90053)."""
     master = ctl.master
     path = request.path
     if master.rf.endpoint:
         raise _refused(path, m.RF_ENDPOINT.bind(date=ctime(master.rf.endpoint)))
+    if head.blksize and head.blksize != master.block_size:
+        raise _refused(path, m.RF_WRONG_DB.bind())
     if master.rf.in_progress_seq and not request.retry:
         raise _refused(path, m.RF_NEEDS_RETRY.bind(seq=master.rf.in_progress_seq, db=name.display))
     if head.seq != master.ai.expected:
         raise _refused(path, m.RF_EXPECTED_SEQ.bind(expected=master.ai.expected, actual=head.seq))
-    if not request.retry and head.lstmod != master.lstmod:
+    # Only the file whose roll forward was interrupted may differ in date: its notes were partly applied.
+    resuming = request.retry and master.rf.in_progress_seq == head.seq
+    if not resuming and head.lstmod != master.lstmod:
         raise _refused(path, m.RF_DB_CHANGED.bind(date=ctime(master.lstmod)),
                        m.RF_AI_EXPECTED.bind(date=ctime(head.lstmod)), m.RF_DATES_DONT_MATCH.bind())
+    if head.db_id != master.db_id:
+        raise _refused(path, m.RF_WRONG_DB.bind())
 
 
 def _fault(applied: int) -> None:
@@ -123,7 +143,10 @@ def _stops_before(note: notes.Transaction, request: Request) -> bool:
 
 
 def _disable_ai(db: Database) -> list[m.Bound]:
-    """The first roll forward turns after-imaging off on the target (KB-P115048 §5.3a)."""
+    """The first roll forward turns after-imaging off on the target (KB-P115048 §5.3a).
+
+    13292 is printed only when AI File Management was on; ``rfutil -C aiarchiver`` is not emulated, so no
+    emulated database has it on and 13292 is never printed."""
     ai = db.ctl.master.ai
     if not ai.enabled:
         return []
@@ -175,7 +198,7 @@ def _run(name: DbName, words: list[str], retry: bool) -> Outcome:
     read_control(name)
     refuse_if_locked(name)
     head, found = read_file(request.path)
-    db = Database.open(name, OpenOptions("rfutil", recover=True))
+    db = Database.open(name, OpenOptions("rfutil", recover=True, rolling_forward=True))
     with db.session():
         db.log_session_begin()
         disabled = _disable_ai(db)
@@ -186,7 +209,8 @@ def _run(name: DbName, words: list[str], retry: bool) -> Outcome:
             db.log(*disabled, *refusal.messages)
             db.log_session_end()
             raise type(refusal)(*disabled, *refusal.messages, exit_status=refusal.exit_status) from None
-        lines = disabled + apply(db, request, head, found)
+        # KB-P115048 ends a successful first roll forward with the AI-disabled block (§5.3a).
+        lines = apply(db, request, head, found) + disabled
         db.log(*lines)
         db.log_session_end()
     return Outcome(0, [*db.messages, *lines])
