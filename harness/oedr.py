@@ -20,6 +20,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.evidence import manifest, outputs
 from harness.evidence import results as res
@@ -27,6 +28,9 @@ from harness.evidence.console import ProgressDisplay, summary_lines
 from harness.evidence.progress import PROGRESS_FILE, ProgressReader
 from harness.evidence.redact import redact_text
 from harness.evidence.scaffold import ScaffoldError, SitePlan, scaffold
+
+if TYPE_CHECKING:
+    from pytest_bdd.parser import Feature
 
 OK, FAILED, USAGE = 0, 1, 2
 BACKENDS = ("local", "docker", "openedge")
@@ -207,15 +211,26 @@ def _print_evidence(out: Path) -> None:
 # -- list --
 def cmd_list(args: argparse.Namespace) -> int:
     """Print every procedure (feature) and its scenarios, with tags."""
-    from pytest_bdd.parser import FeatureParser
-
     files = _feature_files(args.features)
     for path in files:
-        feature = FeatureParser(str(path.parent), path.name).parse()
+        feature = _parse_feature(path)
         print(f"{feature.name}  {_tags(feature.tags)}\n  {_relative(path)}")
         for scenario in feature.scenarios.values():
             print(f"    - {scenario.name}  {_tags(scenario.tags)}")
     return OK
+
+
+def _parse_feature(path: Path) -> Feature:
+    from pytest_bdd.exceptions import GherkinParseError
+    from pytest_bdd.parser import FeatureParser
+
+    try:
+        return FeatureParser(str(path.parent), path.name).parse()
+    except GherkinParseError as exc:
+        raise UsageProblem(f"{_relative(path)} line {exc.line} is not Gherkin: {exc.message}\n"
+                           f"  {exc.line}: {exc.line_content}\nFix that line and list again.") from None  # fmt: skip
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageProblem(f"{_relative(path)} cannot be read as a feature file ({exc})") from None
 
 
 def _feature_files(names: Sequence[str]) -> list[Path]:
@@ -242,11 +257,30 @@ def _relative(path: Path) -> str:
 
 
 # -- report, verify --
+def _damaged(path: Path, exc: Exception) -> UsageProblem:
+    return UsageProblem(f"{path} is damaged or was not written by oedr ({type(exc).__name__}: {exc}); "
+                        "restore it from the run's archive (`oedr verify` names what changed)")  # fmt: skip
+
+
+def _read_results(path: Path) -> res.JSON:
+    try:
+        results = res.read_json(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        raise _damaged(path, exc) from None
+    shaped = isinstance(results, dict) and results.get("format") == res.FORMAT
+    if not shaped or not isinstance(results.get("features"), list) or not isinstance(results.get("summary"), dict):
+        raise _damaged(path, ValueError(f"not an {res.FORMAT} document"))
+    return results
+
+
 def _results_of(directory: Path) -> res.JSON:
     results_path = directory / res.RESULTS_FILE
     if results_path.exists():
-        return res.read_json(results_path)
-    parts = res.read_parts(directory)
+        return _read_results(results_path)
+    try:
+        parts = res.read_parts(directory)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _damaged(directory / res.PARTS_DIR, exc) from None
     if not parts:
         raise UsageProblem(f"{directory} holds no results.json and no parts/: give the --out directory of a run")
     scenarios = res.merge_scenarios(parts)
@@ -262,9 +296,13 @@ def cmd_report(args: argparse.Namespace) -> int:
             print("\n".join(check.lines()), file=sys.stderr)
             raise UsageProblem("the evidence changed since the run (above); not rebuilding over it (--force does)")
     results = _results_of(directory)
-    outputs.write_reports(directory, results)
+    try:
+        outputs.write_reports(directory, results)
+        lines = summary_lines(results)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # a hand-edited results.json
+        raise _damaged(directory / res.RESULTS_FILE, exc) from None
     print(f"oedr report: rebuilt {directory / outputs.HTML_FILE}")
-    print("\n".join(summary_lines(results)))
+    print("\n".join(lines))
     return OK
 
 
@@ -291,6 +329,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Scaffold a site's plan."""
     if args.ai_extents is not None and args.ai_extents < 1:
         raise UsageProblem("--ai-extents must be at least 1: after-imaging needs extents to switch between")
+    if args.ai_extents is not None and args.st is not None:
+        raise UsageProblem("--ai-extents shapes the template .st; your --st file has its own AI extents (edit it)")
     plan = SitePlan(args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force)
     written = scaffold(plan)
     print(f"oedr init: wrote {len(written)} files into {args.site_dir}:")

@@ -54,7 +54,8 @@ class ProgressDisplay:
         line = f"  {_WORD.get(status, status.upper()):<9} {name} ({float(event.get('duration') or 0):.1f} s)"
         failure = event.get("failure") or {}
         if failure:
-            line += f"\n            at {failure.get('step') or 'set-up'}: {_first_line(failure.get('message'))}"
+            why = failure.get("line") or _first_line(failure.get("message"))  # the deciding message, when known
+            line += f"\n            at {failure.get('step') or 'set-up'}: {why}"
         elif status == "skipped" and event.get("reason"):
             line += f"\n            {event['reason']}"
         self._print(line)
@@ -105,10 +106,16 @@ def summary_lines(results: JSON) -> list[str]:
 def _failure_lines(failure: JSON) -> list[str]:
     lines = [f"           scenario: {failure['scenario']}", f"           step:     {failure['step'] or '(set-up)'}"]
     if failure.get("command"):
-        lines.append(f"           command:  {failure['command']}")
-    message = _first_line(failure["message"])
+        where = f"  (on {failure['host']}, exit status {failure.get('exit_status')})" if failure.get("host") else ""
+        lines.append(f"           command:  {failure['command']}{where}")
+    check = _first_line(failure["message"])
+    if failure.get("line"):
+        lines.append(f"           message:  {failure['line']}")
+        if check and check != failure["line"]:
+            lines.append(f"           check:    {check}")
+        return lines
     number = f"({failure['number']})" if failure.get("number") else ""
-    lines.append(f"           message:  {number + ' ' if number not in message else ''}{message}")
+    lines.append(f"           message:  {number + ' ' if number not in check else ''}{check}")
     return lines
 
 

@@ -7,7 +7,8 @@ Payloads (plain JSON-able dicts):
 - command: {"host", "argv" (list[str]), "command" (str, as the DBA would type it), "cwd", "started"
   (ISO-8601 UTC), "duration" (seconds, float), "exit_status" (int), "stdout", "stderr",
   "backend" (str), "container" (str | None)}; optional: "image", "image_id", "image_digest",
-  "openedge_version" (listed in the report's environment)
+  "openedge_version" (listed in the report's environment), "internal" (bool: a command the harness ran for
+  itself, such as its counters reads; the recorder also marks those it recognises)
 - counters: {"host", "db", "when" ("before"|"after"), "values": {"expected_ai_seq", "current_ai_seq",
   "backup_counter", "ai_enabled", "busy_extent", "state", "last_change", ...}}
 - event: {"kind" ("ai-switch"|"backup"|"restore"|"copy"|"roll-forward"|"sequence"|"load"|"start"|"stop"|

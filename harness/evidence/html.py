@@ -3,8 +3,9 @@
 Layout, top to bottom: the run's verdict; its environment; one line per procedure (feature) with a
 PROVEN / FAILED / NOT RUN badge and, when it failed, the scenario, step, command and message; then per
 feature its narrative and per scenario its timeline picture and its steps. Under each step: every command
-with its host, exact output, exit status, start time and duration; the master-block counters before and
-after it; the events it caused. Skipped, undefined and errored scenarios show their reason.
+with its host, exact output, exit status, start time and duration (the harness's own counters reads folded);
+the master-block counters before and after it; the events it caused. Skipped, undefined and errored
+scenarios show their reason.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from html import escape
 from typing import Any
 
 from harness.evidence import timeline
-from harness.evidence.results import JSON, selected
+from harness.evidence.results import JSON, failure_of, selected
 
 _CSS = """
 :root{--ok:#137333;--okbg:#e6f4ea;--bad:#a50e0e;--badbg:#fce8e6;--dim:#5f6368;--dimbg:#f1f3f4;--und:#8a4b00;
@@ -36,7 +37,8 @@ var(--line);padding:8px 12px;margin:8px 0}.meta{color:var(--dim);font-size:13px}
 .cmd{margin:6px 0 6px 24px;border:1px solid var(--line);border-radius:6px;overflow:hidden}
 .cmd-head{background:#202124;color:#f1f3f4;font-family:ui-monospace,Menlo,Consolas,monospace;padding:4px 8px;
 white-space:pre-wrap;word-break:break-all}
-.cmd-meta{font-size:13px;padding:3px 8px;background:#f8f9fa}pre{margin:0;padding:6px 8px;white-space:pre-wrap;
+.cmd-meta{font-size:13px;padding:3px 8px;background:#f8f9fa}.internal>.cmd-head{background:#5f6368;cursor:pointer}
+.internal .why{font:italic 13px system-ui,sans-serif;color:#e8eaed}pre{margin:0;padding:6px 8px;white-space:pre-wrap;
 word-break:break-word;font:13px/1.35 ui-monospace,Menlo,Consolas,monospace}pre.stderr{background:#fff8f7}
 .exit-ok{color:var(--ok);font-weight:700}.exit-bad{color:var(--bad);font-weight:700}
 .counters{margin-left:24px}.changed{background:#fff3c4;font-weight:700}.sub{margin-left:24px}
@@ -99,10 +101,21 @@ def _anchor(feature: JSON) -> str:
     return "f-" + "".join(c if c.isalnum() else "-" for c in feature["path"])
 
 
+def _failed_command(failure: JSON) -> str:
+    if not failure.get("command"):
+        return ""
+    where = ""
+    if failure.get("host"):
+        where = (f" <span class=meta>on {escape(str(failure['host']))}, exit status "
+                 f"{escape(str(failure.get('exit_status')))}</span>")  # fmt: skip
+    return f"<br><code>{escape(failure['command'])}</code>{where}"
+
+
 def _failure_cell(proc: JSON) -> str:
     lines = [
         f"<div><b>{escape(f['scenario'])}</b> — step <i>{escape(f['step'] or 'before the first step')}</i>"
-        + (f"<br><code>{escape(f['command'])}</code>" if f.get("command") else "")
+        + _failed_command(f)
+        + (f"<br><b>{escape(f['line'])}</b>" if f.get("line") else "")
         + f"<br>{escape(_first_line(f['message']))}</div>"
         for f in proc["failures"]
     ]
@@ -159,8 +172,13 @@ def _command(cmd: JSON) -> str:
     out = _output("stdout", cmd.get("stdout") or "")
     err = _output("stderr", cmd.get("stderr") or "")
     empty = "" if out or err else "<pre class=meta>(no output)</pre>"
-    return (f'<div class="cmd"><div class="cmd-head">{escape(str(cmd.get("host")))}$ {escape(text)}</div>'
-            f'<div class="cmd-meta">{meta}</div>{out}{err}{empty}</div>')  # fmt: skip
+    head = f"{escape(str(cmd.get('host')))}$ {escape(text)}"
+    body = f'<div class="cmd-meta">{meta}</div>{out}{err}{empty}'
+    if cmd.get("internal"):  # folded: the counters table below shows what it read
+        return (f'<details class="cmd internal"><summary class="cmd-head">{head} <span class=why>— read by the '
+                f"harness for the master-block counters (exit status {escape(str(status))})</span></summary>"
+                f"{body}</details>")  # fmt: skip
+    return f'<div class="cmd"><div class="cmd-head">{head}</div>{body}</div>'
 
 
 def _counters(records: list[JSON]) -> str:
@@ -246,7 +264,13 @@ def _scenario(scenario: JSON) -> str:
     reason = ""
     if scenario["status"] != "passed" and scenario.get("reason"):
         status = escape(scenario["status"])
-        reason = f'<div class="reason {status}">{status}: {escape(scenario["reason"])}</div>'
+        failure = failure_of(scenario)
+        why = escape(scenario["reason"])
+        if failure and failure.get("line"):  # the message that decided it first; the whole error is at its step
+            ran = f", <code>{escape(failure['command'])}</code> on {escape(str(failure['host']))}" \
+                if failure.get("command") else ""
+            why = f"<b>{escape(failure['line'])}</b><br>at <i>{escape(str(failure['step']))}</i>{ran}"
+        reason = f'<div class="reason {status}">{status}: {why}</div>'
     picture = timeline.render(scenario)
     picture = f'<div class="tl">{picture}</div>' if picture else "<p class=meta>No timeline events were recorded.</p>"
     trace = (f"<details><summary>Traceback</summary><pre>{escape(scenario['traceback'])}</pre></details>"

@@ -43,6 +43,7 @@ def write_all(out: Path, scenarios: list[res.JSON], environment: res.JSON, run_e
 
 def write_reports(out: Path, results: res.JSON) -> None:
     """(Re)write the reports derived from results.json, then the manifest over the whole directory."""
-    (out / CUCUMBER_FILE).write_text(cucumber.dumps(results), encoding="utf-8")
-    (out / HTML_FILE).write_text(html.render(results), encoding="utf-8")
+    rendered = {CUCUMBER_FILE: cucumber.dumps(results), HTML_FILE: html.render(results)}  # all, before any write
+    for name, text in rendered.items():
+        (out / name).write_text(text, encoding="utf-8")
     manifest.write_manifest(out)

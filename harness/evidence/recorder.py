@@ -4,6 +4,8 @@ One ``ScenarioRecorder`` exists per test item. It is installed as the hooks' sin
 starts and removed when its teardown ends, so commands run by fixtures land in ``setup``/``teardown`` and
 commands run while a step runs land in that step. Every record is redacted as it arrives, and gets
 ``recorded``, its arrival number in the scenario, so commands, counters and events can be put back in order.
+The harness's own counters reads (``proutil DB -C describe`` around a command) are marked ``internal``: they
+are evidence of the counters, never the command a step failed on.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from pytest_bdd.parser import Feature, Scenario, Step
 
+from harness.evidence.derive import command_words, database_of, is_counters_read
 from harness.evidence.environment import now_iso
 from harness.evidence.redact import redact_command, redact_dict, redact_text, redact_value
 from harness.evidence.results import JSON, error_entry, new_bucket
@@ -93,10 +96,42 @@ class ScenarioRecorder:
 
     # -- the Sink protocol (called by the harness, possibly from other threads) --
     def command(self, record: dict[str, Any]) -> None:
-        self._append("commands", redact_command(record))
+        entry = redact_command(record)
+        with self._lock:
+            self._mark_bracketing_reads(entry)
+        self._append("commands", entry)
 
     def counters(self, record: dict[str, Any]) -> None:
-        self._append("counters", redact_dict(record))
+        entry = redact_dict(record)
+        with self._lock:
+            read = self._last_commands(entry.get("host"), 1)
+            if read and is_counters_read(command_words(read[0]), entry.get("db")):
+                read[0]["internal"] = True  # the read these counters came from: the harness's, not the DBA's
+        self._append("counters", entry)
+
+    def _last_commands(self, host: Any, count: int) -> list[JSON]:
+        """The last ``count`` commands of ``host`` in the running phase, latest first."""
+        mine = [c for c in reversed(self._bucket["commands"]) if c.get("host") == host]
+        return mine[:count]
+
+    def _mark_bracketing_reads(self, entry: JSON) -> None:
+        """A read that printed no counters (the database did not exist yet) is still the harness's own.
+
+        The harness reads the counters just before and just after a command that moves them, so two reads
+        of one database around one command of that database are both its reads, whatever they printed.
+        """
+        words = command_words(entry)
+        db = database_of(words)
+        if not is_counters_read(words, db):
+            return
+        previous = self._last_commands(entry.get("host"), 2)
+        if (
+            len(previous) == 2
+            and is_counters_read(command_words(previous[1]), db)
+            and not is_counters_read(command_words(previous[0]))
+            and database_of(command_words(previous[0])) == db
+        ):
+            previous[1]["internal"] = entry["internal"] = True  # fmt: skip
 
     def event(self, record: dict[str, Any]) -> None:
         self._append("events", redact_dict(record))

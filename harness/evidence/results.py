@@ -10,8 +10,10 @@ Everything is plain JSON (dicts and lists), so a part written by an xdist worker
   "reason", "worker", "started", "duration", "setup": bucket, "steps": [step], "teardown": bucket,
   "traceback"}`` with status one of ``STATUSES``
 - step: ``{"index", "keyword", "name", "type", "line", "background", "docstring", "datatable", "status",
-  "started", "duration", "error": {"type", "message", "number"} | None}`` plus a bucket's keys
-- bucket: ``{"commands": [...], "counters": [...], "events": [...]}`` with the payloads of hooks.py
+  "started", "duration", "error": {"type", "message", "number", "line"} | None}`` plus a bucket's keys;
+  ``number`` and ``line`` are the deciding OpenEdge message of the error (see ``deciding_message``)
+- bucket: ``{"commands": [...], "counters": [...], "events": [...]}`` with the payloads of hooks.py; a
+  command the harness ran for itself (a counters read) carries ``"internal": true``
 
 The summary has one line per procedure that had a scenario selected for the run. A procedure is PROVEN
 when at least one of its scenarios ran and passed and none failed, errored or was undefined; FAILED when
@@ -26,13 +28,24 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from harness.openedge import messages as m
+
 FORMAT = "oedr-results/1"
 STATUSES = ("passed", "failed", "error", "undefined", "skipped", "deselected")
 FAILING = frozenset({"failed", "error", "undefined"})
 PROVEN, FAILED, NOT_RUN = "PROVEN", "FAILED", "NOT RUN"
 RESULTS_FILE = "results.json"
 PARTS_DIR = "parts"
-_MESSAGE_NUMBER = re.compile(r"\((\d{3,5})\)")
+_MESSAGE_NUMBER = re.compile(r"\((\d{2,5})\)")  # 43 is one of them
+_NUMBERED_LINE = re.compile(r"\((\d{1,5})\)\s*$")  # how OpenEdge ends a message line (harness.result too)
+# CommandResult.describe(): the command an assertion is about, then its output between rulers.
+_DESCRIBED = re.compile(r"^on (?P<host>\S+): `(?P<command>.*)` exited (?P<status>-?\d+)$", re.M)
+_OUTPUT_START, _OUTPUT_END = "--- output ---\n", "\n--------------"
+# Lines that accompany a refusal without being it: roll forward's warning block, which it prints before
+# every check, and 11014, the generic "roll forward open ... error" that closes every refused roll forward.
+_NOT_THE_ERROR = frozenset(
+    msg.number for msg in (m.RF_DISABLES_AI, m.RF_REENABLE, m.RF_CONTINUED, m.AI_ENDED, m.RF_OPEN_ERROR)
+)
 
 JSON = dict[str, Any]
 
@@ -43,14 +56,72 @@ def new_bucket() -> JSON:
 
 
 def message_number(text: str) -> int | None:
-    """The first OpenEdge message number, ``(NNNN)``, in an error text."""
-    found = _MESSAGE_NUMBER.search(text or "")
-    return int(found.group(1)) if found else None
+    """The deciding OpenEdge message number of an error text or a command's output (see below)."""
+    found = deciding_message(text)
+    return found[0] if found else None
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """Every line ending with an OpenEdge message number, ``(NNNN)``, with that number, in order."""
+    return [(int(found.group(1)), line.strip()) for line in (text or "").splitlines()
+            if (found := _NUMBERED_LINE.search(line))]  # fmt: skip
+
+
+def _is_warning(line: str) -> bool:
+    return line.lstrip("* ").upper().startswith("WARNING")
+
+
+def deciding_line(output: str, named: int | None = None) -> tuple[int, str] | None:
+    """The message of a command's output that says why it failed.
+
+    The line the assertion names when the output has it; else the last numbered line that is neither a
+    warning nor one of the lines that accompany every refusal (the warning block, the closing 11014).
+    """
+    lines = numbered_lines(output)
+    if named is not None:
+        line = next((entry for entry in lines if entry[0] == named), None)
+        if line is not None:
+            return line
+    errors = [(n, line) for n, line in lines if n not in _NOT_THE_ERROR and not _is_warning(line)]
+    return errors[-1] if errors else (lines[-1] if lines else None)
+
+
+def described_command(text: str) -> tuple[str, str, int] | None:
+    """(host, command, exit status) of the command an assertion message describes, if it describes one."""
+    found = _DESCRIBED.search(text or "")
+    return (found["host"], found["command"], int(found["status"])) if found else None
+
+
+def deciding_message(text: str) -> tuple[int, str | None] | None:
+    """The number (and line) that decided an error: what the failing command said, or what the step expected.
+
+    An assertion message (``expected failure with message (8019)\non dr: `cmd` exited 1\n--- output ---…``)
+    names the number it expected before the command; the command's output says what happened. A command
+    that exited non-zero is decided by its output; one that exited 0 by the number the assertion expected.
+    """
+    text = text or ""
+    described = _DESCRIBED.search(text)
+    if described is None:
+        anywhere = _MESSAGE_NUMBER.search(text)
+        return deciding_line(text) or ((int(anywhere.group(1)), None) if anywhere else None)
+    named_in_head = list(map(int, _MESSAGE_NUMBER.findall(text[: described.start()])))
+    named = named_in_head[-1] if named_in_head else None
+    start = text.find(_OUTPUT_START, described.end())
+    end = text.rfind(_OUTPUT_END)
+    output = text[start + len(_OUTPUT_START) : end] if start >= 0 and end > start else text[described.end() :]
+    found = deciding_line(output, named)
+    if int(described["status"]) != 0 and found:
+        return found
+    if named is not None:
+        return named, next((line for n, line in numbered_lines(output) if n == named), None)
+    return found
 
 
 def error_entry(exc_type: str, message: str) -> JSON:
-    """What a failed step keeps of its exception."""
-    return {"type": exc_type, "message": message, "number": message_number(message)}
+    """What a failed step keeps of its exception, with the deciding message number and line."""
+    found = deciding_message(message)
+    return {"type": exc_type, "message": message, "number": found[0] if found else None,
+            "line": found[1] if found else None}  # fmt: skip
 
 
 def buckets(scenario: JSON) -> Iterator[tuple[str, JSON]]:
@@ -71,20 +142,52 @@ def failing_step(scenario: JSON) -> JSON | None:
     return next((s for s in scenario["steps"] if s["status"] in ("failed", "undefined")), None)
 
 
+def _commands_until(scenario: JSON, step: JSON) -> list[JSON]:
+    """The commands of the set-up and of every step up to and including ``step``, in order."""
+    commands = list(scenario["setup"]["commands"])
+    for each in scenario["steps"]:
+        commands += each["commands"]
+        if each is step:
+            break
+    return commands
+
+
+def failing_command(scenario: JSON, step: JSON | None) -> JSON | None:
+    """The DBA command a failed step failed on.
+
+    The one its assertion describes (a Then step checks the command of an earlier step), else the last
+    command of the step that exited non-zero; the harness's own reads (``internal``) never count.
+    """
+    if step is None:
+        return None
+    described = described_command(((step.get("error") or {}).get("message")) or "")
+    if described is not None:
+        host, command, status = described
+        for record in reversed(_commands_until(scenario, step)):
+            if (record.get("host"), record.get("command"), record.get("exit_status")) == (host, command, status):
+                return record
+    own = [c for c in step["commands"] if not c.get("internal")]
+    return next((c for c in reversed(own) if c.get("exit_status") != 0), None)
+
+
 def failure_of(scenario: JSON) -> JSON | None:
-    """For a scenario that did not pass: which step, which command and what message."""
+    """For a scenario that did not pass: which step, which command, and the message that decided it."""
     if scenario["status"] not in FAILING:
         return None
     step = failing_step(scenario)
     error = (step or {}).get("error") or {}
     message = error.get("message") or scenario.get("reason") or scenario["status"]
-    commands = step["commands"] if step else []
+    found = deciding_message(message)  # recomputed: results written by an older oedr lack "line"
+    command = failing_command(scenario, step)
     return {
         "scenario": scenario["name"],
         "step": f"{step['keyword']} {step['name']}" if step else None,
-        "command": commands[-1].get("command") if commands else None,
+        "command": command.get("command") if command else None,
+        "host": command.get("host") if command else None,
+        "exit_status": command.get("exit_status") if command else None,
         "message": message,
-        "number": error.get("number") or message_number(message),
+        "number": found[0] if found else None,
+        "line": found[1] if found else None,
     }
 
 

@@ -1,20 +1,38 @@
 """``oedr init SITE_DIR``: scaffold a site's own DR plan from the standard one.
 
-Writes into SITE_DIR: the site's structure file (theirs, copied, or a template to replace), a feature per
-standard procedure with the database name and AI extent count made theirs, the binder module, the pytest
+Writes into SITE_DIR: the site's structure file (theirs, with absolute extent paths made relative, or a
+template to replace), a feature per standard procedure that creates the database from that file under the
+site's name and names the site's own extent files, the binder module, the pytest
 configuration (copied from this oedr's own, so the step library, backends and evidence recorder load), and
 a README saying how to run the plan and read its evidence.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import harness
+
+if TYPE_CHECKING:
+    from harness.openedge.dbfiles.structure import Structure
+
+STANDARD_DB = "sports"
+# The standard database's own sentence (steps/host_steps.py), in any of its forms.
+_STANDARD_DATABASE = re.compile(
+    rf'^(?P<head>\s*(?:Given|And|But|\*)\s+on \w+) a database "{STANDARD_DB}" with (?:\d+ data areas and )?\d+ '
+    r"(?:fixed|variable) AI extents\s*$", re.M,
+)  # fmt: skip
+# The database's name wherever a feature uses it: "sports", sports.st, sports_7.d1, archive/sports.2.sports.a2.
+_STANDARD_NAME = re.compile(rf"(?<![\w-]){STANDARD_DB}(?:_\d+\.d\d+|\.[abdt]\d+)?(?![\w-])")
+_SECOND_DATABASE = re.compile(r'a database "(\w+)" with')
+_DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_EXTENT_FILE = re.compile(r"\.[abdt]\d+$")
 
 
 class ScaffoldError(Exception):
@@ -53,22 +71,94 @@ def template_st(db: str, ai_extents: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ai_layout(st_text: str, source: str) -> list[str]:
-    """The AI extent lines of a structure file (validated with the emulator's .st parser)."""
+def _structure(st_text: str, source: str) -> Structure:
     from harness.openedge.dbfiles.structure import parse
     from harness.openedge.errors import UsageError
 
     try:
-        structure = parse(st_text, source)
+        return parse(st_text, source)
     except UsageError as exc:
         raise ScaffoldError(f"{source} is not a valid structure file: {exc}") from None
+
+
+def ai_layout(st_text: str, source: str) -> list[str]:
+    """The AI extent lines of a structure file (validated with the emulator's .st parser)."""
+    structure = _structure(st_text, source)
     return [f"{e.path} {'fixed ' + str(e.size_kb) + ' KB' if e.fixed else 'variable'}" for e in structure.of_kind("a")]
 
 
-def adapt_feature(text: str, db: str, ai_extents: int, origin: str) -> str:
-    """A standard feature made the site's: their database name and their number of AI extents."""
-    text = re.sub(r"\bsports\b", db, text)
-    text = re.sub(r"\b\d+ fixed AI extents\b", f"{ai_extents} fixed AI extents", text)
+def site_structure(st_text: str, source: str) -> str:
+    """The site's .st with every absolute extent path made relative: each host of the plan is a directory.
+
+    Areas, extents, sizes and the AI layout stay as the site wrote them; ``/db/prod/orders.d1`` becomes
+    ``./orders.d1`` and a directory (``/db/prod``) becomes ``.``, where OpenEdge names the files itself.
+    """
+    from harness.openedge.dbfiles.structure import parse_line
+
+    _structure(st_text, source)  # refuse a file that is not a .st before touching it
+    lines, changed = [], False
+    for number, raw in enumerate(st_text.splitlines(), start=1):
+        spec = parse_line(raw, source, number)
+        if spec is None or not spec.path.startswith("/"):
+            lines.append(raw)
+            continue
+        name = PurePosixPath(spec.path).name
+        local = f"./{name}" if _EXTENT_FILE.search(name) else "."
+        start = raw.rfind(spec.path)
+        head, tail = raw[:start], raw[start + len(spec.path) :]
+        if head.endswith('!"') and tail.startswith('"'):
+            head, tail = head[:-2], tail[1:]
+        elif head.endswith('"') and tail.startswith('"'):
+            head, tail = head[:-1], tail[1:]
+        lines.append(head + (f'!"{local}"' if " " in local else local) + tail)
+        changed = True
+    text = "\n".join(lines) + "\n"
+    if changed:
+        text = (f"# From {source}, with each absolute extent path made relative to the host's directory (every\n"
+                "# host of the plan is a directory). Areas, extents, sizes and AI extents are the site's own.\n"
+                + text)  # fmt: skip
+    return text
+
+
+def extent_names(st_text: str, db: str) -> dict[str, str]:
+    """The standard features' extent file names mapped to the site's own (``sports_7.d1`` -> its first data extent).
+
+    The standard database has a schema area, one data area (7) and N AI extents; a feature that names one
+    of their files (a copy leaving out ``sports_7.d1``, a roll forward of ``sports.a4``) names the site's
+    counterpart instead: the same kind, the same place in the first data area, the same AI extent number.
+    """
+    from harness.openedge.dbfiles.structure import SCHEMA_AREA, resolve
+
+    extents = resolve(_structure(st_text, f"{db}.st"), db, Path("/site"))
+    names: dict[str, str] = {}
+    data_areas = [e.area for e in extents if e.kind == "d" and e.area != SCHEMA_AREA]
+    for extent in extents:
+        name = PurePosixPath(extent.path).name
+        if extent.kind == "d" and extent.area == SCHEMA_AREA:
+            names[f"{STANDARD_DB}.d{extent.number}"] = name
+        elif extent.kind == "d" and extent.area == data_areas[0]:
+            names[f"{STANDARD_DB}_7.d{extent.number}"] = name
+        elif extent.kind in ("a", "b"):
+            names[f"{STANDARD_DB}.{extent.kind}{extent.number}"] = name
+    return names
+
+
+def adapt_feature(text: str, db: str, st_path: str, names: dict[str, str], origin: str) -> str:
+    """A standard feature made the site's: their database, created from their .st, with their file names.
+
+    Only the standard database becomes theirs: a feature's second database ("other", "sales") keeps the
+    layout its scenario needs.
+    """
+    for other in sorted(set(_SECOND_DATABASE.findall(text)) - {STANDARD_DB}):
+        if other == db:  # the site's name is taken by a scenario's second database: that one gives way
+            text = re.sub(rf"(?<![\w-]){other}(?![\w-])", f"{other}2", text)
+    text = _STANDARD_DATABASE.sub(f'\\g<head> a database "{STANDARD_DB}" with the structure in "{st_path}"', text)
+
+    def rename(match: re.Match[str]) -> str:
+        file = match.group(0)
+        return names.get(file) or db + file[len(STANDARD_DB) :]
+
+    text = _STANDARD_NAME.sub(rename, text)
     header = f"# Copied from oedr's standard procedure {origin} on {date.today()}: edit it to match your runbook.\n"
     return header + text
 
@@ -90,9 +180,16 @@ Scaffolded by `oedr init` ({harness.__version__}) on {date.today()}. Each featur
 runbook, in your DBA's words; edit them until they say exactly what your site does.
 
 ## Your structure and AI extents
-`{plan.db}.st` is the structure the plan uses. Its after-image extents:
+`{plan.db}.st` is the structure the plan uses: every procedure creates `{plan.db}` on production from it
+(`on production a database "{plan.db}" with the structure in "../../{plan.db}.st"`). Its after-image extents:
 
 {ai}
+
+Each host of the plan is a directory, so the extent paths in `{plan.db}.st` are relative to it. The
+scenarios that name one of your files (an extent left out of a copy, an EMPTY AI extent rolled forward)
+name your own: the first extent of your first data area, your AI extent of that number. They were written
+for at least four AI extents; with fewer, edit those scenarios. A scenario's second database ("other",
+"sales") keeps the small layout that scenario needs.
 
 ## Procedures
 {procs}
@@ -123,15 +220,23 @@ def scaffold(plan: SitePlan) -> list[Path]:
     if not standard:
         raise ScaffoldError(f"no standard procedures under {root / 'features/procedures'}: "
                             "install oedr from its source tree (pip install -e .) so they are there")  # fmt: skip
+    if not _DB_NAME.match(plan.db):
+        raise ScaffoldError(f"--db {plan.db!r} is not a database name: use letters, digits and _, starting with a "
+                            "letter (the name of your database without .db)")  # fmt: skip
     _target_files(plan)
     if plan.st_file is not None and not plan.st_file.is_file():
         raise ScaffoldError(f"{plan.st_file} does not exist: pass the .st of your production database")
-    st_text = plan.st_file.read_text(encoding="utf-8") if plan.st_file else template_st(plan.db, plan.ai_extents or 4)
+    if plan.st_file is not None:
+        st_text = site_structure(plan.st_file.read_text(encoding="utf-8"), str(plan.st_file))
+    else:
+        st_text = template_st(plan.db, plan.ai_extents or 4)
     layout = ai_layout(st_text, f"{plan.db}.st")
+    names = extent_names(st_text, plan.db)
     files: dict[str, str] = {f"{plan.db}.st": st_text}
     for feature in standard:
-        text = feature.read_text(encoding="utf-8")
-        files[f"features/procedures/{feature.name}"] = adapt_feature(text, plan.db, len(layout), feature.name)
+        rel = f"features/procedures/{feature.name}"
+        st_path = os.path.relpath(f"{plan.db}.st", os.path.dirname(rel))  # named relative to the feature file
+        files[rel] = adapt_feature(feature.read_text(encoding="utf-8"), plan.db, st_path, names, feature.name)
     files["features/test_features.py"] = (root / "features" / "test_features.py").read_text(encoding="utf-8")
     conftest = (root / "conftest.py").read_text(encoding="utf-8")
     files["conftest.py"] = f"# Copied from oedr {harness.__version__}'s conftest.py by `oedr init`.\n{conftest}"

@@ -81,7 +81,8 @@ def _event_svg(i: int, event: JSON, lane_y: dict[str, float]) -> str:
     label = str(event.get("label") or kind)
     seq = event.get("seq")
     detail = f" {event['file']}" if event.get("file") else ""
-    title = escape(f"{kind} on {host}: {label}{detail}" + (f" (sequence {seq})" if seq is not None else ""))
+    of = f" of {event['db']}" if event.get("db") else ""
+    title = escape(f"{kind} on {host}{of}: {label}{detail}" + (f" (sequence {seq})" if seq is not None else ""))
     parts = [f'<g class="event {escape(kind)}"><title>{title}</title>']
     if kind == "copy":
         parts.append(_copy_arrow(x, lane_y, host))
@@ -121,17 +122,16 @@ def _failure_svg(scenario: JSON, n: int, lane_y: dict[str, float], host: str) ->
     number = failure.get("number")
     text = f"({number})" if number else scenario["status"]
     c = FAILURE_COLOUR
-    return (f'<g class="failure"><title>{escape(str(failure["message"]))}</title>'
+    return (f'<g class="failure"><title>{escape(str(failure.get("line") or failure["message"]))}</title>'
             f'<line x1="{x - 10}" y1="{y - 10}" x2="{x + 10}" y2="{y + 10}" stroke="{c}" stroke-width="5"/>'
             f'<line x1="{x - 10}" y1="{y + 10}" x2="{x + 10}" y2="{y - 10}" stroke="{c}" stroke-width="5"/>'
             f'<text x="{x}" y="{y - 17}" class="lbl fail">{escape(text)}</text></g>')  # fmt: skip
 
 
 def _failure_host(scenario: JSON) -> str | None:
-    for step in scenario["steps"]:
-        if step["status"] in ("failed", "undefined") and step["commands"]:
-            return str(step["commands"][-1].get("host") or "?")
-    return None
+    """The host of the command the scenario failed on (see results.failing_command)."""
+    failure = failure_of(scenario)
+    return str(failure["host"]) if failure and failure.get("host") else None
 
 
 def _legend() -> str:

@@ -27,3 +27,7 @@ class StateError(OEError):
 
 class DamagedError(OEError):
     """A file on disk is damaged or is not what it claims to be."""
+
+
+class DiskFullError(OEError):
+    """A write found the disk full (6091): what was being written is incomplete."""

@@ -66,6 +66,37 @@ def test_list_shows_procedures_scenarios_and_tags(sample: Path) -> None:
     assert "    - apply an AI file out of sequence  @out_of_sequence" in done.stdout
 
 
+def test_list_of_a_malformed_feature_says_where_and_exits_2(sample: Path) -> None:
+    bad = sample / "features" / "procedures" / "broken.feature"
+    bad.write_text("Feature: half written\n  Scenario: copy\n    Given a DR host\n  Examples:\n    | a |\n"
+                   "the DBA copies the files\n")  # fmt: skip
+    done = oedr(sample, "list")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "oedr list: features/procedures/broken.feature line 6 is not Gherkin" in done.stderr
+    assert "6: the DBA copies the files" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        ('{"format": "oedr-results/1", "summary": {', "JSONDecodeError"),
+        ('{"format": "oedr-results/1", "summary": {}, "features": [{"name": "x"}]}', "KeyError: 'scenarios'"),
+        ('["not", "results"]', "not an oedr-results/1 document"),
+    ],
+)
+def test_report_of_a_damaged_results_json_says_so_and_exits_2(run_sample: RunSample, damage: str, says: str) -> None:
+    _, out = run_sample()
+    report = (out / "report.html").read_bytes()
+    (out / "results.json").write_text(damage, encoding="utf-8")
+    done = oedr(out.parent, "report", str(out), "--force")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"oedr report: {out / 'results.json'} is damaged or was not written by oedr" in done.stderr
+    assert says in done.stderr
+    assert (out / "report.html").read_bytes() == report, "a damaged results.json must not overwrite the report"
+
+
 def test_report_rebuilds_from_results_and_refuses_altered_evidence(run_sample: RunSample) -> None:
     _, out = run_sample()
     before = (out / "report.html").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from harness.openedge.dbfiles import notes
+from harness.openedge.dbfiles import diskio, notes
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
 
 MAGIC = b"OEDRAI01"
@@ -62,7 +62,7 @@ def read_header(path: Path) -> AiHeader:
 def write_header(path: Path, header: AiHeader) -> None:
     fd = os.open(path, os.O_WRONLY)
     try:
-        os.pwrite(fd, encode_header(MAGIC, asdict(header), HEADER_SIZE), 0)
+        diskio.pwrite(fd, encode_header(MAGIC, asdict(header), HEADER_SIZE), 0, path)
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -138,7 +138,7 @@ class AiWriter:
 
     def write(self, note: notes.Transaction) -> None:
         data = frame(notes.encode(note))
-        os.pwrite(self._fd, data, self.offset)
+        diskio.pwrite(self._fd, data, self.offset, self.path)
         os.fsync(self._fd)
         self.offset += len(data)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness.openedge.dbfiles import notes
+from harness.openedge.dbfiles import diskio, notes
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
 
 MAGIC = b"OEDRBI01"
@@ -37,10 +37,11 @@ class BiWriter:
     """Appends notes; ``sync`` makes everything written so far durable (called at commit)."""
 
     def __init__(self, path: Path) -> None:
+        self._path = path
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
 
     def write(self, note: notes.Begin | notes.BlockChange | notes.Commit) -> None:
-        os.write(self._fd, frame(notes.encode(note)))
+        diskio.append(self._fd, frame(notes.encode(note)), self._path)
 
     def sync(self) -> None:
         os.fsync(self._fd)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.openedge.dbfiles import diskio
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
 
 MAGIC = b"OEDRCTL1"
@@ -145,9 +146,14 @@ def write(path: Path, control: Control, *, sync: bool = False) -> None:
     """Atomically replace the control area."""
     data = encode_header(MAGIC, asdict(control), CONTROL_SIZE)
     tmp = path.with_name(path.name + ".oedr-tmp")
-    with tmp.open("wb") as out:
-        out.write(data)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        diskio.pwrite(fd, data, 0, path)  # a full disk leaves the old control area in place
         if sync:
-            out.flush()
-            os.fsync(out.fileno())
+            os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
     os.replace(tmp, path)

@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.openedge.dbfiles import diskio
 from harness.openedge.dbfiles.control import AreaInfo
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
 
@@ -132,7 +133,7 @@ class AreaFiles:
         path, offset = self._locate(block.number)
         fd = os.open(path, os.O_WRONLY)
         try:
-            os.pwrite(fd, block.encode(self.block_size), offset)
+            diskio.pwrite(fd, block.encode(self.block_size), offset, path)
         finally:
             os.close(fd)
 
