@@ -431,7 +431,8 @@ class DockerHost(Host):
         return CommandResult(self.name, command, argv, cwd, started, time.monotonic() - clock, status,
                              out.decode(errors="replace"), err.decode(errors="replace"), backend=self.backend_name,
                              container=self.container_id, extra={"hostname": self.hostname,
-                                                                 "image": self._backend.image})
+                                                                 "image": self._backend.image,
+                                                                 "image_id": self._backend.image_id})
 
     def start_background(self, command: str, env: dict[str, str] | None = None) -> Background:
         """Exec the command detached from the harness; its output is read by a thread until it ends."""
@@ -680,6 +681,10 @@ class DockerBackend(Backend):
     def __init__(self, image: str = "", **_options: str) -> None:
         self.session = session()
         self.image = image or images.emulator_image(self.session.client)
+        try:
+            self.image_id = str(self.session.client.images.get(self.image).id)
+        except docker.errors.DockerException:
+            self.image_id = ""  # recorded as unknown; the run itself reports the missing image
         self.hosts: list[DockerHost] = []
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="oedr-docker")
 

@@ -93,7 +93,8 @@ def finish(env: dict[str, Any], commands: list[dict[str, Any]], finished: str) -
     """Complete the environment with what the commands show (images, containers, backends, OpenEdge release)."""
     images = list(env.get("images") or [])
     for record in commands:
-        image = {"image": record.get("image"), "id": record.get("image_id"), "digest": record.get("image_digest")}
+        facts = {**(record.get("extra") or {}), **record}  # backends put the image in the record's extra
+        image = {"image": facts.get("image"), "id": facts.get("image_id"), "digest": facts.get("image_digest")}
         if image["image"] and image not in images:
             images.append(image)
     versions = sorted({str(r["openedge_version"]) for r in commands if r.get("openedge_version")})

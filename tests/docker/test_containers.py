@@ -13,6 +13,7 @@ from harness.backends.docker import (
     DockerBackend,
     DockerHost,
 )
+from harness.evidence import environment
 from harness.site import Site
 
 pytestmark = pytest.mark.docker
@@ -28,6 +29,15 @@ def test_commands_run_in_each_hosts_own_container(backend: DockerBackend, client
         assert (labels[HOST_LABEL], labels[RUN_LABEL]) == (name, backend.session.run_id)
         assert result.container is not None
         assert result.container.startswith(client.containers.get(result.container).id)
+
+
+def test_the_evidence_names_the_image_every_command_ran_in(backend: DockerBackend,
+                                                           client: docker.DockerClient) -> None:
+    result = backend.create_host("production").run("hostname")
+    image = client.images.get(backend.image)
+    assert (result.extra["image"], result.extra["image_id"]) == (backend.image, image.id)
+    env = environment.finish({"images": []}, [result.as_record()], finished="now")
+    assert env["images"] == [{"image": backend.image, "id": image.id, "digest": None}]
 
 
 def test_the_emulator_answers_in_the_container_with_the_hosts_name(backend: DockerBackend) -> None:
