@@ -154,6 +154,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And message 43 reads "** Cannot find or open file {dir}/sports_7.d1, errno = 2. (43)"
     And no file of "sports" on DR has changed
 
+  @8019
   Scenario: an AI file from another database, or from another baseline, fails the date check
     Given on production a database "other" with 2 fixed AI extents
     And after-imaging is enabled for "other" on production
@@ -174,6 +175,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And I note the files of "sports" on DR
     And I run `rfutil sports -C roll forward -a archive/other.1.other.a1` on DR
     Then it fails with message 8019
+    And message 8019 reads "Expected ai file number 3 but file specified is 1 in sequence. (8019)"
     When 2 transactions are committed to "other" on production
     And I run `rfutil other -C aimage new` on production
     And I archive the full AI extents of "other" from production to DR
