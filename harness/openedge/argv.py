@@ -71,3 +71,12 @@ def number(utility: str, param: str, value: str, minimum: int = 0) -> int:
     if not value.isdigit() or int(value) < minimum:
         raise UsageError(m.BAD_NUMBER.bind(utility=utility, param=param, value=value))
     return int(value)
+
+
+def number_in(utility: str, param: str, value: str, low: int, high: int) -> int:
+    """A whole number in [low, high]; out of range says what the range is (not just "a whole number")."""
+    if not value.isdigit():
+        raise UsageError(m.BAD_NUMBER.bind(utility=utility, param=param, value=value))
+    if not low <= int(value) <= high:
+        raise UsageError(m.BAD_RANGE.bind(utility=utility, param=param, low=low, high=high, value=value))
+    return int(value)

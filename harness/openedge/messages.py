@@ -119,6 +119,8 @@ UNKNOWN_QUALIFIER = _m(90011, "{utility}: unknown qualifier {qualifier}. Known q
                        "emulator; real wording unknown")
 UNKNOWN_PARAMETER = _m(90012, "{utility}: unknown parameter {param}.", E, "emulator; real wording unknown")
 BAD_NUMBER = _m(90013, "{utility}: {param} needs a whole number, not {value!r}.", E, "emulator")
+BAD_RANGE = _m(90015, "{utility}: {param} must be a whole number from {low} to {high}, not {value!r}.", E,
+               "emulator (the allowed range comes from the syntax's source)")
 NOT_IMPLEMENTED = _m(90014, "{utility}: {what} is not emulated by oedr. See docs/COVERAGE.md.", E,
                      "emulator: loud refusal instead of silent success")
 
@@ -241,6 +243,11 @@ SCAN_BLOCK = _m(12529, "Trid: {trid} area = {area} dbkey = {dbkey} update counte
 AI_LIST_DISABLED = _m(90059, "After-imaging is not enabled for database {db}; there is no extent information.", E,
                       "DOC 12.8 (aimage list returns no information when AI is disabled)")
 RF_TX_MISMATCH = _m(4554, "rlaiextrd: Transaction table mismatch ptran: {a} note {b}.", C, "KB-000041245")
+RF_MID_ROLL_FORWARD = _m(90049, "** The database {db} is in the middle of a roll forward (after-image file number "
+                         "{seq} was interrupted). Finish it with rfutil {db} -C roll forward retry -a <that file>, "
+                         "or restore the database again.", E,
+                         "semantics §5.3/§5.4 (rule confirmed); openers refused as under 11.x roll forward oplock "
+                         "(DOC); wording emulator")
 
 # --- backup / restore / quiet point (semantics §3.5-3.7) ------------------------------------------------
 BACKUP_COMPLETE = _m(3740, "Backup complete.", S, "POTEMKIN (text NOT FOUND; inferred)")
@@ -262,8 +269,9 @@ BACKUP_IS_FULL = _m(6759, "This is a full backup of {db}.", C, "KB-P52315")
 BACKUP_TAKEN = _m(6760, "This backup was taken {date}.", C, "KB-P52315")
 BACKUP_BLOCKSIZE = _m(6994, "The blocksize is {size}.", C, "KB-P52315")
 BACKUP_MIN_BLOCKS = _m(6763, "It will require a minimum of {blocks} blocks to restore.", C, "KB-P52315")
-BACKUP_IS_INCR = _m(6761, "This is an incremental backup of {db}. It is based on the full backup of {date}.", S,
-                    "POTEMKIN (partial text)")
+BACKUP_IS_INCR_OF = _m(90108, "This is an incremental backup of {db}.", E,
+                       "emulator line before 6761 (the real incremental header line is NOT FOUND)")
+BACKUP_IS_INCR = _m(6761, "It is based on the full backup of {date}.", S, "POTEMKIN (partial text)")
 BACKUP_INCR_SEQ = _m(6762, "It is sequence {n}, based on the incremental of {date}.", S, "POTEMKIN")
 INCR_OUT_OF_SEQUENCE = _m(None, "Incremental restore out of sequence on {db}", S, "FORUM-59679")
 INCR_COULD_DAMAGE = _m(6774, "WARNING:  Applying this incremental backup could damage your database.", S,
@@ -287,7 +295,26 @@ QUIET_AI_SWITCH_FAILED = _m(90073, "Quiet point cannot be enabled because of an 
                             "KB-P41028 (return code 5); sheet tag [confirmed]")
 QUIET_NOT_ENABLED = _m(90074, "Quiet point does not need to be disabled.", E,
                        "KB-P41028 (return code 7); sheet tag [confirmed]")
-BI_THRESHOLD = _m(90075, "BI threshold set to {mb} MB.", E, "emulator summary line")
+BI_THRESHOLD = _m(90075, "BI threshold set to {mb} MB.", E,
+                  "emulator summary line; DOC 12.8 'Set a BI threshold' (the .lg records the threshold's value)")
+BI_THRESHOLD_TOO_SMALL = _m(90076, "The BI threshold cannot be set to {mb} MB: the before-image file already holds "
+                            "{size} bytes.", E, "DOC PROQUIET (no lower than one cluster above the BI's size); "
+                            "wording emulator")
+BI_THRESHOLD_NOT_QUIET = _m(90077, "The BI threshold of {db} can be changed only during a quiet point: run "
+                            "proquiet {db} enable first.", E,
+                            "semantics §3.7 ('while quiet'), DOC 12.8 'Use PROQUIET to adjust the BI threshold' "
+                            "(enable, bithreshold, disable); DOC PROQUIET also says 'online': check first")
+QUIET_BI_THRESHOLD_REACHED = _m(90078, "The BI threshold has been reached. You must extend the BI using the "
+                                "bithreshold option first before you can disable the quiet point.", E,
+                                "KB-P41028 (return code 3, its description as text)")
+BI_STALL_ENABLED = _m(90079, "BI threshold stall (-bistall) is enabled.", E,
+                      "DOC -bistall (a .lg line says the stall is enabled; text NOT FOUND)")
+BI_THRESHOLD_STALLED = _m(90082, "The BI file has reached its threshold of {mb} MB. Database activity is stalled: "
+                          "raise it with proquiet {db} bithreshold n, then proquiet {db} disable.", E,
+                          "DOC -bithold/-bistall (rule), KB-P41028 (code 3); wording emulator")
+BI_THRESHOLD_SHUTDOWN = _m(90083, "The BI file has reached its threshold of {mb} MB: emergency shutdown (start the "
+                           "broker with -bistall to stall instead).", E,
+                           "DOC -bithold (emergency shutdown unless -bistall); wording emulator")
 RESTORE_OVERWRITE_PROMPT = _m(None, "The database {db} already exists. Do you want to overwrite it? [y/n]:", E,
                               "emulator; the real prorest prompt text is NOT FOUND (semantics §10.7)")
 RESTORE_NOT_CONFIRMED = _m(90100, "Restore into {db} was not confirmed; nothing was changed.", E, "emulator")
@@ -304,6 +331,8 @@ BACKUP_VOLUME_WRITTEN = _m(90105, "Backup volume {n} written to {path} ({blocks}
                            "emulator (-vs volume naming <device>, <device>.2, ...)")
 BACKUP_REPLACE_ACCEPTED = _m(90106, "-REPLACE is not a documented probkup parameter; oedr accepts it (probkup "
                              "always overwrites the device).", E, "semantics §3.5 (-REPLACE NOT FOUND)")
+BACKUP_ALREADY_RUNNING = _m(90109, "An online backup of {db} is already running.", E,
+                            "emulator (one online backup at a time); real wording unknown")
 BACKUP_ABORTED = _m(90107, "Backup of {db} aborted; no backup was written.", E, "DOC (online probkup aborts); "
                     "wording emulator")
 

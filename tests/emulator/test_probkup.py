@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from backup_helpers import AI_ST, Site, finished, make_site, message_numbers
 
 from harness.openedge.waiting import poll_until
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -192,6 +196,8 @@ def test_probkup_replace_is_accepted_and_noted(site: Site) -> None:
     (["prod", "prod.d1"], 90103),
     (["prod", "no-such-dir/full.bck"], 43),
     (["prod", "full.bck", "-vs", "zero"], 90013),
+    (["prod", "full.bck", "-vs", "0"], 90015),
+    (["online", "nosuch", "full.bck"], 43),
     (["prod", "full.bck", "-estimate"], 90014),
     (["prod"], 90010),
 ])
@@ -204,3 +210,104 @@ def test_probkup_bad_input_changes_nothing(site: Site, argv: list[str], number: 
     assert message_numbers(result.stdout) == [number]
     assert site.hashes("prod.*") == before
     assert not (site.root / "full.bck").exists()
+
+
+def _log_stamp_us(site: Site, db: str, pattern: str) -> int:
+    """The .lg time (microseconds; the line has milliseconds) of the last line matching ``pattern``."""
+    stamps = re.findall(r"^\[([^]]+)\] .*" + pattern, (site.root / f"{db}.lg").read_text(), flags=re.MULTILINE)
+    return int(datetime.strptime(stamps[-1], "%Y/%m/%d@%H:%M:%S.%f%z").timestamp() * 1_000_000)
+
+
+def test_probkup_online_lets_clients_commit_during_the_backup(site: Site) -> None:
+    site.make_db("prod")
+    site.commit("prod", 2000, size=4000)  # 2000 blocks: the dump lasts long enough for commits to land in it
+    site.ok("proserve", "prod")
+    load = site.start("oeclient", "prod", "load", "--seconds", "120", "--bytes", "200")
+    poll_until(lambda: int(site.describe("prod")["Records"]) >= 2030, timeout=60, what="the load to be committing")
+
+    site.ok("probkup", "online", "prod", "full.bck")
+
+    ended = _log_stamp_us(site, "prod", r"BACKUP: \(3740\)")
+    load.terminate()  # the load reports every commit it was acknowledged
+    assert finished(load, timeout=60) == 0
+    commits = [(int(t), int(us)) for t, us in re.findall(r"committed trid=(\d+) .*\((\d+)\)$",
+                                                         site.output_of(load), flags=re.MULTILINE)]
+    site.ok("prorest", "dr/prod", "full.bck")
+    point = int(site.describe("dr/prod")["Records"])  # one record per transaction, trids 1..n
+    assert 2030 <= point < commits[-1][0]
+    during = [trid for trid, stamp in commits if trid > point and stamp < ended]
+    assert during, "no commit completed between the backup point and the end of the backup: writers were blocked"
+    assert site.digest("dr/prod") == site.digest("prod", upto=point)
+
+
+def _taken(site: Site, device: str) -> str:
+    """The date a backup says it was taken (6760 of prorest -list)."""
+    out = site.ok("prorest", "dr/any", device, "-list")
+    return re.findall(r"^This backup was taken (.*)\. \(6760\)$", out, flags=re.MULTILINE)[0]
+
+
+def test_probkup_records_the_backup_dates_in_the_master_block(site: Site) -> None:
+    site.make_db("prod")
+    site.commit("prod", 2)
+    before = site.describe("prod")
+    assert (before["Last Full Backup Date"], before["Last Incremental Backup"]) == ("N/A", "N/A")
+
+    site.ok("probkup", "prod", "full.bck")
+    facts = site.describe("prod")
+    assert (facts["Last Full Backup Date"], facts["Last Incremental Backup"]) == (_taken(site, "full.bck"), "N/A")
+
+    site.commit("prod", 1)
+    site.ok("probkup", "prod", "incremental", "inc.bck")
+    facts = site.describe("prod")
+    assert facts["Last Full Backup Date"] == _taken(site, "full.bck")
+    assert facts["Last Incremental Backup"] == _taken(site, "inc.bck")
+
+    site.ok("proserve", "prod")
+    site.commit("prod", 1)
+    site.ok("probkup", "online", "prod", "online.bck")
+    facts = site.describe("prod")
+    assert (facts["Last Full Backup Date"], facts["Backup Counter"]) == (_taken(site, "online.bck"), "3")
+    assert facts["Changed Since Backup"] == "no"
+
+
+def test_offline_probkup_while_the_busy_ai_file_has_notes_gives_831_to_833(site: Site) -> None:
+    """§6.8: an offline backup does not switch; the BUSY file's notes from before it fail the date check."""
+    site.make_db("prod", AI_ST)
+    site.enable_ai("prod")
+    site.commit("prod", 3)  # notes in AI file 1 (BUSY) before the backup
+    site.ok("probkup", "prod", "mv.bck")
+    site.commit("prod", 2)
+    site.ok("rfutil", "prod", "-C", "aimage", "new")
+    (site.root / "arch").mkdir()
+    shutil.copy(site.root / "prod.a1", site.root / "arch" / "prod.1.prod.a1")
+    site.ok("prorest", "dr/prod", "mv.bck")
+    restored = site.digest("dr/prod")
+
+    result = site.run("rfutil", "dr/prod", "-C", "roll", "forward", "-a", "arch/prod.1.prod.a1")
+
+    assert result.returncode != 0
+    assert message_numbers(result.stdout)[-4:] == [831, 832, 833, 11014]
+    assert result.stdout.splitlines()[-1] == "roll forward open arch/prod.1.prod.a1 error: -1. (11014)"
+    assert site.digest("dr/prod") == restored == site.digest("prod", upto=3)
+
+    # the contrast: a BUSY file with no notes from before the backup (aimage new first) rolls forward
+    site.ok("rfutil", "prod", "-C", "aimage", "new")  # file 3 BUSY and empty
+    site.ok("probkup", "prod", "clean.bck")
+    site.commit("prod", 2)
+    site.ok("rfutil", "prod", "-C", "aimage", "extent", "empty", "1")  # archived above
+    site.ok("rfutil", "prod", "-C", "aimage", "new")
+    shutil.copy(site.root / "prod.a3", site.root / "arch" / "prod.3.prod.a3")
+    (site.root / "dr2").mkdir()
+    site.ok("prorest", "dr2/prod", "clean.bck")
+    site.ok("rfutil", "dr2/prod", "-C", "roll", "forward", "-a", "arch/prod.3.prod.a3")
+    assert site.digest("dr2/prod") == site.digest("prod")
+
+
+def test_probkup_scan_is_refused_pointing_at_the_coverage_document(site: Site) -> None:
+    site.make_db("prod")
+    result = site.run("probkup", "prod", "x.bck", "-scan")
+    assert (result.returncode, result.stdout.strip()) == (
+        1, "probkup: -scan is not emulated by oedr. See docs/COVERAGE.md. (90014)")
+    coverage = (ROOT / "docs" / "COVERAGE.md").read_text(encoding="utf-8")
+    assert "| [ ] | `-scan` | `probkup nosuch full.bck -scan` | refused as not emulated (90014) |" in coverage
+    assert not (site.root / "x.bck").exists()

@@ -36,8 +36,12 @@ def test_prorest_full_then_incrementals_in_order(chain: Site) -> None:
     out1 = chain.ok("prorest", "dr/prod", "inc1.bck")
     out2 = chain.ok("prorest", "dr/prod", "inc2.bck")
 
-    assert message_numbers(out1) == [6761, 6760, 6994, 6763]
-    assert message_numbers(out2) == [6761, 6762, 6760, 6994, 6763]
+    assert message_numbers(out1) == [90108, 6761, 6760, 6994, 6763]
+    assert message_numbers(out2) == [90108, 6761, 6762, 6760, 6994, 6763]
+    full_taken = chain.describe("prod")["Last Full Backup Date"]
+    # 6761 carries only the sheet's text; the emulator's own first line has its own number (90108)
+    assert out1.splitlines()[:2] == [f"This is an incremental backup of {chain.root / 'prod.db'}. (90108)",
+                                     f"It is based on the full backup of {full_taken}. (6761)"]
     assert chain.digest("dr/prod") == chain.digest("prod")
     restored, production = chain.describe("dr/prod"), chain.describe("prod")
     assert restored["Changed Since Backup"] == "no"

@@ -1,8 +1,10 @@
-"""docs/MESSAGES.md and docs/FIDELITY.md are generated; they must match what scripts/gen_docs.py makes now."""
+"""docs/MESSAGES.md, docs/FIDELITY.md and docs/COVERAGE.md are generated; they must match what
+scripts/gen_docs.py makes now."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +24,7 @@ def _generator():
     return module
 
 
-@pytest.mark.parametrize("name", ["MESSAGES.md", "FIDELITY.md"])
+@pytest.mark.parametrize("name", ["MESSAGES.md", "FIDELITY.md", "COVERAGE.md"])
 def test_generated_docs_are_current(name):
     expected = {path.name: text for path, text in _generator().render().items()}[name]
     current = (ROOT / "docs" / name).read_text(encoding="utf-8")
@@ -48,3 +50,21 @@ def test_fidelity_lists_every_entry_that_is_not_confirmed():
 def test_the_check_mode_agrees():
     result = subprocess.run([sys.executable, str(SCRIPT), "--check"], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
+
+
+def test_every_document_a_message_names_exists():
+    from harness.openedge import messages as m
+
+    named = {doc for entry in m.catalogue().values() for doc in re.findall(r"docs/[\w.-]+\.md", entry.template)}
+    assert "docs/COVERAGE.md" in named  # 90014 sends the reader there
+    assert all((ROOT / doc).is_file() for doc in named), named
+
+
+def test_coverage_is_read_from_the_parsers():
+    """A documented option the emulator refuses is listed as not emulated, with the refusal it prints."""
+    rows = {(utility, command): (status, number) for utility, _what, command, status, number, _note
+            in _generator().coverage()}
+    assert rows[("probkup", "probkup nosuch full.bck -scan")] == ("refused as not emulated", 90014)
+    assert rows[("probkup", "probkup online nosuch full.bck")] == ("emulated", None)
+    assert rows[("proquiet", "proquiet nosuch bithreshold 100")] == ("emulated", None)
+    assert rows[("prodel", "prodel nosuch")] == ("no such command in the emulator", None)

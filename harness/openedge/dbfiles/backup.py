@@ -191,7 +191,15 @@ class VolumeWriter:
 
     def commit(self) -> list[tuple[Path, int]]:
         """Finish the last volume and move every volume under its real name; (path, blocks) per volume."""
+        self.seal()
+        return self.publish()
+
+    def seal(self) -> None:
+        """Finish the last volume (durable, still under its temporary name)."""
         self._close_volume(last=True)
+
+    def publish(self) -> list[tuple[Path, int]]:
+        """Move every sealed volume under its real name (quick: the online backup does it under the lock)."""
         if not self.in_place:
             for temporary, final, _blocks in self.written:
                 os.replace(temporary, final)

@@ -1,10 +1,13 @@
 """Taking and restoring backups: the engine behind probkup and prorest (semantics §3.5, §3.6, §2.1, §6.8).
 
-``take`` runs inside whoever holds the database: probkup's own single-user session (offline) or the broker
-(online: the broker operation "backup", run under ``broker.cond`` so the image is transactionally consistent
-while clients wait for the lock). Every backup adds one to the backup counter (mb_buseq), stamps the full or
-incremental date and the chain it belongs to, and marks the database backed up. An incremental backup holds
-the blocks whose backup counter is at least the master's (minus the ``-io`` overlap) (DOC-9.1E, KB-P19506).
+A backup runs inside whoever holds the database: probkup's own single-user session (offline, ``take``) or
+the broker (online: the broker operation "backup"). Online, only the backup point is taken under
+``broker.cond`` (after any in-flight transaction); the blocks are then read chunk by chunk while clients keep
+committing, and a block changed since the backup point is backed up as its before-image from the BI, so the
+image is the database as of that point (``_BackupPoint``). Every backup adds one to the backup counter
+(mb_buseq), stamps the full or incremental date and the chain it belongs to, and marks the database backed
+up. An incremental backup holds the blocks whose backup counter is at least the master's (minus the ``-io``
+overlap) (DOC-9.1E, KB-P19506).
 
 After-imaging: an online backup switches first (DOC; PROBKUP aborts if the next extent is not EMPTY). An
 offline backup does not switch by default (§6.8 recommendation; ``OEDR_OFFLINE_PROBKUP_SWITCH=1`` makes it
@@ -27,17 +30,19 @@ import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, fields
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from harness.openedge import messages as m
 from harness.openedge.clock import ctime, now_us
-from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile, structure
+from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile, notes, structure
 from harness.openedge.dbfiles import backup as volumes
 from harness.openedge.dbfiles.control import AreaInfo, Control, Master, RollForwardState
+from harness.openedge.dbfiles.framing import FRAME, read_frames
 from harness.openedge.engine import aimanager, wire
-from harness.openedge.engine.broker import ENABLED, operation
+from harness.openedge.engine.broker import ENABLED, Broker, operation
 from harness.openedge.engine.create import check_targets, create_void
 from harness.openedge.engine.database import Database, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
@@ -151,8 +156,8 @@ def _extent_layout(area: AreaInfo, block_size: int) -> list[tuple[str, int | Non
     return [(e.path, e.size_kb * 1024 // block_size - 1 if e.fixed else None) for e in area.extents]
 
 
-def _area_blocks(area: AreaInfo, block_size: int, highest: int) -> Iterator[tuple[int, bytes]]:
-    """Blocks 1..highest of an area as stored, read sequentially extent by extent in 1 MB chunks."""
+def _area_chunks(area: AreaInfo, block_size: int, highest: int) -> Iterator[list[tuple[int, bytes]]]:
+    """Blocks 1..highest of an area as stored, read extent by extent, one 1 MB chunk per ``next``."""
     number = 1
     chunk_blocks = max(_COALESCE // block_size, 1)
     for path, capacity in _extent_layout(area, block_size):
@@ -162,9 +167,8 @@ def _area_blocks(area: AreaInfo, block_size: int, highest: int) -> Iterator[tupl
             while room > 0:
                 count = min(chunk_blocks, room)
                 data = src.read(count * block_size).ljust(count * block_size, b"\0")
-                for i in range(count):
-                    yield number, data[i * block_size : (i + 1) * block_size]
-                    number += 1
+                yield [(number + i, data[i * block_size : (i + 1) * block_size]) for i in range(count)]
+                number += count
                 room -= count
         if number > highest:
             return
@@ -182,16 +186,90 @@ def _counter_of(db: Database, area: int, number: int, data: bytes) -> int:
     return int(bkctr)
 
 
-def _dump(db: Database, writer: volumes.VolumeWriter, since: int) -> int:
-    """Write every block whose backup counter is at least ``since``; the number written."""
+def _lsn_of(data: bytes) -> int:
+    """The LSN of the block's last change (0 for a never-written block)."""
+    magic, _number, _area, lsn, _bkctr, _crc, _n = extents.BLOCK.unpack_from(data)
+    return int(lsn) if magic == extents.BLOCK_MAGIC else 0
+
+
+@dataclass
+class _BackupPoint:
+    """What the image holds: the blocks as they were when the backup began, although writers go on.
+
+    Every block change is first written to the BI with the block's before-image (write-ahead, see
+    transactions.py). A block read after the backup point (its LSN is at least ``start_lsn``) is replaced by
+    the before-image of its first change since then, read from the BI: the blocks writers change after the
+    backup began are backed up as they were before the change (semantics §3.5: the online backup is
+    consistent at its start while clients keep writing).
+    """
+
+    db: Database
+    start_lsn: int
+    hiwater: dict[str, int]
+    bi_offset: int
+    copied_to: tuple[int, int] = (0, 0)  # (area, block): every block before it is in the backup
+    before: dict[tuple[int, int], bytes] = field(default_factory=dict)
+
+    def _catch_up(self) -> None:
+        """The first before-image since the backup point of each block not yet copied, from the new BI notes."""
+        with self.db.bi_path().open("rb") as src:
+            src.seek(self.bi_offset)
+            data = src.read()
+        try:
+            for _offset, payload in read_frames(data, 0):
+                note = notes.decode(payload)
+                self.bi_offset += FRAME.size + len(payload)
+                if not isinstance(note, notes.BlockChange) or note.lsn < self.start_lsn:
+                    continue
+                key = (note.area, note.block)
+                if key >= self.copied_to and note.block <= self.hiwater.get(str(note.area), 0):
+                    self.before.setdefault(key, note.before)
+        except ValueError as exc:  # FrameError too: the BI is damaged
+            raise DamagedError(m.DB_DAMAGED.bind(db=self.db.name.display, reason=f"before-image file: {exc}")) from None
+
+    def settle(self, area: int, chunk: list[tuple[int, bytes]]) -> list[tuple[int, bytes]]:
+        """The chunk as of the backup point (called under the broker's lock, with the chunk just read)."""
+        block_size = self.db.ctl.master.block_size
+        settled = []
+        for number, data in chunk:
+            if _lsn_of(data) >= self.start_lsn:
+                if (area, number) not in self.before:
+                    self._catch_up()
+                image = self.before.pop((area, number), None)
+                if image is None:
+                    raise DamagedError(m.DB_DAMAGED.bind(
+                        db=self.db.name.display, reason=f"block {number} of area {area} changed during the backup "
+                                                        f"without a before-image note"))
+                data = image.ljust(block_size, b"\0")
+            settled.append((number, data))
+        if chunk:
+            self.copied_to = (area, chunk[-1][0] + 1)
+        return settled
+
+
+Guard = Callable[[], AbstractContextManager[object]]
+
+
+def _dump(db: Database, writer: volumes.VolumeWriter, since: int, point: _BackupPoint, guard: Guard) -> int:
+    """Write every block whose backup counter (as of the backup point) is at least ``since``; the number written.
+
+    Each chunk is read and settled under ``guard`` (the broker's lock when online), and written out after it,
+    so writers wait for one chunk's read at most, never for the whole backup."""
     dumped = 0
     block_size = db.ctl.master.block_size
     for area in sorted(db.ctl.of_kind("d"), key=lambda a: a.number):
-        highest = db.ctl.master.hiwater.get(str(area.number), 0)
-        for number, data in _area_blocks(area, block_size, highest):
-            if _counter_of(db, area.number, number, data) >= since:
-                writer.add(area.number, number, data)
-                dumped += 1
+        chunks = _area_chunks(area, block_size, point.hiwater.get(str(area.number), 0))
+        with closing(chunks):
+            while True:
+                with guard():
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    chunk = point.settle(area.number, chunk)
+                for number, data in chunk:
+                    if _counter_of(db, area.number, number, data) >= since:
+                        writer.add(area.number, number, data)
+                        dumped += 1
     return dumped
 
 
@@ -207,15 +285,18 @@ def _allocated(ctl: Control) -> int:
     return total
 
 
-def _write(db: Database, header: volumes.VolumeHeader, request: BackupRequest) -> tuple[list[tuple[Path, int]], int]:
+def _write(db: Database, header: volumes.VolumeHeader, request: BackupRequest, point: _BackupPoint,
+           guard: Guard) -> tuple[volumes.VolumeWriter, int]:
+    """The volumes, dumped and sealed under temporary names (the caller publishes them); the blocks written."""
     device = Path(request.device)
     try:
         writer = volumes.VolumeWriter(device, header, request.per_volume, request.buffer_blocks)
     except OSError as exc:
         raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(device), errno=exc.errno or 5)) from None
     try:
-        dumped = _dump(db, writer, header.since)
-        return writer.commit(), dumped
+        dumped = _dump(db, writer, header.since, point, guard)
+        writer.seal()
+        return writer, dumped
     except OSError as exc:
         writer.discard()
         raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(device), errno=exc.errno or 5)) from None
@@ -231,10 +312,47 @@ def _bi_has_notes(db: Database) -> bool:
         return False
 
 
-def take(db: Database, request: BackupRequest, process: str = "BACKUP") -> list[m.Bound]:
-    """Back up an open database to ``request.device``; the lines to print. Nothing changes if it is refused."""
+@dataclass
+class _Begun:
+    """A backup past its backup point: its image's header, and how to finish or undo its bookkeeping."""
+
+    db: Database
+    request: BackupRequest
+    lines: list[m.Bound]
+    header: volumes.VolumeHeader
+    point: _BackupPoint
+    prior: control.BackupState  # the master's backup fields before this backup
+    done: control.BackupState  # ... and after it
+    prior_ai: control.AiState  # enableai begins AI; a failed backup takes that back
+    clock: float
+    undone: bool = False
+
+    def undo(self) -> None:
+        """The backup failed or was aborted: the master's backup fields as they were (idempotent)."""
+        if self.undone:
+            return
+        self.undone = True
+        self.db.ctl.master.backup = copy.deepcopy(self.prior)
+        if self.request.enableai:
+            self.db.ctl.master.ai = copy.deepcopy(self.prior_ai)
+        if not self.db.closed:
+            self.db.save(sync=True)
+
+    def finish(self) -> None:
+        """The backup is complete: the master says so; changed since backup if written since its start."""
+        master = self.db.ctl.master
+        master.backup = copy.deepcopy(self.done)
+        master.chgd = master.next_lsn > self.point.start_lsn
+        self.db.save(sync=True)
+
+
+def begin(db: Database, request: BackupRequest) -> _Begun:
+    """The backup point: every check, the AI switch, the image's header. Only the backup counter advances
+    in the live master until the backup completes (blocks changed from now on carry the new counter, so
+    the next incremental takes them); a broker that dies mid-backup leaves that counter one ahead, as a
+    mark backedup would (the next incremental then needs ``-io 1``): an emulator simplification."""
     check_request(db.ctl, db.name, request)
-    started = time.monotonic()
+    clock = time.monotonic()
     lines: list[m.Bound] = []
     master = db.ctl.master
     if not request.online and _bi_has_notes(db):
@@ -243,38 +361,90 @@ def take(db: Database, request: BackupRequest, process: str = "BACKUP") -> list[
         _switch(db)  # a switch is a change of its own: it stays even if the backup then fails
     elif master.ai.enabled:
         lines.append(m.BACKUP_OFFLINE_NO_SWITCH.bind(seq=master.ai.current_seq))
-    before = copy.deepcopy(db.ctl.master)
+    prior, chgd, prior_ai = copy.deepcopy(master.backup), master.chgd, copy.deepcopy(master.ai)
     header = _bookkeep(db, request, max(now_us(), master.backup.fbdate + 1, master.backup.ibdate + 1))
+    done = copy.deepcopy(master.backup)
+    master.backup, master.chgd = copy.deepcopy(prior), chgd
+    master.backup.buseq = done.buseq
     if request.enableai:
         lines.append(m.AI_BEGUN.bind(db=db.name.display))
-    try:
-        written, dumped = _write(db, header, request)
-    except BaseException:
-        db.ctl.master = before
-        db.save(sync=True)
-        raise
     db.save(sync=True)
-    seconds = f"{time.monotonic() - started:.2f}"
-    report = [m.BACKUP_BLOCKS.bind(blocks=dumped, total=_allocated(db.ctl), db=str(db.name.db))]
-    if len(written) > 1 or request.verbose:
-        report += [m.BACKUP_VOLUME_WRITTEN.bind(n=i, path=str(p), blocks=b) for i, (p, b) in enumerate(written, 1)]
-    report += [m.BACKUP_VOLUMES.bind(blocks=dumped, seconds=seconds), m.BACKUP_COMPLETE.bind()]
-    db.log(*report, process=process)
-    return lines + report
+    point = _BackupPoint(db, master.next_lsn, dict(master.hiwater), db.bi_path().stat().st_size)
+    return _Begun(db, request, lines, header, point, prior, done, prior_ai, clock)
+
+
+def complete(begun: _Begun, guard: Guard, process: str = "BACKUP") -> list[m.Bound]:
+    """Dump the blocks as of the backup point, then mark the database backed up; the lines to print."""
+    db, request = begun.db, begun.request
+    try:
+        writer, dumped = _write(db, begun.header, request, begun.point, guard)
+    except BaseException:
+        with guard():
+            begun.undo()
+        raise
+    try:
+        with guard():  # published and marked backed up together: an aborted backup leaves no volume
+            written = _publish(writer, request)
+            begun.finish()
+        seconds = f"{time.monotonic() - begun.clock:.2f}"
+        report = [m.BACKUP_BLOCKS.bind(blocks=dumped, total=_allocated(db.ctl), db=str(db.name.db))]
+        if len(written) > 1 or request.verbose:
+            report += [m.BACKUP_VOLUME_WRITTEN.bind(n=i, path=str(p), blocks=b) for i, (p, b) in enumerate(written, 1)]
+        report += [m.BACKUP_VOLUMES.bind(blocks=dumped, seconds=seconds), m.BACKUP_COMPLETE.bind()]
+        db.log(*report, process=process)
+    except BaseException:
+        writer.discard()
+        raise
+    return begun.lines + report
+
+
+def _publish(writer: volumes.VolumeWriter, request: BackupRequest) -> list[tuple[Path, int]]:
+    try:
+        return writer.publish()
+    except OSError as exc:
+        raise StateError(m.CANNOT_OPEN_FILE.bind(path=request.device, errno=exc.errno or 5)) from None
+
+
+def take(db: Database, request: BackupRequest, process: str = "BACKUP") -> list[m.Bound]:
+    """Back up a database this process holds alone (offline); the lines to print. A refusal changes nothing."""
+    return complete(begin(db, request), nullcontext, process)
 
 
 @operation("backup")
-def _op_backup(broker: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """Online probkup: under the broker's lock, after any in-flight transaction; waits out a quiet point."""
+def _op_backup(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
+    """Online probkup: the backup point under the broker's lock (after any in-flight transaction, once a
+    quiet point is over), then the dump while clients keep committing (see ``_BackupPoint``).
+
+    ``enableai`` keeps the lock for the whole backup (AI begins at its start and a failure could not
+    take that back while others write): an emulator simplification."""
     spec = BackupRequest.from_wire(request)
+
+    @contextmanager
+    def locked() -> Iterator[None]:
+        with broker.cond:
+            if broker.stop.is_set():  # proshut during the backup: it is aborted (Broker.shutdown undid it)
+                raise StateError(m.NO_SERVER.bind(db=broker.db.name.display), m.BACKUP_ABORTED.bind(
+                    db=broker.db.name.display))
+            yield
+
     with broker.cond:
         if broker.quiet == ENABLED and broker.quiet_nolock:
             raise StateError(m.BACKUP_NOLOCK_QUIET.bind())
+        if broker.online_backup is not None:
+            raise StateError(m.BACKUP_ALREADY_RUNNING.bind(db=broker.db.name.display))
         broker.wait_writable()
         if broker.stop.is_set():
             raise StateError(m.NO_SERVER.bind(db=broker.db.name.display))
-        lines = take(broker.db, spec)
-        broker.cond.notify_all()
+        if spec.enableai:
+            return {"messages": wire.pack_messages(take(broker.db, spec))}
+        begun = begin(broker.db, spec)
+        broker.online_backup = begun.undo
+    try:
+        lines = complete(begun, locked)
+    finally:
+        with broker.cond:
+            broker.online_backup = None
+            broker.cond.notify_all()
     return {"messages": wire.pack_messages(lines)}
 
 
@@ -324,12 +494,12 @@ def image_of(header: volumes.VolumeHeader) -> Control:
 
 
 def describe(header: volumes.VolumeHeader) -> list[m.Bound]:
-    """The backup's description as prorest prints it (6759/6760/6994/6763; 6761/6762 for incrementals)."""
+    """The backup's description as prorest prints it (6759/6760/6994/6763; 90108, 6761/6762 for incrementals)."""
     image = image_of(header)
     if header.kind == volumes.FULL:
         lines = [m.BACKUP_IS_FULL.bind(db=header.db_path)]
     else:
-        lines = [m.BACKUP_IS_INCR.bind(db=header.db_path, date=ctime(header.base_taken))]
+        lines = [m.BACKUP_IS_INCR_OF.bind(db=header.db_path), m.BACKUP_IS_INCR.bind(date=ctime(header.base_taken))]
         if header.incr_seq > 1:
             lines.append(m.BACKUP_INCR_SEQ.bind(n=header.incr_seq, date=ctime(header.prev_taken)))
     return [

@@ -15,11 +15,13 @@ import socket
 import socketserver
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from harness.openedge import messages as m
+from harness.openedge.argv import number_in
 from harness.openedge.dbfiles import aifile, lockfile
 from harness.openedge.engine import aimanager, transactions, wire
 from harness.openedge.engine.database import Database, OpenOptions
@@ -27,7 +29,12 @@ from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, StateError
 from harness.openedge.hostinfo import tty, user_name
 
-NORMAL, REQUESTED, ENABLED = 0, 1, 2
+NORMAL, REQUESTED, ENABLED, BITHRESHOLD = 0, 1, 2, 4  # the master block's quiet-point values (semantics §2)
+MB = 1 << 20
+BITHOLD_MIN_MB, BITHOLD_MAX_MB = 3, 2**32 - 1  # DOC -bithold: below 3 MB means 3 MB; at most 2^32-1 MB
+QUIET_NO_BROKER, QUIET_BI_THRESHOLD = 16, 3  # KB-P41028 return codes
+EFFECTIVE_PARAMS = ("-aistall", "-bithold", "-bistall")
+"""The startup parameters the broker acts on; every other one is only recorded in the .lg (4234)."""
 Handler = Callable[["Broker", dict[str, Any]], dict[str, Any]]
 OPERATIONS: dict[str, Handler] = {}
 
@@ -53,48 +60,74 @@ class Broker:
         self.stop = threading.Event()
         self.clients = 0
         self.aistall = "-aistall" in params
+        self.bithold_mb = bi_threshold_mb(params)  # 0: no BI threshold (the multi-user default)
+        self.bistall = "-bistall" in params and self.bithold_mb > 0  # DOC: -bistall needs -bithold
+        self.online_backup: Callable[[], None] | None = None  # the running online backup's undo (engine/backup.py)
 
     def log(self, *messages: m.Bound) -> None:
         self.db.log(*messages, process="BROKER")
 
     def wait_writable(self) -> None:
-        """New transactions wait while a quiet point is requested or enabled."""
+        """New transactions wait while a quiet point is requested or enabled (or the BI threshold stalls)."""
         while self.quiet != NORMAL and not self.stop.is_set():
             self.cond.wait(timeout=0.5)
 
+    def bi_threshold_reached(self) -> bool:
+        return bool(self.bithold_mb) and self.db.bi_path().stat().st_size >= self.bithold_mb * MB
+
+    def _bi_threshold_hit(self) -> None:
+        """DOC -bithold: emergency shutdown at the threshold, or with -bistall a quiet point (BITHRESHOLD).
+
+        Checked before each transaction starts (OpenEdge checks as BI clusters are taken): the one that
+        crossed the threshold has committed, the next one stalls or meets the shutdown. The emulator's BI
+        never reuses clusters while the broker runs (it is emptied by crash recovery or truncate bi), so
+        the threshold counts every note since then: an emulator simplification."""
+        if not self.bistall:
+            self.db.log(m.BI_THRESHOLD_SHUTDOWN.bind(mb=self.bithold_mb), process="BROKER", severity="F")
+            self.db.save(sync=True)
+            self.crash()
+        self.quiet = BITHRESHOLD
+        self.db.log(m.BI_THRESHOLD_STALLED.bind(mb=self.bithold_mb, db=self.db.name.given), process="BROKER",
+                    severity="W")
+        self.cond.notify_all()
+
     def commit(self, table: str, records: int, size: int) -> transactions.Committed:
         with self.cond:
-            self.wait_writable()
-            if self.stop.is_set():
-                raise StateError(m.NO_SERVER.bind(db=self.db.name.display))
-            try:
-                return transactions.commit(self.db, table, records, size)
-            except transactions.AiPending as pending:
-                while True:
-                    self._ai_full(pending.full)
-                    try:
-                        aimanager.append(self.db, pending.note)
-                    except aimanager.AiSwitchImpossible as again:
-                        pending.full = again
-                        continue
-                    self.db.save()
-                    return pending.committed
+            while True:
+                self.wait_writable()
+                if self.stop.is_set():
+                    raise StateError(m.NO_SERVER.bind(db=self.db.name.display))
+                if self.bi_threshold_reached():
+                    self._bi_threshold_hit()
+                    continue
+                try:
+                    return transactions.commit(self.db, table, records, size)
+                except aimanager.AiFull as full:
+                    self._ai_full(full)
 
-    def _ai_full(self, full: aimanager.AiSwitchImpossible) -> None:
-        """No EMPTY extent: stall with -aistall (until one is emptied), else shut down (3773/5350/3774)."""
-        # The transaction is committed in the BI; its AI note is written once an extent is free,
-        # by the caller's retry or by crash recovery after a shutdown.
+    def _ai_full(self, full: aimanager.AiFull) -> None:
+        """No EMPTY extent: stall with -aistall (until one is emptied), else shut down (3773/5350/3774).
+
+        The transaction that needed the switch wrote nothing: with -aistall it is retried once an extent
+        is EMPTY; after a shutdown its client gets no commit (1423) and crash recovery, which must switch
+        first, needs an EMPTY extent too."""
+        db = self.db
+        # .lg severities: 3773/3774 error, 5350 fatal, the stall lines warnings (§1.5 gives only the letters) [inferred]
         if not self.aistall:
-            self.log(m.AI_CANT_SWITCH.bind(path=full.path), m.AI_SWITCH_FAILURE_SHUTDOWN.bind(),
-                     m.AI_BACKUP_AND_EMPTY.bind())
+            db.log(m.AI_CANT_SWITCH.bind(path=full.path), process="BROKER", severity="E")
+            db.log(m.AI_SWITCH_FAILURE_SHUTDOWN.bind(), process="BROKER", severity="F")
+            db.log(m.AI_BACKUP_AND_EMPTY.bind(), process="BROKER", severity="E")
+            db.ctl.master.ai.switch_failed = True
+            db.save(sync=True)
             self.crash()
         if not self.stalled:
-            self.log(m.AI_STALL_CANT_SWITCH.bind(path=full.path), m.AI_STALL_BACKUP.bind(), m.AI_STALLED.bind())
+            db.log(m.AI_STALL_CANT_SWITCH.bind(path=full.path), m.AI_STALL_BACKUP.bind(), m.AI_STALLED.bind(),
+                   process="BROKER", severity="W")
         self.stalled = True
-        while aimanager.header(aimanager.next_extent(self.db), self.db).state != aifile.EMPTY:
+        while aimanager.header(aimanager.next_extent(db), db).state != aifile.EMPTY:
             self.cond.wait(timeout=0.5)
             if self.stop.is_set():
-                raise StateError(m.NO_SERVER.bind(db=self.db.name.display))
+                raise StateError(m.NO_SERVER.bind(db=db.name.display))
         self.stalled = False
 
     def crash(self) -> None:
@@ -103,6 +136,8 @@ class Broker:
         os._exit(2)
 
     def shutdown(self) -> None:
+        if self.online_backup is not None:
+            self.online_backup()  # aborted: the closed database must not say it was backed up
         self.log(m.SHUTDOWN_STARTED.bind(user=user_name(), tty=tty()), m.BEGIN_NORMAL_SHUTDOWN.bind())
         self.db.close()
         self.log(m.MULTI_USER_END.bind())
@@ -199,15 +234,41 @@ def _op_aimage_new(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
 def _op_aimage_empty(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
     with broker.cond:
         ext = aimanager.empty(broker.db, request.get("extent"))
+        broker.log(m.AI_MARKED_EMPTY.bind(name=ext.path))
         broker.cond.notify_all()
         return {"path": ext.path}
 
 
+@contextmanager
+def _quiet_request(broker: Broker, request: dict[str, Any]) -> Iterator[None]:
+    """One proquiet request in the .lg: its login, what happened (the refusal too), its logout (5569/5570)."""
+    who = {"user": request.get("user") or user_name(), "tty": request.get("tty") or tty()}
+    broker.db.log(m.QUIET_REQUEST_LOGIN.bind(**who), process="QUIET")
+    try:
+        yield
+    except OEError as error:
+        broker.db.log(*error.messages, process="QUIET", severity="E")
+        raise
+    finally:
+        broker.db.log(m.QUIET_REQUEST_LOGOUT.bind(**who), process="QUIET")
+
+
+def _quiet_stopped(broker: Broker) -> StateError:
+    return StateError(m.NO_SERVER.bind(db=broker.db.name.display), exit_status=QUIET_NO_BROKER)
+
+
 @operation("quiet_enable")
 def _op_quiet_enable(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
-    """proquiet enable: wait for in-flight transactions (they hold the lock), switch AI unless nolock."""
+    """proquiet enable: request, wait for the broker's latches, switch AI unless nolock, enable.
+
+    A transaction commits under the broker's lock, so none is half done when the request gets it; but one
+    that waits for an EMPTY AI extent (an -aistall stall) holds the AI latch, so the request stays
+    REQUESTED until the stall ends (an emulator choice for what the latch wait waits for): a second enable
+    meanwhile gets 4 (KB-P41028)."""
     db = broker.db
-    with broker.cond:
+    with broker.cond, _quiet_request(broker, request):
+        if broker.quiet == BITHRESHOLD:
+            raise StateError(m.QUIET_BI_THRESHOLD_REACHED.bind(), exit_status=QUIET_BI_THRESHOLD)
         if broker.quiet == ENABLED:
             raise StateError(m.QUIET_ALREADY_ENABLED.bind(), exit_status=6)
         if broker.quiet == REQUESTED:
@@ -216,15 +277,22 @@ def _op_quiet_enable(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
         if db.ctl.master.ai.enabled and len(db.ctl.ai_extents()) < 2:
             raise StateError(m.QUIET_SINGLE_AI.bind(), exit_status=2)
         broker.quiet = REQUESTED
-        broker.log(m.QUIET_REQUEST_LOGIN.bind(user=user_name(), tty=tty()))
-        if db.ctl.master.ai.enabled and not nolock:
-            try:
-                aimanager.switch(db)
-            except aimanager.AiSwitchImpossible:
+        try:
+            while broker.stalled and not nolock and not broker.stop.is_set():  # nolock: no latch wait
+                broker.cond.wait(timeout=0.5)
+            if broker.stop.is_set():
+                raise _quiet_stopped(broker)
+            if db.ctl.master.ai.enabled and not nolock:
+                try:
+                    aimanager.switch(db)
+                except aimanager.AiSwitchImpossible:
+                    raise StateError(m.QUIET_AI_SWITCH_FAILED.bind(), exit_status=5) from None
+            db.save(sync=True)
+        except BaseException:
+            if broker.quiet == REQUESTED:
                 broker.quiet = NORMAL
                 broker.cond.notify_all()
-                raise StateError(m.QUIET_AI_SWITCH_FAILED.bind(), exit_status=5) from None
-        db.save(sync=True)
+            raise
         broker.quiet, broker.quiet_nolock = ENABLED, nolock
         broker.log(m.QUIET_ENABLED.bind())
     return {}
@@ -232,25 +300,45 @@ def _op_quiet_enable(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
 
 @operation("quiet_disable")
 def _op_quiet_disable(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
-    with broker.cond:
-        if broker.quiet != ENABLED:
+    """proquiet disable: 7 when nothing is quiet; 3 while the BI is at its threshold (raise it first)."""
+    with broker.cond, _quiet_request(broker, request):
+        if broker.quiet not in (ENABLED, BITHRESHOLD):
             raise StateError(m.QUIET_NOT_ENABLED.bind(), exit_status=7)
+        if broker.bi_threshold_reached():
+            raise StateError(m.QUIET_BI_THRESHOLD_REACHED.bind(), exit_status=QUIET_BI_THRESHOLD)
         if request.get("markbackedup"):
             broker.db.ctl.master.backup.buseq += 1
             broker.db.ctl.master.chgd = False
             broker.db.save(sync=True)
         broker.quiet = NORMAL
-        broker.log(m.QUIET_DISABLED.bind(), m.QUIET_REQUEST_LOGOUT.bind(user=user_name(), tty=tty()))
+        broker.log(m.QUIET_DISABLED.bind())
         broker.cond.notify_all()
     return {}
 
 
 @operation("bithreshold")
 def _op_bithreshold(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
-    with broker.cond:
-        broker.params["-bithold"] = str(request["mb"])
-        broker.log(m.BI_THRESHOLD.bind(mb=request["mb"]))
+    """proquiet bithreshold n: the BI threshold that transactions and disable honour, changed while quiet.
+
+    Only during a quiet point (semantics §3.7; DOC's procedure is enable, bithreshold, disable) and never
+    down to the BI's current size (DOC PROQUIET: one cluster above it at least; the emulator's BI has no
+    clusters, so: above it)."""
+    mb = int(request["mb"])
+    with broker.cond, _quiet_request(broker, request):
+        if broker.quiet not in (ENABLED, BITHRESHOLD):
+            raise StateError(m.BI_THRESHOLD_NOT_QUIET.bind(db=broker.db.name.given))
+        size = broker.db.bi_path().stat().st_size
+        if mb * MB <= size:
+            raise StateError(m.BI_THRESHOLD_TOO_SMALL.bind(mb=mb, size=size))
+        broker.bithold_mb = mb
+        broker.log(m.BI_THRESHOLD.bind(mb=mb))
     return {}
+
+
+def bi_threshold_mb(params: dict[str, str]) -> int:
+    """-bithold n (MB) as the broker uses it: 0 (the default) disables it, 1-2 mean 3 (DOC -bithold)."""
+    mb = number_in("proserve", "-bithold", params.get("-bithold", "0"), 0, BITHOLD_MAX_MB)
+    return max(mb, BITHOLD_MIN_MB) if mb else 0
 
 
 def _report(stream: Any, reply: dict[str, Any]) -> None:
@@ -263,12 +351,15 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
 
     name = DbName.parse(db_arg)
     try:
+        bi_threshold_mb(params)  # a bad -bithold is refused before the database is opened
         db = Database.open(name, OpenOptions("BROKER", touch_open_date=True), mode=lockfile.MULTI_USER)
     except OEError as error:
         _report(ready, wire.error_reply(error))
         return error.exit_status
     broker = Broker(db, params)
     broker.log(m.MULTI_USER_BEGIN.bind(), *[m.STARTUP_PARAM.bind(param=k, value=v) for k, v in params.items()])
+    if broker.bithold_mb:
+        broker.log(m.BI_THRESHOLD.bind(mb=broker.bithold_mb), *([m.BI_STALL_ENABLED.bind()] if broker.bistall else []))
     path = name.socket_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.unlink(missing_ok=True)

@@ -2,9 +2,12 @@
 
 Emulates OpenEdge Database Management, PROBKUP utility (DOC 9.1E and 13.0; semantics §3.5, §2.1, §6.8).
 
-* ``online`` needs a running broker (1423 + 90060 otherwise); the backup is taken inside the broker under its
-  lock, so it is transactionally consistent while clients keep committing (they wait for the lock). It
-  switches AI first when AI is enabled and aborts if the next extent is not EMPTY (DOC).
+* ``online`` needs a running broker (1423 + 90060 otherwise; 43 if the database does not exist). The backup
+  runs inside the broker: its backup point is taken under the broker's lock, then clients keep committing
+  while the blocks are read, those they change being backed up as they were at that point (their
+  before-images), so the backup is transactionally consistent at its start (engine/backup.py). It switches
+  AI first when AI is enabled and aborts if the next extent is not EMPTY (DOC). One online backup at a time
+  (90109).
 * Offline needs exclusive access (263/276) and warns with 851 when the BI was not truncated.
   **Offline backups do not switch AI by default** (semantics §6.8 leaves this open; its recommendation is
   the default): the backup expects the BUSY file, and probkup prints 90102 saying so. Set the environment
@@ -26,7 +29,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from harness.openedge import messages as m
-from harness.openedge.argv import number, take_params, usage
+from harness.openedge.argv import number, number_in, take_params, usage
 from harness.openedge.engine import backup, client, wire
 from harness.openedge.engine.database import Database, OpenOptions, read_control
 from harness.openedge.engine.dbname import DbName
@@ -36,6 +39,10 @@ from harness.openedge.outcome import Outcome
 SYNTAX = "probkup [online] db-name [incremental] device-name [enableai] [-com] [-vs n] [-bf n] [-io n] [-verbose]"
 SWITCH_ENV = "OEDR_OFFLINE_PROBKUP_SWITCH"
 UNSUPPORTED = ("-estimate", "-scan", "-red", "-norecover", "enableaiarchiver", "bibackup")
+WITH_VALUE = ("-vs", "-bf", "-io", "-comlevel")
+FLAGS = ("-com", "-verbose", "-REPLACE")
+KEYWORDS = ("enableai",)
+MAX_BLOCKS = 2**31 - 1
 
 
 def _positional(argv: list[str]) -> tuple[bool, str, bool, str, list[str]]:
@@ -61,16 +68,10 @@ def parse(argv: list[str]) -> tuple[DbName, backup.BackupRequest, bool]:
     for word in rest:
         if word.lower() in UNSUPPORTED or word in UNSUPPORTED:
             raise UsageError(m.NOT_IMPLEMENTED.bind(utility="probkup", what=word))
-    params, leftover = take_params(
-        "probkup",
-        rest,
-        with_value=["-vs", "-bf", "-io", "-comlevel"],
-        flags=["-com", "-verbose", "-REPLACE"],
-        keywords=["enableai"],
-    )
+    params, leftover = take_params("probkup", rest, with_value=WITH_VALUE, flags=FLAGS, keywords=KEYWORDS)
     if leftover:
         raise usage("probkup", f"unexpected {leftover[0]!r}", SYNTAX)
-    per_volume = number("probkup", "-vs", params["-vs"], minimum=1) if "-vs" in params else None
+    per_volume = number_in("probkup", "-vs", params["-vs"], 1, MAX_BLOCKS) if "-vs" in params else None
     request = backup.BackupRequest(
         device=str(Path(device).absolute()),
         online=online,
@@ -79,7 +80,7 @@ def parse(argv: list[str]) -> tuple[DbName, backup.BackupRequest, bool]:
         enableai="enableai" in params,
         io=number("probkup", "-io", params.get("-io", "0")),
         per_volume=per_volume,
-        buffer_blocks=number("probkup", "-bf", params.get("-bf", "34"), minimum=1),
+        buffer_blocks=number_in("probkup", "-bf", params.get("-bf", "34"), 1, MAX_BLOCKS),
         compress="-com" in params,
         verbose="-verbose" in params,
     )
@@ -89,6 +90,7 @@ def parse(argv: list[str]) -> tuple[DbName, backup.BackupRequest, bool]:
 
 
 def _online(name: DbName, request: backup.BackupRequest) -> list[m.Bound]:
+    read_control(name)  # 43 for a database that does not exist, as offline
     try:
         broker = client.connect(name)
     except OEError:

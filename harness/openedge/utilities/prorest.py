@@ -14,7 +14,7 @@ semantics §3.6, §2.2).
   truncated or missing volume leaves the target untouched.
 * ``-vp`` checks the volumes (partial verify), ``-vf`` also compares every block with the database, ``-list``
   prints the description and the backup's structure as .st lines. None of them restores.
-* Output: the description (6759/6760/6994/6763, or 6761/6762 for incrementals); the .lg gets 451, 1368/1369
+* Output: the description (6759/6760/6994/6763, or 90108 + 6761/6762 for incrementals); the .lg gets 451, 1368/1369
   (1370/1371 for incrementals) and 334 (KB-P52315).
 """
 
