@@ -37,7 +37,7 @@ from typing import Any
 
 from harness.openedge import messages as m
 from harness.openedge.clock import ctime, now_us
-from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile, notes, structure
+from harness.openedge.dbfiles import aifile, bilog, control, diskio, extents, lockfile, logfile, notes, structure
 from harness.openedge.dbfiles import backup as volumes
 from harness.openedge.dbfiles.control import AreaInfo, Control, Master, RollForwardState
 from harness.openedge.dbfiles.framing import FRAME, read_frames
@@ -555,8 +555,9 @@ class _BlockFiles:
     def flush(self) -> None:
         if self._pending is not None:
             fd, offset, data = self._pending
-            os.pwrite(fd, data, offset)
+            path = next(p for p, known in self._fds.items() if known == fd)
             self._pending = None
+            diskio.pwrite(fd, data, offset, path)
 
     def close(self, sync: bool = False) -> None:
         self.flush()
