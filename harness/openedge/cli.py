@@ -34,16 +34,10 @@ def _entry(utility: str) -> Callable[[list[str]], Outcome]:
 
 
 def _disk_full(exc: OSError) -> m.Bound:
-    """6091 for a write that found the disk full, with what the failing frame shows of it ("?" if nothing)."""
-    trace = exc.__traceback__
-    while trace is not None and trace.tb_next is not None:
-        trace = trace.tb_next
-    frame = trace.tb_frame if trace is not None else None
-    local = frame.f_locals if frame is not None else {}
-    data, path = local.get("data"), exc.filename or local.get("path") or local.get("self")
-    return m.DISK_FULL.bind(function=frame.f_code.co_name if frame is not None else "write", call="write",
-                            fd=local.get("fd", "?"), length=len(data) if isinstance(data, bytes | bytearray) else "?",
-                            offset=local.get("offset", "?"), path=path if isinstance(path, str | os.PathLike) else "?")
+    """6091 for a full disk met outside the database writers (harness.openedge.dbfiles.diskio gives the
+    write's real fd, length and offset); here only the file is known."""
+    return m.DISK_FULL.bind(function="write", call="write", fd="?", length="?", offset="?",
+                            path=exc.filename if isinstance(exc.filename, str) else "?")
 
 
 def run(utility: str, argv: list[str]) -> int:
