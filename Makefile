@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUT ?= oedr-results
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint unit features features-subprocess features-docker example clean
+.PHONY: run test lint unit emulator-subprocess features features-subprocess features-docker example clean
 
 ## run: the standard DR suite (features/procedures) on the embedded emulator, writing the evidence report to $(OUT)/
 # The container faults (features/faults) need the docker backend: `oedr run --backend docker`.
@@ -13,13 +13,17 @@ run: $(VENV)/.installed
 	$(BIN)/oedr run features/procedures --backend local --out $(OUT) -n $(PYTEST_WORKERS)
 
 ## test: every test of the project (lint, unit and emulator tests, features on every backend)
-test: lint unit features features-subprocess features-docker example
+test: lint unit emulator-subprocess features features-subprocess features-docker example
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 unit: $(VENV)/.installed
 	$(BIN)/pytest tests -n $(PYTEST_WORKERS) -q
+
+# The emulator's own tests again, every command through the installed console scripts as a DBA runs them.
+emulator-subprocess: $(VENV)/.installed
+	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest tests/emulator -n $(PYTEST_WORKERS) -q
 
 features: $(VENV)/.installed
 	$(BIN)/pytest features -n $(PYTEST_WORKERS) -q
