@@ -41,6 +41,18 @@ def _roll_forward(dr, oe, files: dict[int, bytes]) -> None:
         oe.ok(dr, f"rfutil sports -C roll forward -a arch/sports.{seq}")
 
 
+
+def _finish_the_chain_on_dr(prod, dr, oe, files: dict[int, bytes]) -> None:
+    """Shut production down, archive files 3 and 4 beside the first two, and roll all four forward on DR:
+    DR must then hold exactly production's data."""
+    oe.ok(prod, "proshut sports -by")
+    oe.ok(prod, "rfutil sports -C aimage extent empty")  # file 2, archived by the caller
+    oe.ok(prod, "rfutil sports -C aimage new")
+    files[3], files[4] = prod.read_file("sports.a3"), prod.read_file("sports.a1")
+    _roll_forward(dr, oe, files)
+    assert oe.digest(dr, "sports") == oe.digest(prod, "sports")
+
+
 def test_a_fixed_extent_that_fills_switches_and_the_chain_rolls_forward(prod, dr, oe):
     _baseline(prod, dr, oe)
     trids = oe.commit(prod, "sports", 80)  # one 128 KB extent holds 60 of them
@@ -117,12 +129,7 @@ def test_broker_without_aistall_shuts_down_and_recovers_once_an_extent_is_emptie
     assert _statuses(oe, prod) == [("BUSY", 4), ("FULL", 2), ("FULL", 3)]  # recovery switched first
     after = oe.commit(prod, "sports", 3)
     assert after[0] == acknowledged[-1] + 1  # the transaction the shutdown interrupted never committed
-    oe.ok(prod, "proshut sports -by")
-    oe.ok(prod, "rfutil sports -C aimage extent empty")  # file 2, archived above
-    oe.ok(prod, "rfutil sports -C aimage new")
-    files[3], files[4] = prod.read_file("sports.a3"), prod.read_file("sports.a1")
-    _roll_forward(dr, oe, files)
-    assert oe.digest(dr, "sports") == oe.digest(prod, "sports")
+    _finish_the_chain_on_dr(prod, dr, oe, files)
     assert oe.records(dr, "sports") == len(acknowledged) + 3
 
 
@@ -162,10 +169,5 @@ def test_broker_with_aistall_stalls_until_an_extent_is_emptied(prod, dr, oe):
     log = oe.log_numbers(prod, "sports")
     assert 5350 not in log
     assert log[log.index(12288) + 1:][:3] == [3789, 3777, 3778]  # the online empty is logged, then the switch
-    oe.ok(prod, "proshut sports -by")
-    oe.ok(prod, "rfutil sports -C aimage extent empty")  # file 2, archived above
-    oe.ok(prod, "rfutil sports -C aimage new")
-    files[3], files[4] = prod.read_file("sports.a3"), prod.read_file("sports.a1")
-    _roll_forward(dr, oe, files)
-    assert oe.digest(dr, "sports") == oe.digest(prod, "sports")
+    _finish_the_chain_on_dr(prod, dr, oe, files)
     assert oe.records(dr, "sports") == 200
