@@ -15,8 +15,10 @@ run: $(VENV)/.installed
 ## test: every test of the project (lint, unit and emulator tests, features on every backend)
 test: lint unit emulator-subprocess features features-subprocess features-docker example
 
+# mypy reads its files and options from pyproject.toml ([tool.mypy]: harness strict, steps' bodies checked).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 unit: $(VENV)/.installed
 	$(BIN)/pytest tests -n $(PYTEST_WORKERS) -q

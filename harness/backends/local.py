@@ -152,7 +152,11 @@ class LocalHost(Host):
             lock = lockfile.read(lk)
             if lock and lock.host == self.hostname and lock.pid > 0 and pid_alive(lock.pid):
                 os.kill(lock.pid, signal.SIGKILL)
-                poll_until(lambda pid=lock.pid: not pid_alive(pid), timeout=10, what="broker to die")
+
+                def dead(pid: int = lock.pid) -> bool:
+                    return not pid_alive(pid)
+
+                poll_until(dead, timeout=10, what="broker to die")
 
     def host_identity(self) -> str:
         return self.hostname

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypedDict, cast
 
 from harness.openedge.dbfiles import diskio, notes
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
@@ -15,14 +16,23 @@ from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_h
 MAGIC = b"OEDRBI01"
 
 
-def create(path: Path, fields: dict[str, object], block_size: int, exist_ok: bool = False) -> None:
+class BiHeader(TypedDict):
+    """The JSON document of the BI header block."""
+
+    db_id: str
+    created: int
+    base_lsn: int
+
+
+def create(path: Path, fields: BiHeader, block_size: int, exist_ok: bool = False) -> None:
     with path.open("wb" if exist_ok else "xb") as out:
         out.write(encode_header(MAGIC, fields, block_size))
 
 
-def header(path: Path, block_size: int) -> dict[str, object]:
+def header(path: Path, block_size: int) -> BiHeader:
     with path.open("rb") as src:
-        return decode_header(MAGIC, src.read(block_size))
+        # The document create() wrote (checksummed); its readers still .get() each field with a default.
+        return cast(BiHeader, decode_header(MAGIC, src.read(block_size)))
 
 
 def truncate(path: Path, block_size: int) -> None:

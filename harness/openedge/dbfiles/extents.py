@@ -12,6 +12,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, cast
 
 from harness.openedge.dbfiles import diskio
 from harness.openedge.dbfiles.control import AreaInfo
@@ -74,12 +75,23 @@ def decode_block(data: bytes, number: int, area: int) -> Block:
     return Block(number, area, lsn, bkctr, records)
 
 
-def header_fields(db_id: str, area: int, number: int, kind: str, created: int, last_open: int) -> dict[str, object]:
+class ExtentHeader(TypedDict):
+    """The JSON document of a data (d) or transaction-log (t) extent's header block."""
+
+    db_id: str
+    area: int
+    number: int
+    kind: str
+    created: int
+    last_open: int
+
+
+def header_fields(db_id: str, area: int, number: int, kind: str, created: int, last_open: int) -> ExtentHeader:
     return {"db_id": db_id, "area": area, "number": number, "kind": kind, "created": created,
             "last_open": last_open}
 
 
-def create_extent(path: Path, fields: dict[str, object], block_size: int, fixed: bool, size_kb: int) -> None:
+def create_extent(path: Path, fields: ExtentHeader, block_size: int, fixed: bool, size_kb: int) -> None:
     """Write a new extent: header block, and for a fixed extent its full (sparse) size."""
     with path.open("xb") as out:
         out.write(encode_header(EXTENT_MAGIC, fields, block_size))
@@ -87,12 +99,13 @@ def create_extent(path: Path, fields: dict[str, object], block_size: int, fixed:
             out.truncate(max(size_kb * 1024, block_size))
 
 
-def read_extent_header(path: Path, block_size: int) -> dict[str, object]:
+def read_extent_header(path: Path, block_size: int) -> ExtentHeader:
     with path.open("rb") as src:
-        return decode_header(EXTENT_MAGIC, src.read(block_size))
+        # The document header_fields() made (checksummed); its readers still .get() each field with a default.
+        return cast(ExtentHeader, decode_header(EXTENT_MAGIC, src.read(block_size)))
 
 
-def write_extent_header(path: Path, fields: dict[str, object], block_size: int) -> None:
+def write_extent_header(path: Path, fields: ExtentHeader, block_size: int) -> None:
     with path.open("r+b") as out:
         out.write(encode_header(EXTENT_MAGIC, fields, block_size))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 FRAME = struct.Struct("<II")  # payload length, crc32 of the payload
@@ -35,7 +35,7 @@ def read_frames(data: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
         offset = end
 
 
-def encode_header(magic: bytes, fields: dict[str, Any], size: int) -> bytes:
+def encode_header(magic: bytes, fields: Mapping[str, Any], size: int) -> bytes:
     """A header block: magic, then a framed JSON document, zero-padded to ``size`` bytes."""
     body = magic + frame(json.dumps(fields, sort_keys=True).encode())
     if len(body) > size:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import struct
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 _BEGIN = struct.Struct("<QQ")
 _BLOCK = struct.Struct("<QQII")
@@ -16,6 +17,20 @@ _COMMIT = struct.Struct("<QQQQ")
 _TX = struct.Struct("<QQQI")
 _IMAGE = struct.Struct("<III")
 _LEN = struct.Struct("<I")
+
+
+class CommitExtra(TypedDict, total=False):
+    """The JSON part of a BI commit note: the master's counters as of that commit, for crash recovery."""
+
+    hiwater: dict[str, int]  # area -> highest block used
+    records: int
+    next_trid: int
+
+
+class TransactionExtra(TypedDict, total=False):
+    """The JSON part of an AI note."""
+
+    records: int  # records the transaction added
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,7 @@ class Commit:
     lsn: int
     time: int
     lstmod: int
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: CommitExtra = field(default_factory=CommitExtra)
 
 
 @dataclass(frozen=True)
@@ -51,7 +66,7 @@ class Transaction:
     time: int
     lstmod: int
     images: list[tuple[int, int, bytes]]  # (area, block, image)
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: TransactionExtra = field(default_factory=TransactionExtra)
 
 
 def _blob(data: bytes) -> bytes:

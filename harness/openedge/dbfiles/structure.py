@@ -88,7 +88,7 @@ def parse_line(raw: str, source: str, lineno: int) -> ExtentSpec | None:
     kind = line.split(None, 1)[0].lower()
     if kind not in KIND_NAMES:
         raise _fail(source, lineno, f"unknown extent type {kind!r} (expected a, b, d or t)")
-    area = (None, None, None, None)
+    area: tuple[str | None, int | None, int | None, int | None] = (None, None, None, None)
     rest = line.split(None, 1)[1] if len(line.split(None, 1)) > 1 else ""
     token = _area_token(line)
     if token is not None:

@@ -29,7 +29,7 @@ import os
 import signal
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -156,7 +156,7 @@ def _extent_layout(area: AreaInfo, block_size: int) -> list[tuple[str, int | Non
     return [(e.path, e.size_kb * 1024 // block_size - 1 if e.fixed else None) for e in area.extents]
 
 
-def _area_chunks(area: AreaInfo, block_size: int, highest: int) -> Iterator[list[tuple[int, bytes]]]:
+def _area_chunks(area: AreaInfo, block_size: int, highest: int) -> Generator[list[tuple[int, bytes]], None, None]:
     """Blocks 1..highest of an area as stored, read extent by extent, one 1 MB chunk per ``next``."""
     number = 1
     chunk_blocks = max(_COALESCE // block_size, 1)

@@ -365,8 +365,12 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     path.unlink(missing_ok=True)
     server = _Server(str(path), _Connection)
     server.broker = broker
-    signal.signal(signal.SIGTERM, lambda *_: broker.stop.set() or threading.Thread(
-        target=server.shutdown, daemon=True).start())
+
+    def _on_sigterm(*_: object) -> None:
+        broker.stop.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     threading.Thread(target=_lk_watchdog, args=(broker,), daemon=True).start()
     _report(ready, {"ok": True, "pid": os.getpid(), "messages": wire.pack_messages([
         m.MULTI_USER_BEGIN.bind(), *db.messages])})

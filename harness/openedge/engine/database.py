@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from harness.openedge import messages as m
 from harness.openedge.clock import ctime, now_us
@@ -82,6 +83,7 @@ def check_extents(ctl: Control, name: DbName) -> None:
                              m.MISSING_EXTENT.bind(path=ext.path))
         if area.kind == "a":
             continue
+        head: bilog.BiHeader | extents.ExtentHeader
         try:
             if area.kind == "b":
                 head = bilog.header(path, ctl.master.block_size)
@@ -94,8 +96,9 @@ def check_extents(ctl: Control, name: DbName) -> None:
                                m.EXTENT_WRONG_CREATION.bind(path=ext.path, date=ctime(int(head.get("created", 0)))),
                                m.CONTROL_CREATION.bind(date=ctime(ctl.master.created)))
         if area.kind == "d" and head.get("last_open") != ctl.master.last_open:
+            opened = cast(extents.ExtentHeader, head).get("last_open", 0)  # a d area's extents have extent headers
             raise DamagedError(m.LAST_OPEN_MISMATCH.bind(),
-                               m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(head.get("last_open", 0)))),
+                               m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(opened))),
                                m.CONTROL_OPEN.bind(date=ctime(ctl.master.last_open)))
     _check_high_water(ctl, name)
 

@@ -22,7 +22,8 @@ def _damaged(db: Database, reason: str) -> DamagedError:
     return DamagedError(m.DB_DAMAGED.bind(db=db.name.display, reason=reason))
 
 
-def _check_not_torn(db: Database, bi_notes: list, base_lsn: int) -> None:
+def _check_not_torn(db: Database, bi_notes: list[notes.Begin | notes.BlockChange | notes.Commit],
+                    base_lsn: int) -> None:
     newest = max([n.lsn for n in bi_notes if hasattr(n, "lsn")] + [base_lsn])
     if db.ctl.master.next_lsn - 1 > newest:
         raise _damaged(db, f"the control area (update {db.ctl.master.next_lsn - 1}) is newer than the "

@@ -113,7 +113,7 @@ def commit(db: Database, table: str, records: int = 1, size: int = 100) -> Commi
     stamp = now_us()
     lstmod = db.mark_changed(stamp)
     master.records += records
-    extra = {"hiwater": master.hiwater, "records": master.records, "next_trid": master.next_trid}
+    extra: notes.CommitExtra = {"hiwater": master.hiwater, "records": master.records, "next_trid": master.next_trid}
     bi.write(notes.Commit(trid, db.next_lsn(), stamp, lstmod, extra))
     bi.sync()
     _fault("after-bi-commit")

@@ -6,6 +6,8 @@ holder 0/14/16. truncate bi recovers first when the last session crashed, then e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from harness.openedge import messages as m
 from harness.openedge.argv import number, split_qualifier, take_params, usage
 from harness.openedge.clock import ctime
@@ -142,7 +144,7 @@ def _replication(name: DbName, words: list[str], enable: bool) -> Outcome:
     return Outcome(0, [message])
 
 
-QUALIFIERS = {
+QUALIFIERS: dict[str, Callable[[DbName, list[str]], Outcome]] = {
     "busy": busy,
     "holder": holder,
     "truncate bi": truncate_bi,
