@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from harness.backends import Backend, Host, SandboxError
-from harness.backends.base import utc_now
+from harness.backends.base import record_copy, utc_now
 from harness.evidence import hooks
 from harness.openedge.waiting import poll_until
 from harness.result import CommandResult
@@ -288,16 +288,17 @@ class Site:
     def archive_full_extents(self, source: str, db: str, target: str, directory: str = "archive") -> list[str]:
         """Copy every FULL AI extent to the target's archive directory, named by sequence, then empty it."""
         src = self.host(source)
-        names = []
+        archived: list[tuple[str, bytes]] = []
         for ext in sorted(self.ai_extents(source, db), key=lambda e: e.seq):
             if ext.status not in ("FULL", "LOCKED"):
                 continue
             name = f"{_stem(db)}.{ext.seq}.{os.path.basename(ext.path)}"
-            self.host(target).write_file(os.path.join(directory, name), src.read_file(_relative(src, ext.path)))
+            data = src.read_file(_relative(src, ext.path))
+            self.host(target).write_file(os.path.join(directory, name), data)
             self.must(source, f"rfutil {db} -C aimage extent empty {ext.number}")
-            names.append(name)
-        hooks.record_event({"kind": "copy", "host": self.host(target).name,
-                            "label": f"archived AI {', '.join(names)}", "seq": None, "time": utc_now()})
+            archived.append((name, data))
+        names = [name for name, _data in archived]
+        record_copy(src, self.host(target), archived, ".", directory, label=f"archived AI {', '.join(names)}")
         return names
 
     def file_exists(self, host_name: str, path: str) -> bool:

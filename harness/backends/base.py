@@ -6,6 +6,7 @@ of shared/design.md), and files cross hosts only through ``copy_files``, the way
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 from abc import ABC, abstractmethod
@@ -130,14 +131,23 @@ class Host(ABC):
     def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
                    target_directory: str = ".") -> list[str]:
         """Copy files byte for byte from this host to another, as an OS copy would."""
-        copied = []
+        copied: list[tuple[str, bytes]] = []
         for name in names:
             data = self.read_file(os.path.join(directory, name))
             target.write_file(os.path.join(target_directory, name), data)
-            copied.append(name)
-        hooks.record_event({"kind": "copy", "host": target.name, "label": f"{len(copied)} files from {self.name}",
-                            "seq": None, "time": utc_now()})
-        return copied
+            copied.append((name, data))
+        record_copy(self, target, copied, directory, target_directory)
+        return [name for name, _data in copied]
+
+
+def record_copy(source: Host, target: Host, files: list[tuple[str, bytes]], directory: str,
+                target_directory: str, label: str = "") -> None:
+    """Evidence of an OS copy: which files went where, with their sizes and SHA-256, so an auditor can see
+    that every extent (and whether the .lk) was copied."""
+    listing = [{"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()} for name, data in files]
+    hooks.record_event({"kind": "copy", "host": target.name, "label": label or f"{len(files)} files from {source.name}",
+                        "seq": None, "time": utc_now(), "from": source.name, "directory": directory,
+                        "target_directory": target_directory, "files": listing})
 
 
 class Backend(ABC):

@@ -50,7 +50,7 @@ from testcontainers.core.wait_strategies import ExecWaitStrategy
 
 import docker
 from harness.backends import images
-from harness.backends.base import Backend, Background, Host, check_sandbox, utc_now
+from harness.backends.base import Backend, Background, Host, check_sandbox, record_copy, utc_now
 from harness.evidence import hooks
 from harness.openedge.waiting import poll_until
 from harness.result import CommandResult
@@ -545,8 +545,10 @@ class DockerHost(Host):
         if code != 0:
             raise FileNotFoundError(f"copy from {self.name} failed: {err.decode(errors='replace').strip()}")
         target._untar_here(out, target._abs(target_directory))
-        hooks.record_event({"kind": "copy", "host": target.name, "label": f"{len(names)} files from {self.name}",
-                            "seq": None, "time": utc_now()})
+        with tarfile.open(fileobj=io.BytesIO(out)) as tar:
+            files = [(member.name, extracted.read()) for member in tar.getmembers() if member.isfile()
+                     and (extracted := tar.extractfile(member)) is not None]
+        record_copy(self, target, files, directory, target_directory)
         return names
 
     # --- Host: cleanup and identity --------------------------------------------------------------------
