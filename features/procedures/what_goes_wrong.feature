@@ -1,8 +1,10 @@
 @negative @restore
 Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
   Each scenario makes one mistake from the list of known failure modes (shared/openedge/semantics.md
-  §6.6) and shows the message that proves OpenEdge catches it. A refused command changes nothing: the
-  DBA can correct the mistake and carry on, or must re-copy where OpenEdge says so.
+  §6.6) and shows the message that proves OpenEdge catches it. A refused command changes no data, and
+  the DBA can correct the mistake and carry on, with one exception OpenEdge documents: the first roll
+  forward turns after-imaging off before it checks the file, so once it is refused the copy is spent and
+  must be taken again (then rfutil -C sequence, then roll forward).
 
   Background:
     Given a production host and a DR host
