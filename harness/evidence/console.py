@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from harness.evidence.results import FAILED, JSON, NOT_RUN, PROVEN
+from harness.evidence.results import FAILED, JSON, NOT_RUN, PROVEN, emulator_note, emulator_numbers, headline
 
 _WORD = {"passed": "PASSED", "failed": "FAILED", "error": "ERROR", "undefined": "UNDEFINED", "skipped": "SKIPPED"}
 
@@ -56,6 +56,9 @@ class ProgressDisplay:
         if failure:
             why = failure.get("line") or _first_line(failure.get("message"))  # the deciding message, when known
             line += f"\n            at {failure.get('step') or 'set-up'}: {why}"
+            own = emulator_numbers(why, failure.get("step"))
+            if own:
+                line += f"\n            ({emulator_note(own)})"
         elif status == "skipped" and event.get("reason"):
             line += f"\n            {event['reason']}"
         self._print(line)
@@ -87,7 +90,8 @@ class ProgressDisplay:
 def summary_lines(results: JSON) -> list[str]:
     """The closing summary: the verdict, then one block per procedure."""
     summary = results["summary"]
-    lines = ["", f"DR plan: {_verdict_words(summary['verdict'])}"]
+    verdict, on = headline(results)
+    lines = ["", f"DR plan: {verdict} on {on} — {_verdict_words(verdict)}"]
     for proc in summary["procedures"]:
         lines.append(
             f"  {proc['verdict']:<8} {proc['name']}  ({proc['passed']} of {proc['scenarios']} scenarios passed"
@@ -109,19 +113,22 @@ def _failure_lines(failure: JSON) -> list[str]:
         where = f"  (on {failure['host']}, exit status {failure.get('exit_status')})" if failure.get("host") else ""
         lines.append(f"           command:  {failure['command']}{where}")
     check = _first_line(failure["message"])
+    number = f"({failure['number']})" if failure.get("number") else ""
     if failure.get("line"):
         lines.append(f"           message:  {failure['line']}")
-        if check and check != failure["line"]:
-            lines.append(f"           check:    {check}")
-        return lines
-    number = f"({failure['number']})" if failure.get("number") else ""
-    lines.append(f"           message:  {number + ' ' if number not in check else ''}{check}")
+    else:
+        lines.append(f"           message:  {number + ' ' if number not in check else ''}{check}")
+    own = emulator_numbers(failure.get("line"), number, check, failure["step"])
+    if own:  # right under the message: whose number it is
+        lines.append(f"           note:     {emulator_note(own)}")
+    if failure.get("line") and check and check != failure["line"]:
+        lines.append(f"           check:    {check}")
     return lines
 
 
 def _verdict_words(verdict: str) -> str:
     return {
-        PROVEN: "PROVEN — every procedure that ran passed.",
-        FAILED: "FAILED — at least one procedure did not work as the plan says.",
-        NOT_RUN: "NOT PROVEN — no scenario ran.",
-    }.get(verdict, verdict)
+        PROVEN: "every procedure that ran passed.",
+        FAILED: "at least one procedure did not work as the plan says.",
+        NOT_RUN: "nothing is proven: no scenario ran.",
+    }.get(verdict, "")

@@ -5,10 +5,13 @@ scenarios, so CI dashboards get this one instead. Format: the de-facto Cucumber 
 each with ``elements`` = scenarios, each with ``steps`` whose ``result`` has ``status``, ``duration`` in
 nanoseconds and ``error_message``). A scenario that did not run carries its reason as the first step's
 ``error_message``; a setup or teardown error is a failed hook (``before``/``after``), as Cucumber writes them.
+A step that copied files carries each copy's file list (name, bytes, SHA-256) as a ``text/plain`` embedding,
+the attachment CI dashboards show under the step.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import Any
@@ -35,11 +38,29 @@ def _step(step: JSON, scenario: JSON, first: bool) -> JSON:
         result["error_message"] = scenario["reason"]
     out: JSON = {"keyword": f"{step['keyword']} ", "name": step["name"], "line": step["line"], "result": result,
                  "match": {"location": step.get("match", "")}}  # fmt: skip
+    embeddings = [_copy_embedding(e) for e in step.get("events") or [] if e.get("kind") == "copy" and e.get("files")]
+    if embeddings:
+        out["embeddings"] = embeddings
     if step.get("docstring") is not None:
         out["doc_string"] = {"value": step["docstring"], "line": step["line"] + 1}
     if step.get("datatable"):
         out["rows"] = [{"cells": row} for row in step["datatable"]]
     return out
+
+
+def copy_listing(event: JSON) -> str:
+    """A copy's files as plain text: where from and to, then one ``name  bytes  sha256`` line per file."""
+    files = [f for f in event.get("files") or [] if isinstance(f, dict)]
+    head = (f"copied from {event.get('from')}:{event.get('directory') or '.'} to "
+            f"{event.get('host')}:{event.get('target_directory') or '.'} ({len(files)} files)")  # fmt: skip
+    width = max((len(str(f.get("name"))) for f in files), default=0)
+    lines = [f"{f.get('name')!s:<{width}}  {f.get('bytes')!s:>10}  {f.get('sha256')}" for f in files]
+    return "\n".join([head, *lines]) + "\n"
+
+
+def _copy_embedding(event: JSON) -> JSON:
+    return {"mime_type": "text/plain", "name": f"files copied: {event.get('label') or ''}",
+            "data": base64.b64encode(copy_listing(event).encode("utf-8")).decode("ascii")}  # fmt: skip
 
 
 def _hooks(scenario: JSON) -> JSON:

@@ -2,23 +2,30 @@
 
 Sources: the ``--oe-backend`` option (registered by the harness), images named in the command records or in
 ``OEDR_IMAGE`` / ``OEDR_IMAGE_ID`` / ``OEDR_IMAGE_DIGEST``, the OpenEdge release in ``OEDR_OPENEDGE_VERSION``
-or in command records (``openedge_version``), else the emulator's release; the host; the project's version
-and its git revision (``git rev-parse HEAD``, when git and a checkout are there).
+or in command records (``openedge_version``), else the emulator's release; the host; the account the run
+ran as; the project's version and its git revision (``git rev-parse HEAD``, when git and a checkout are
+there). ``run_subject`` says in a few words what the run ran on, for the verdict line: the emulator (local
+or docker backend: never to be taken for Progress OpenEdge) or a site's OpenEdge (its release and image).
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import pwd
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import harness
 from harness.evidence.redact import redact_dict
+
+EMULATOR = "the oedr OpenEdge-like emulator (not Progress OpenEdge)"
+REAL_BACKEND = "openedge"  # a site's licensed Progress OpenEdge; every other backend runs the emulator
 
 
 def now_iso() -> str:
@@ -51,6 +58,16 @@ def git_dirty(where: Path) -> bool | None:
     return bool(done.stdout.strip()) if done.returncode == 0 else None
 
 
+def current_user() -> str:
+    """The account the run ran as: its login name from the password database (not $USER, which may be
+    unset or say anything), else ``uid N`` when the uid has no entry (a container's arbitrary uid)."""
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
 def emulator_release() -> str:
     """The OpenEdge release the emulator imitates."""
     from harness.openedge import EMULATED_RELEASE
@@ -74,12 +91,41 @@ def collect(backend: str | None, rootdir: Path, started: str) -> dict[str, Any]:
             "host": socket.gethostname(),
             "platform": platform.platform(),
             "python": sys.version.split()[0],
-            "user": os.environ.get("USER") or os.environ.get("LOGNAME"),
+            "user": current_user(),
             "rootdir": str(rootdir),
             "started": started,
             "finished": None,
         }
     )
+
+
+def run_subject(env: Mapping[str, Any]) -> str:
+    """What the run ran on, as the verdict line says it.
+
+    ``the oedr OpenEdge-like emulator (not Progress OpenEdge)`` for the local backend, the same ``in Docker
+    containers (image ...)`` for the docker backend, ``OpenEdge <release> (image ...)`` for the openedge
+    backend. The backends are those the commands ran on (``backends_seen``), else the one asked for.
+    """
+    backends = [str(b) for b in env.get("backends_seen") or []] or [str(env.get("backend") or "")]
+    backends = [b for b in backends if b]
+    if not backends:
+        return "an environment that was not recorded"
+    images = ", ".join(dict.fromkeys(str(i["image"]) for i in env.get("images") or []
+                                     if isinstance(i, Mapping) and i.get("image")))  # fmt: skip
+    image = f" (image {images})" if images else ""
+    parts = []
+    if REAL_BACKEND in backends:
+        release = env.get("openedge_version")
+        if release:
+            parts.append(f"OpenEdge {release}{image}")
+        else:
+            parts.append(f"Progress OpenEdge (release not recorded{'; image ' + images if images else ''})")
+        image = ""
+    emulated = [b for b in backends if b != REAL_BACKEND]
+    if emulated:
+        where = f" in Docker containers{image}" if "docker" in emulated else ""
+        parts.append(EMULATOR + where)
+    return " and ".join(parts)
 
 
 def _images_from_env() -> list[dict[str, str | None]]:

@@ -1,11 +1,13 @@
 """The auditor's report: one self-contained HTML file (inline CSS and SVG, no JavaScript, no external asset).
 
-Layout, top to bottom: the run's verdict; its environment; one line per procedure (feature) with a
-PROVEN / FAILED / NOT RUN badge and, when it failed, the scenario, step, command and message; then per
-feature its narrative and per scenario its timeline picture and its steps. Under each step: every command
-with its host, exact output, exit status, start time and duration (the harness's own counters reads folded);
-the master-block counters before and after it; the events it caused. Skipped, undefined and errored
-scenarios show their reason.
+Layout, top to bottom: the run's verdict and what it ran on (the emulator, or a site's OpenEdge); one line
+per procedure (feature) with a PROVEN / FAILED / NOT RUN badge, its scenarios passed and not selected and,
+when it failed, the scenario, step, command and message; the environment; then per feature its narrative and
+per scenario its timeline picture and its steps. Under each step: every command with its host, exact output,
+exit status, start time and duration (the harness's own counters reads folded); the master-block counters
+before and after it; the events it caused (a copy with every file it copied: name, size, SHA-256). Skipped,
+undefined and errored scenarios show their reason. A message number the emulator assigned (90000 and up) is
+marked as such wherever a failing or a checked message is shown.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from html import escape
 from typing import Any
 
 from harness.evidence import timeline
-from harness.evidence.results import JSON, failure_of, selected
+from harness.evidence.results import JSON, emulator_note, emulator_numbers, failure_of, headline, selected
 
 _CSS = """
 :root{--ok:#137333;--okbg:#e6f4ea;--bad:#a50e0e;--badbg:#fce8e6;--dim:#5f6368;--dimbg:#f1f3f4;--und:#8a4b00;
@@ -49,6 +51,8 @@ word-break:break-word;font:13px/1.35 ui-monospace,Menlo,Consolas,monospace}pre.s
 font-weight:700}.timeline .seq{font:700 11px ui-monospace,monospace;text-anchor:middle;fill:#3c4043}
 .timeline .div{stroke:#c6c6c6;stroke-dasharray:3 4}.timeline .stepname{font:11px system-ui,sans-serif;fill:#5f6368}
 .timeline .legend{font:12px system-ui,sans-serif;fill:#3c4043}
+.on{font-weight:700}.emu{color:var(--und);font-size:13px;font-style:italic}
+.files td.n{text-align:right;font-variant-numeric:tabular-nums}.files code{font-size:12px}
 @media print{.scenario{break-inside:avoid-page}}
 """
 
@@ -111,27 +115,48 @@ def _failed_command(failure: JSON) -> str:
     return f"<br><code>{escape(failure['command'])}</code>{where}"
 
 
+def _emulator_note(*texts: str | None) -> str:
+    """The note that marks emulator-assigned message numbers shown in these texts ('' when none is)."""
+    note = emulator_note(emulator_numbers(*texts))
+    return f"<div class=emu>{escape(note)}</div>" if note else ""
+
+
+def _failure_note(failure: JSON) -> str:
+    number = failure.get("number")
+    return _emulator_note(failure.get("line"), _first_line(failure.get("message")), failure.get("step"),
+                          f"({number})" if number else None)  # fmt: skip
+
+
 def _failure_cell(proc: JSON) -> str:
     lines = [
         f"<div><b>{escape(f['scenario'])}</b> — step <i>{escape(f['step'] or 'before the first step')}</i>"
         + _failed_command(f)
         + (f"<br><b>{escape(f['line'])}</b>" if f.get("line") else "")
-        + f"<br>{escape(_first_line(f['message']))}</div>"
+        + f"<br>{escape(_first_line(f['message']))}{_failure_note(f)}</div>"
         for f in proc["failures"]
     ]
     lines += [f"<div class=meta>not run: {escape(n['scenario'])} — {escape(n['reason'] or n['status'])}</div>"
               for n in proc["not_run"]]  # fmt: skip
+    lines += [f"<div class=meta>not selected: {escape(n['scenario'])}"
+              + (f" — {escape(n['reason'])}" if n.get("reason") else "") + "</div>"
+              for n in proc.get("not_selected") or []]  # fmt: skip
     return "".join(lines) or "—"
 
 
-def _first_line(text: str) -> str:
+def _passed_cell(proc: JSON) -> str:
+    """``2 of 2``, and how many scenarios of the procedure this run left out, as the console says it."""
+    left_out = proc.get("deselected") or 0
+    return f"{proc['passed']} of {proc['scenarios']}" + (f", {left_out} not selected" if left_out else "")
+
+
+def _first_line(text: str | None) -> str:
     return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
 
 
 def _summary(results: JSON, features: list[JSON]) -> str:
     rows = "".join(
         f'<tr><td><a href="#{_anchor(proc)}">{escape(proc["name"])}</a><div class=meta>{escape(proc["path"])}</div>'
-        f"</td><td>{_badge(proc['verdict'])}</td><td>{proc['passed']} of {proc['scenarios']}</td>"
+        f"</td><td>{_badge(proc['verdict'])}</td><td>{_passed_cell(proc)}</td>"
         f"<td>{_failure_cell(proc)}</td></tr>"
         for proc in results["summary"]["procedures"]
     )
@@ -211,6 +236,39 @@ def _seq(event: JSON) -> str:
     return f" (sequence {escape(str(event['seq']))})" if event.get("seq") is not None else ""
 
 
+def _size(count: Any, word: str = "") -> str:
+    """A size in bytes as ``ls -l`` prints it, then in the binary unit read at a glance: ``10485760 (10.0 MiB)``."""
+    if not isinstance(count, int):
+        return _text(count)
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count}{word} ({count / scale:.1f} {unit})"
+    return f"{count}{word}"
+
+
+def _file_row(file: JSON) -> str:
+    digest = str(file.get("sha256") or "")
+    return (f"<tr><td><code>{escape(str(file.get('name')))}</code></td><td class=n>{escape(_size(file.get('bytes')))}"
+            f'</td><td><code title="{escape(digest)}">{escape(digest[:16] or "—")}</code></td></tr>')  # fmt: skip
+
+
+def _copied_files(event: JSON) -> str:
+    """The files a copy copied, each with its size and SHA-256 (the first 16 digits; all of them on hover)."""
+    files = [f for f in event.get("files") or [] if isinstance(f, dict)]
+    if event.get("kind") != "copy" or not files:
+        return ""
+    source = f"{event.get('from') or '?'}:{event.get('directory') or '.'}"
+    target = f"{event.get('host') or '?'}:{event.get('target_directory') or '.'}"
+    total = sum(f["bytes"] for f in files if isinstance(f.get("bytes"), int))
+    locks = [str(f.get("name")) for f in files if str(f.get("name") or "").endswith(".lk")]
+    lock = f"the lock file went along: {', '.join(locks)}" if locks else "no .lk file was copied"
+    caption = (f"{len(files)} file{'s' if len(files) != 1 else ''} copied from {source} to {target}: "
+               f"{_size(total, ' bytes')} in all; {lock}")  # fmt: skip
+    head = "<tr><th>file</th><th>bytes</th><th>sha256 (first 16 of 64 hex digits)</th></tr>"
+    rows = "".join(_file_row(f) for f in files)
+    return f'<table class="files sub"><caption class=meta>{escape(caption)}</caption>{head}{rows}</table>'
+
+
 def _events(events: list[JSON]) -> str:
     if not events:
         return ""
@@ -219,7 +277,7 @@ def _events(events: list[JSON]) -> str:
         f": {escape(str(e.get('label') or ''))}{_seq(e)}</li>"
         for e in events
     )
-    return f'<ul class="sub meta">{items}</ul>'
+    return f'<ul class="sub meta">{items}</ul>' + "".join(_copied_files(e) for e in events)
 
 
 def _records(bucket: JSON) -> str:
@@ -234,14 +292,18 @@ def _step_extra(step: JSON) -> str:
         rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in step["datatable"])
         extra += f'<table class="sub">{rows}</table>'
     if step.get("error"):
-        extra += f'<div class="error-msg"><pre>{escape(step["error"]["message"])}</pre></div>'
+        error = step["error"]
+        number = error.get("number")
+        extra += (f'<div class="error-msg"><pre>{escape(error["message"])}</pre>'
+                  f'{_emulator_note(error.get("line"), f"({number})" if number else None)}</div>')  # fmt: skip
     return extra
 
 
 def _step(step: JSON) -> str:
     where = " (background)" if step.get("background") else ""
     head = (f'<div class="step-head">{_badge(step["status"])}<span><span class=kw>{escape(step["keyword"])}</span> '
-            f'{escape(step["name"])}<span class=meta>{where} · line {step["line"]}</span></span>'
+            f'{escape(step["name"])}<span class=meta>{where} · line {step["line"]}</span>'
+            f'{_emulator_note(step["name"])}</span>'
             f'<span class="dur">{escape(str(step.get("started") or "not run"))} · {_secs(step["duration"])}</span>'
             "</div>")  # fmt: skip
     return f'<div class="step">{head}{_step_extra(step)}{_records(step)}</div>'
@@ -270,9 +332,11 @@ def _scenario(scenario: JSON) -> str:
             ran = f", <code>{escape(failure['command'])}</code> on {escape(str(failure['host']))}" \
                 if failure.get("command") else ""
             why = f"<b>{escape(failure['line'])}</b><br>at <i>{escape(str(failure['step']))}</i>{ran}"
-        reason = f'<div class="reason {status}">{status}: {why}</div>'
+        note = _failure_note(failure) if failure else ""
+        reason = f'<div class="reason {status}">{status}: {why}{note}</div>'
     picture = timeline.render(scenario)
-    picture = f'<div class="tl">{picture}</div>' if picture else "<p class=meta>No timeline events were recorded.</p>"
+    picture = (f'<div class="tl">{picture}</div>{_emulator_note(*timeline.numbers_shown(scenario))}' if picture
+               else "<p class=meta>No timeline events were recorded.</p>")  # fmt: skip
     trace = (f"<details><summary>Traceback</summary><pre>{escape(scenario['traceback'])}</pre></details>"
              if scenario.get("traceback") else "")  # fmt: skip
     steps = "".join(_step(s) for s in scenario["steps"])
@@ -292,22 +356,23 @@ def _feature(feature: JSON) -> str:
 
 
 def _verdict_line(results: JSON) -> str:
-    verdict = results["summary"]["verdict"]
+    """The verdict, and right beside it what it was reached on (the emulator is never to be taken for OpenEdge)."""
+    verdict, on = headline(results)
     words = {
         "PROVEN": "Every procedure that ran was proven: each of its scenarios passed.",
         "FAILED": "At least one procedure failed: the plan is not proven. See the failures below.",
         "NOT RUN": "No scenario ran: nothing was proven.",
     }
-    return f"<p>{_badge(verdict, verdict)} {escape(words.get(verdict, ''))}</p>".replace(
-        'class="badge', 'class="badge verdict', 1
-    )
+    return (f'<p class=headline>{_badge(verdict, verdict)} <span class=on>on {escape(on)}</span> — '
+            f"{escape(words.get(verdict, ''))}</p>").replace('class="badge', 'class="badge verdict', 1)
 
 
 def render(results: JSON) -> str:
     """The whole report, as one HTML document."""
     features = results["features"]
     env = results.get("environment") or {}
-    title = f"oedr DR evidence — {results['summary']['verdict']} — {env.get('started', '')}"
+    verdict, on = headline(results)
+    title = f"oedr DR evidence — {verdict} on {on} — {env.get('started', '')}"
     body = (f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))} · "
             f"run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
             f"{_verdict_line(results)}{_summary(results, features)}{_run_errors(results.get('run_errors') or [])}"

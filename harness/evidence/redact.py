@@ -4,8 +4,11 @@ What is redacted, everywhere a recorded text can carry it (argv, command line, s
 messages, tracebacks, environment values):
 - PEM blocks (``-----BEGIN ... PRIVATE KEY-----`` ... ``-----END ...-----``): the body goes.
 - ``name=value`` / ``name: value`` / ``"name": "value"`` / ``name "value"`` (as a step says it) where the
-  name looks like a secret (password, passwd, pwd, secret, token, key, api key, credential,
-  licence/license key, control code, serial number).
+  name is a secret's: it ends in password, passwd, passphrase, secret, token or credential(s) (``DB_PASSWORD``,
+  ``clientSecret``), or its last part is ``key`` or ``pwd`` (``key``, ``api_key``, ``X-Api-Key``, ``PWD``), or
+  it is a licence/license key, api/private/access/secret key, control code or serial number. Parts are
+  separated by ``_ . -`` (or a space for the two-word names): ``key`` inside a word is not a secret's name,
+  so OpenEdge's own vocabulary (``dbkey = 1234`` in ``rfutil -C aimage scan verbose``) passes unchanged.
 - The value after a password-like flag in an argv (``-P`` is OpenEdge's client password parameter,
   and ``--password``, ``-password``, ``--token``, ``--secret``, ``--key``).
 - The whole output of a command that reads a licence file (``progress.cfg``, ``*.lic``, ``licen[cs]e*``),
@@ -21,16 +24,20 @@ from typing import Any
 MARK = "[REDACTED]"
 LICENCE_OUTPUT = "[REDACTED: output of a command that reads a licence file]"
 
+# A secret's name, matched case-insensitively as a whole name (never inside a longer word):
+_ENDS_A_NAME = r"(?:password|passwd|passphrase|secret|token|credentials?)"  # DB_PASSWORD, clientSecret, mytoken
+_LAST_PART = r"(?:key|apikey|pwd)"  # key, api_key, X-Api-Key, PWD; not dbkey
+_TWO_WORDS = r"(?:(?:licen[cs]e|api|private|access|secret)[ _.-]?key|control[ _.-]?code|serial[ _.-]?number)"
 _SECRET_NAME = (
-    r"(?:[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key"
-    r"|credentials?|licen[cs]e[_-]?key|control[ _-]?code|serial[ _-]?number|key))"
+    rf"(?<![A-Za-z0-9])(?:[A-Za-z0-9_.-]*?{_ENDS_A_NAME}|(?:[A-Za-z0-9]+[_.-])*(?:{_TWO_WORDS}|{_LAST_PART}))"
+    r"(?![A-Za-z0-9])"
 )
 _ASSIGNMENT = re.compile(
-    rf"""(?P<name>["']?\b{_SECRET_NAME}["']?)(?P<sep>\s*[=:]\s*)(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)""",
+    rf"""(?P<name>["']?{_SECRET_NAME}["']?)(?P<sep>\s*[=:]\s*)(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)""",
     re.IGNORECASE,
 )
 _SPOKEN = re.compile(
-    rf"""(?P<name>\b{_SECRET_NAME})(?P<sep>\s+(?:is\s+|of\s+)?)(?P<value>"[^"\n]*"|'[^'\n]*')""", re.IGNORECASE
+    rf"""(?P<name>{_SECRET_NAME})(?P<sep>\s+(?:is\s+|of\s+)?)(?P<value>"[^"\n]*"|'[^'\n]*')""", re.IGNORECASE
 )
 _PEM = re.compile(
     r"(?P<begin>-----BEGIN (?P<label>[A-Z0-9 ]+)-----)(?P<body>.*?)(?P<end>-----END (?P=label)-----)",

@@ -15,9 +15,16 @@ Everything is plain JSON (dicts and lists), so a part written by an xdist worker
 - bucket: ``{"commands": [...], "counters": [...], "events": [...]}`` with the payloads of hooks.py; a
   command the harness ran for itself (a counters read) carries ``"internal": true``
 
-The summary has one line per procedure that had a scenario selected for the run. A procedure is PROVEN
-when at least one of its scenarios ran and passed and none failed, errored or was undefined; FAILED when
-any did; NOT RUN when every scenario was skipped or deselected.
+The summary has the verdict, ``on`` (what the run ran on: the emulator, never to be taken for Progress
+OpenEdge, or a site's OpenEdge with its release and image; see ``environment.run_subject``), ``headline``
+(the two in one line) and one line per procedure that had a scenario selected for the run, with the
+scenarios of that procedure left out of it (``deselected``, ``not_selected``). A procedure is PROVEN when at
+least one of its scenarios ran and passed and none failed, errored or was undefined; FAILED when any did;
+NOT RUN when every scenario was skipped or deselected.
+
+Message numbers from 90000 up are the emulator's own (harness/openedge/messages.py, docs/MESSAGES.md): where
+the real OpenEdge number is not known. ``emulator_numbers`` finds them in a message line or a step's check,
+so the report can say so wherever it shows one.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from harness.evidence.environment import run_subject
 from harness.openedge import messages as m
 
 FORMAT = "oedr-results/1"
@@ -47,7 +55,40 @@ _NOT_THE_ERROR = frozenset(
     msg.number for msg in (m.RF_DISABLES_AI, m.RF_REENABLE, m.RF_CONTINUED, m.AI_ENDED, m.RF_OPEN_ERROR)
 )
 
+# Numbers from here up are assigned by the emulator, not by Progress (messages.py, docs/MESSAGES.md).
+EMULATOR_NUMBERS_FROM = 90000
+# Where a message number is shown: ending a message line, ``(90041)``, or in a check, ``message 90041``.
+_SHOWN_NUMBER = re.compile(r"\((\d{5,})\)|\bmessages?\s+\(?(\d{5,})\b", re.IGNORECASE)
+
 JSON = dict[str, Any]
+
+
+def is_emulator_number(number: Any) -> bool:
+    """True for a message number the emulator assigned (90000 and up): not one Progress OpenEdge prints."""
+    return isinstance(number, int) and not isinstance(number, bool) and number >= EMULATOR_NUMBERS_FROM
+
+
+def emulator_numbers(*texts: str | None) -> list[int]:
+    """The emulator-assigned message numbers shown in these texts (message lines, step checks), in order."""
+    found: list[int] = []
+    for text in texts:
+        for match in _SHOWN_NUMBER.finditer(text or ""):
+            number = int(match.group(1) or match.group(2))
+            if is_emulator_number(number) and number not in found:
+                found.append(number)
+    return found
+
+
+def emulator_note(numbers: Iterable[int]) -> str:
+    """The short note that goes with emulator-assigned numbers wherever they are shown ('' for none)."""
+    shown = [str(n) for n in numbers]
+    if not shown:
+        return ""
+    if len(shown) == 1:
+        return (f"{shown[0]} is the emulator's own message number, not Progress OpenEdge's (the real number is "
+                "not known; see docs/MESSAGES.md)")  # fmt: skip
+    return (f"{', '.join(shown[:-1])} and {shown[-1]} are the emulator's own message numbers, not Progress "
+            "OpenEdge's (the real numbers are not known; see docs/MESSAGES.md)")  # fmt: skip
 
 
 def new_bucket() -> JSON:
@@ -179,16 +220,24 @@ def failure_of(scenario: JSON) -> JSON | None:
     message = error.get("message") or scenario.get("reason") or scenario["status"]
     found = deciding_message(message)  # recomputed: results written by an older oedr lack "line"
     command = failing_command(scenario, step)
+    step_text = f"{step['keyword']} {step['name']}" if step else None
     return {
         "scenario": scenario["name"],
-        "step": f"{step['keyword']} {step['name']}" if step else None,
+        "step": step_text,
         "command": command.get("command") if command else None,
         "host": command.get("host") if command else None,
         "exit_status": command.get("exit_status") if command else None,
         "message": message,
         "number": found[0] if found else None,
         "line": found[1] if found else None,
-    }
+        "emulator_numbers": emulator_numbers(found[1] if found else None, f"({found[0]})" if found else None,
+                                             _first_line(message), step_text),
+    }  # fmt: skip
+
+
+def _first_line(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def feature_verdict(feature: JSON) -> str:
@@ -245,6 +294,15 @@ def summarise(features: list[JSON], run_errors: list[JSON]) -> JSON:
     return {"verdict": verdict, "counts": counts, "procedures": procedures}
 
 
+def headline(results: JSON) -> tuple[str, str]:
+    """The verdict and what the run ran on (``PROVEN``, ``the oedr OpenEdge-like emulator (not ...)``).
+
+    Taken from the summary, else (results written by an older oedr) from the recorded environment.
+    """
+    summary = results["summary"]
+    return str(summary["verdict"]), str(summary.get("on") or run_subject(results.get("environment") or {}))
+
+
 def selected(feature: JSON) -> bool:
     """False when every scenario of the feature was left out of the run (by tags or feature paths)."""
     return any(s["status"] != "deselected" for s in feature["scenarios"])
@@ -258,6 +316,8 @@ def _procedure_line(feature: JSON) -> JSON:
         "verdict": feature["verdict"],
         "scenarios": len(scenarios),
         "deselected": len(feature["scenarios"]) - len(scenarios),
+        "not_selected": [{"scenario": s["name"], "reason": s.get("reason")} for s in feature["scenarios"]
+                         if s["status"] == "deselected"],
         "passed": sum(s["status"] == "passed" for s in scenarios),
         "not_run": [{"scenario": s["name"], "status": s["status"], "reason": s.get("reason")} for s in scenarios
                     if s["status"] == "skipped"],
@@ -268,10 +328,13 @@ def _procedure_line(feature: JSON) -> JSON:
 def build(parts: Iterable[JSON], environment: JSON, run_errors: list[JSON]) -> JSON:
     """The whole results document from worker parts."""
     features = group_features(merge_scenarios(parts))
+    summary = summarise(features, run_errors)
+    on = run_subject(environment)
+    summary = {"verdict": summary["verdict"], "on": on, "headline": f"{summary['verdict']} on {on}", **summary}
     return {
         "format": FORMAT,
         "environment": environment,
-        "summary": summarise(features, run_errors),
+        "summary": summary,
         "features": features,
         "run_errors": run_errors,
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from harness.evidence.derive import scenario_events
-from harness.evidence.results import JSON, failure_of
+from harness.evidence.results import JSON, emulator_note, emulator_numbers, failure_of
 
 # Colours are used only by the timeline (the screenshot test looks for them).
 KIND_COLOURS = {
@@ -82,7 +82,9 @@ def _event_svg(i: int, event: JSON, lane_y: dict[str, float]) -> str:
     seq = event.get("seq")
     detail = f" {event['file']}" if event.get("file") else ""
     of = f" of {event['db']}" if event.get("db") else ""
-    title = escape(f"{kind} on {host}{of}: {label}{detail}" + (f" (sequence {seq})" if seq is not None else ""))
+    own = emulator_note(emulator_numbers(label))
+    title = escape(f"{kind} on {host}{of}: {label}{detail}" + (f" (sequence {seq})" if seq is not None else "")
+                   + (f" — {own}" if own else ""))
     parts = [f'<g class="event {escape(kind)}"><title>{title}</title>']
     if kind == "copy":
         parts.append(_copy_arrow(x, lane_y, host))
@@ -121,8 +123,10 @@ def _failure_svg(scenario: JSON, n: int, lane_y: dict[str, float], host: str) ->
     x, y = _GUTTER + _STEP_X * (n + 0.5), lane_y[host]
     number = failure.get("number")
     text = f"({number})" if number else scenario["status"]
+    own = emulator_note(emulator_numbers(text))
     c = FAILURE_COLOUR
-    return (f'<g class="failure"><title>{escape(str(failure.get("line") or failure["message"]))}</title>'
+    title = str(failure.get("line") or failure["message"]) + (f" — {own}" if own else "")
+    return (f'<g class="failure"><title>{escape(title)}</title>'
             f'<line x1="{x - 10}" y1="{y - 10}" x2="{x + 10}" y2="{y + 10}" stroke="{c}" stroke-width="5"/>'
             f'<line x1="{x - 10}" y1="{y + 10}" x2="{x + 10}" y2="{y - 10}" stroke="{c}" stroke-width="5"/>'
             f'<text x="{x}" y="{y - 17}" class="lbl fail">{escape(text)}</text></g>')  # fmt: skip
@@ -140,6 +144,15 @@ def _legend() -> str:
         x = _GUTTER + i * 112
         items.append(f'{_marker(kind, x, 16)}<text x="{x + 16}" y="20" class="legend">{kind}</text>')
     return "".join(items)
+
+
+def numbers_shown(scenario: JSON) -> list[str]:
+    """The message numbers the scenario's timeline shows (refused marks, the closing cross), as ``(NNNN)``."""
+    shown = [f"({e['number']})" for _, e in scenario_events(scenario) if e.get("kind") == "refused" and e.get("number")]
+    failure = failure_of(scenario)
+    if failure is not None and failure.get("number"):
+        shown.append(f"({failure['number']})")
+    return shown
 
 
 def render(scenario: JSON) -> str:

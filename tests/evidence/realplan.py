@@ -20,10 +20,10 @@ from harness.oedr import main
 PICKED = "picked"
 
 
-def oedr(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``oedr ARGS`` in ``cwd``, as a DBA runs it."""
+def oedr(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``oedr ARGS`` in ``cwd``, as a DBA runs it (in ``env`` when given, else this process's environment)."""
     return subprocess.run([sys.executable, "-m", "harness.oedr", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, check=False)  # fmt: skip
+                          timeout=600, check=False, env=env)  # fmt: skip
 
 
 def scaffold(site: Path, *args: str) -> Path:
@@ -55,6 +55,13 @@ def drop_lines(path: Path, *lines: str) -> None:
         assert f"\n{line}\n" in text, f"{line!r} is not in {path.name}"
         text = text.replace(f"\n{line}\n", "\n", 1)
     path.write_text(text, encoding="utf-8")
+
+
+def replace_line(path: Path, line: str, *replacement: str) -> None:
+    """Replace the first occurrence of a line with others (a step the DBA got wrong, or one more step)."""
+    text = path.read_text(encoding="utf-8")
+    assert f"\n{line}\n" in text, f"{line!r} is not in {path.name}"
+    path.write_text(text.replace(f"\n{line}\n", "".join(f"\n{new}" for new in replacement) + "\n", 1), encoding="utf-8")
 
 
 def results(out: Path) -> dict[str, Any]:

@@ -1,15 +1,17 @@
 """The evidence of a real run: the standard procedures on the emulator, one of them with a step left out.
 
 A scratch plan (``oedr init``) has ``rfutil -C sequence`` removed from the documented restore, so its first
-roll forward is refused with 8019; a few other scenarios are picked for what their timelines must show
-(a refused ``sequence``, the AI switches of ``proquiet enable`` and ``probkup online``, two databases on
-one host). One ``oedr run`` serves every test here.
+roll forward is refused with 8019, and expects the plain roll forward after a crash to succeed, so it fails
+with the emulator's own 90055; a few other scenarios are picked for what their timelines must show (a
+refused ``sequence``, the AI switches of ``proquiet enable`` and ``probkup online``, two databases on one
+host). One ``oedr run`` serves every test here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import pytest
@@ -18,12 +20,16 @@ from tests.evidence import realplan
 from tests.evidence.realplan import PICKED, feature, marks, scenario, timeline_svg
 
 RESTORE = "the documented restore, file by file"
+RETRY = "a roll forward killed part-way is finished with roll forward retry"
 SEQUENCE_SKIPPED = "rfutil -C sequence skipped: the first roll forward is refused with 8019, and the copy is spent"
 OTHER_DATABASE = "an AI file from another database, or from another baseline, fails the date check"
 QUIET_POINT = "copy under a quiet point while clients keep committing, then restore and roll forward"
 PROBKUP_ONLINE = "an online full backup under load, restored on DR and rolled forward to production's data"
 ROLL_FORWARD = "rfutil sports -C roll forward -a archive/sports.2.sports.a2"
 LINE_8019 = "Expected ai file number 1 but file specified is 2 in sequence. (8019)"
+ON_THE_EMULATOR = "the oedr OpenEdge-like emulator (not Progress OpenEdge)"
+NOTE_90055 = "90055 is the emulator&#x27;s own message number, not Progress OpenEdge&#x27;s"
+NOTE_90041 = "90041 is the emulator&#x27;s own message number, not Progress OpenEdge&#x27;s"
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     restore = feature(plan, "restore_os_copy.feature")
     realplan.drop_lines(restore, "    When I run `rfutil sports -C sequence` on DR",
                '    Then message 12428 reads "Ai sequence 1 changed to 2 (12428)"')  # fmt: skip
-    realplan.pick(restore, RESTORE)
+    realplan.replace_line(restore, "    Then it fails with message 90055", "    Then it succeeds")
+    realplan.pick(restore, RESTORE, RETRY)
     realplan.pick(feature(plan, "what_goes_wrong.feature"), SEQUENCE_SKIPPED, OTHER_DATABASE)
     realplan.pick(feature(plan, "online_os_copy_quiet_point.feature"), QUIET_POINT)
     realplan.pick(feature(plan, "probkup_prorest.feature"), PROBKUP_ONLINE)
@@ -123,3 +130,42 @@ def test_counters_are_read_from_the_commands_own_database(run: Run) -> None:
     assert marks(entry, "dr", "roll-forward", "refused") == [
         ("sports.2.sports.a2", "2"), ("refused (8019)", "expects 3"), ("refused (833)", "expects 3"),
     ]  # fmt: skip
+
+
+def test_the_failed_verdict_says_the_run_was_on_the_emulator(run: Run) -> None:
+    assert f"DR plan: FAILED on {ON_THE_EMULATOR} — " in run.stdout
+    assert run.results["summary"]["headline"] == f"FAILED on {ON_THE_EMULATOR}"
+    assert (f'<span class="badge verdict FAILED">FAILED</span> <span class=on>on {ON_THE_EMULATOR}</span>'
+            in run.html)  # fmt: skip
+
+
+def test_a_failing_emulator_message_is_marked_as_the_emulators_own(run: Run) -> None:
+    procedure = next(p for p in run.results["summary"]["procedures"] if p["path"].endswith("restore_os_copy.feature"))
+    by_scenario = {f["scenario"]: f for f in procedure["failures"]}
+    retry = by_scenario[RETRY]
+    assert (retry["number"], retry["emulator_numbers"]) == (90055, [90055])
+    assert retry["line"].endswith("(90055)")
+    assert by_scenario[RESTORE]["emulator_numbers"] == [], "8019 is OpenEdge's own number"
+    block = _procedure_block(run.stdout, "Restore an OS copy on the DR host and roll it forward")
+    assert f"message:  {retry['line']}\n           note:     90055 is the emulator's own message number" in block
+    assert block.count("note:") == 1, block
+    progress = run.stdout.split("DR plan:", 1)[0]
+    assert f"at Then it succeeds: {retry['line']}\n            (90055 is the emulator's own message number" in progress
+    table = run.html.split("<h2>Procedures</h2>", 1)[1].split("<h2>", 1)[0]
+    cells = table.split("<div><b>")
+    assert NOTE_90055 in next(c for c in cells if c.startswith(RETRY))
+    assert "emulator" not in next(c for c in cells if c.startswith(RESTORE)), "no note on OpenEdge's 8019"
+    box = run.html.split(f"{RETRY}</h3>", 1)[1].split('<div class="tl">', 1)[0]
+    assert '<div class="reason failed">' in box
+    assert NOTE_90055 in box
+
+
+def test_a_checked_emulator_message_is_marked_where_the_step_and_the_timeline_show_it(run: Run) -> None:
+    section = run.html.split(f"{escape(SEQUENCE_SKIPPED)}</h3>", 1)[1].split('<details class="scenario"', 1)[0]
+    check = section.split("it fails with message 90041", 1)[1].split("</span></span>", 1)[0]
+    assert f"<div class=emu>{NOTE_90041}" in check, "the step that checks 90041 does not say whose number it is"
+    svg = timeline_svg(run.html, SEQUENCE_SKIPPED)
+    assert "refused (90041) rfutil sequence — 90041 is the emulator&#x27;s own" in svg
+    assert f"</svg></div><div class=emu>{NOTE_90041}" in section
+    restore = run.html.split(f"{escape(RESTORE)}</h3>", 1)[1].split('<details class="scenario"', 1)[0]
+    assert "emulator&#x27;s own" not in restore, "8019 and 12428 are OpenEdge's numbers"

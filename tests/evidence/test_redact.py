@@ -21,10 +21,45 @@ pytest_plugins = ["pytester"]
         ("Control Code: XK3J-99PQ", f"Control Code: {MARK}"),
         ("Backup Counter : 3", "Backup Counter : 3"),
         ("tokens: 5", "tokens: 5"),
+        ("key=abc", f"key={MARK}"),
+        ("X-Api-Key: abc123", f"X-Api-Key: {MARK}"),
+        ("apiKey=abc123", f"apiKey={MARK}"),
+        ("secret_key=abc123", f"secret_key={MARK}"),
+        ("clientSecret: abc123", f"clientSecret: {MARK}"),
+        ("Licence Key: XK3J-99PQ", f"Licence Key: {MARK}"),
+        ("Serial Number: 0012345", f"Serial Number: {MARK}"),
+        ('the key "abc123"', f'the key "{MARK}"'),
+        ("UID=dba;PWD=hunter2", f"UID=dba;PWD={MARK}"),
     ],
 )
 def test_secret_looking_values_are_redacted(text: str, expected: str) -> None:
     assert redact_text(text) == expected
+
+
+# Lines as the emulated utilities print them (rfutil -C aimage scan verbose: messages 12528-12530, after
+# the fact sheet's POTEMKIN source), and words that only contain "key": OpenEdge's vocabulary, not secrets.
+OPENEDGE_LINES = [
+    "Trid: 36 area = 7 dbkey = 1234 update counter = 36 (12529)",
+    "Trid: 36 dbkey = 0  update counter = 0 (12530)",
+    "Trid: 1 code = RL_TXN version = 1 commit time Tue Dec  1 21:08:39 2026 blocks 1 (12528)",
+    "This is aimage file number 1 since the last AIMAGE BEGIN. (1642)",
+    "dbkey=1234",
+    "monkey=1 hotkey: F1 keys: 3",
+]
+
+
+@pytest.mark.parametrize("line", OPENEDGE_LINES)
+def test_openedge_output_passes_unchanged(line: str) -> None:
+    assert redact_text(line) == line
+
+
+def test_a_secret_next_to_openedge_output_is_redacted_and_the_output_kept() -> None:
+    text = "\n".join([*OPENEDGE_LINES, "password=hunter2 dbkey = 5"])
+    assert redact_text(text) == "\n".join([*OPENEDGE_LINES, f"password={MARK} dbkey = 5"])
+
+
+def test_record_keys_that_only_contain_key_are_kept() -> None:
+    assert redact_value({"dbkey": 1234, "keys": 3, "api_key": "abc"}) == {"dbkey": 1234, "keys": 3, "api_key": MARK}
 
 
 def test_pem_blocks_lose_their_body() -> None:
