@@ -15,12 +15,13 @@ from collections.abc import Callable
 
 from harness.openedge import EMULATED_RELEASE
 from harness.openedge import messages as m
-from harness.openedge.errors import OEError
+from harness.openedge.errors import OEError, StdoutClosed
 from harness.openedge.outcome import Outcome
 
 UTILITIES = ("prostrct", "prodb", "procopy", "proserve", "proshut", "proutil", "rfutil", "probkup", "prorest",
              "proquiet", "oeclient")
 NO_BANNER = {"oeclient"}
+SIGPIPE_STATUS = 128 + 13  # what a shell reports for a process killed by SIGPIPE
 
 
 def banner() -> str:
@@ -41,29 +42,59 @@ def _disk_full(exc: OSError) -> m.Bound:
 
 
 def run(utility: str, argv: list[str]) -> int:
-    """Run one utility in this process; returns its exit status."""
+    """Run one utility in this process; returns its exit status.
+
+    A standard output closed by its reader (``rfutil db -C aimage list | head -1``) ends the command
+    quietly with 141, the status a shell shows for a C utility killed by SIGPIPE: no traceback, nothing more
+    printed (an emulator choice: it exits with that status instead of dying of the signal). Where the write
+    fails decides how far the utility got, as a real SIGPIPE would: at the final report (the usual case) the
+    work is done; at a prompt (prorest) or, with unbuffered output, at the banner, it stops before changing
+    anything."""
     out = sys.stdout
-    if utility not in NO_BANNER and os.environ.get("OEDR_BANNER", "yes").lower() not in ("no", "0"):
-        out.write(banner() + "\n\n")
     try:
-        outcome = _entry(utility)(argv)
+        if utility not in NO_BANNER and os.environ.get("OEDR_BANNER", "yes").lower() not in ("no", "0"):
+            out.write(banner() + "\n\n")
+        outcome = _outcome(utility, argv)
+        for line in outcome.text:
+            out.write(line + "\n")
+        for message in outcome.messages:
+            out.write(message.text() + "\n")
+        out.flush()
+    except (BrokenPipeError, StdoutClosed):
+        return _stdout_closed()
+    return outcome.exit_status
+
+
+def _outcome(utility: str, argv: list[str]) -> Outcome:
+    """The utility's outcome; every failure becomes a numbered message and a non-zero status."""
+    try:
+        return _entry(utility)(argv)
     except OEError as error:
-        outcome = Outcome(error.exit_status, error.messages)
+        return Outcome(error.exit_status, error.messages)
     except KeyboardInterrupt:
-        outcome = Outcome(130, [m.INTERNAL_ERROR.bind(detail="interrupted")])
+        return Outcome(130, [m.INTERNAL_ERROR.bind(detail="interrupted")])
+    except StdoutClosed:
+        raise  # nobody is reading: run ends the command quietly
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
-            outcome = Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
-        else:
-            outcome = Outcome(1, [_disk_full(exc)])
+            return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
+        return Outcome(1, [_disk_full(exc)])
     except Exception as exc:  # noqa: BLE001 - last resort: a numbered message, never a traceback
-        outcome = Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
-    for line in outcome.text:
-        out.write(line + "\n")
-    for message in outcome.messages:
-        out.write(message.text() + "\n")
-    out.flush()
-    return outcome.exit_status
+        return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
+
+
+def _stdout_closed() -> int:
+    """Point fd 1 at /dev/null, so that the interpreter's last flush at exit fails no more, and give 141."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return SIGPIPE_STATUS  # an in-process run's buffer: nothing to redirect
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+    return SIGPIPE_STATUS
 
 
 def _script(utility: str) -> Callable[[], None]:

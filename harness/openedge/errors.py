@@ -9,6 +9,7 @@ class OEError(Exception):
     """A utility refused or failed: the messages to print (in order) and the exit status."""
 
     exit_status = 1
+    logged = False  # already written to the .lg (Database.session logs the others of a logged session)
 
     def __init__(self, *messages: Bound | Message, exit_status: int | None = None) -> None:
         self.messages = [m.bind() if isinstance(m, Message) else m for m in messages]
@@ -31,3 +32,8 @@ class DamagedError(OEError):
 
 class DiskFullError(OEError):
     """A write found the disk full (6091): what was being written is incomplete."""
+
+
+class StdoutClosed(Exception):
+    """Standard output was closed by its reader while a utility wrote to it (a prompt): ``cli.run`` ends the
+    command quietly, as SIGPIPE ends a C program. Not an OEError: there is no one left to read a message."""

@@ -138,6 +138,9 @@ REPAIR_DONE = _m(90023, "Structure repaired: {count} extent path(s) now recorded
                  "emulator summary line")
 UNLOCK_DONE = _m(90024, "The database {db} has been unlocked.", E, "emulator summary line")
 CREATED = _m(90025, "Database {db} created with block size {block_size}.", E, "emulator summary line")
+SCHEMA_COPIED = _m(90028, "The empty schema was copied into database {db} (block size {block_size}).", E,
+                   "semantics §3.8/§3.9 (procopy/prodb give a void database its schema); the real procopy line is "
+                   "not in the fact sheet")
 EXTENT_SIZE = _m(90026, "Extent size {size} KB is invalid: it must be more than 32 and a multiple of {unit} KB.",
                  E, "semantics §1.2 (size rules); sheet tag [confirmed]")
 RELATIVE_PATH_STORED = _m(12475, "Unable to get file status for extent {path}", S, "POTEMKIN")
@@ -149,6 +152,9 @@ NOT_IN_USE = _m(90030, "The database {db} is not in use.", E,
                 "emulator; busy/holder print nothing documented; sheet tag [inferred]")
 BI_TRUNCATED = _m(90031, "Before-image file of database {db} truncated.", E, "emulator summary line")
 BI_CLUSTER = _m(1620, "Before-image cluster size set to {kb} kb.", I, "POTEMKIN log catalogue")
+BI_BLOCK_SIZE = _m(90036, "-biblocksize {value} is not valid: give 1, 2, 4, 8 or 16 (KB; 0 for the default, 8), "
+                   "not less than the database block size ({db_kb} KB).", E,
+                   "semantics §3.3 (-biblocksize values and rule); wording emulator")
 REPL_ENABLED = _m(90034, "Database {db} is now enabled for OpenEdge Replication as a {role}.", E,
                   "emulator wording and number (real ones not in the fact sheet)")
 REPL_DISABLED = _m(90035, "OpenEdge Replication has been disabled for database {db}.", E,
@@ -160,8 +166,11 @@ REPL_NEEDS_AI = _m(90033, "After-imaging must be enabled before enabling replica
 # --- after-imaging (semantics §4, §3.4) --------------------------------------------------------------
 AI_SWITCHED = _m(3777, "Switched to ai extent {path}.", S, "GEMINI text, POTEMKIN number")
 AI_FILE_NUMBER = _m(3778, "This is after-image file number {seq} since the last AIMAGE BEGIN.", C, "KB-P111178")
-AI_CANT_SWITCH = _m(3773, "Can't switch to after-image extent {path} it is full.", C, "KB-P154904")
-AI_BACKUP_AND_EMPTY = _m(3774, "Backup after-image extent and mark it as empty.", C, "KB-P154904")
+AI_CANT_SWITCH = _m(3773, "Can't switch to after-image extent {path} it is full.", C,
+                    "KB-P154904 (semantics §4.4); printed by rfutil aimage new and online probkup too when the next "
+                    "extent is not EMPTY: inferred")
+AI_BACKUP_AND_EMPTY = _m(3774, "Backup after-image extent and mark it as empty.", C,
+                         "KB-P154904 (semantics §4.4); after aimage new / online probkup: inferred")
 AI_SWITCH_FAILURE_SHUTDOWN = _m(5350, "Database Server shutting down as a result of after-image extent switch failure.",
                                 C, "KB-P154904")
 AI_STALL_CANT_SWITCH = _m(3775, "Can't switch to after-image extent {path} it is full.", C, "DOC -aistall")
@@ -183,8 +192,6 @@ AI_NEEDS_BACKUP = _m(90042, "The database {db} has been changed since it was las
                      "DOC aimage begin precondition (confirmed rule); wording emulator")
 AI_NO_EXTENTS = _m(90043, "The database {db} has no after-image extents. Add them with prostrct add.", E,
                    "semantics §3.4 (inferred rule)")
-AI_NEXT_NOT_EMPTY = _m(90044, "Cannot switch to after-image extent {path}: it is {state}, not EMPTY. Back it up "
-                       "and mark it empty first.", E, "DOC aimage new (confirmed rule); wording emulator")
 AI_CANT_EMPTY_BUSY = _m(90045, "After-image extent {path} is BUSY and cannot be marked empty.", E,
                         "semantics §3.4 (inferred rule)")
 AI_NO_FULL = _m(90046, "There are no FULL after-image extents.", E, "emulator wording")
@@ -265,12 +272,15 @@ RESTORE_FULL_STARTED = _m(1368, "Full restore started.", C, "KB-P52315")
 RESTORE_FULL_DONE = _m(1369, "Full restore completed.", C, "KB-P52315")
 RESTORE_INCR_STARTED = _m(1370, "Incremental restore started.", I, "numbering inferred from 1368/1369")
 RESTORE_INCR_DONE = _m(1371, "Incremental restore completed.", I, "numbering inferred from 1368/1369")
-BACKUP_IS_FULL = _m(6759, "This is a full backup of {db}.", C, "KB-P52315")
+BACKUP_IS_FULL = _m(6759, "This is a full backup of {db}.", C,
+                    "KB-P52315 (`This is a full backup of sports2000.db.`: the database's file name from the backup "
+                    "header, not its path; semantics §11 #30)")
 BACKUP_TAKEN = _m(6760, "This backup was taken {date}.", C, "KB-P52315")
 BACKUP_BLOCKSIZE = _m(6994, "The blocksize is {size}.", C, "KB-P52315")
 BACKUP_MIN_BLOCKS = _m(6763, "It will require a minimum of {blocks} blocks to restore.", C, "KB-P52315")
 BACKUP_IS_INCR_OF = _m(90108, "This is an incremental backup of {db}.", E,
-                       "emulator line before 6761 (the real incremental header line is NOT FOUND)")
+                       "emulator line before 6761 (the real incremental header line is NOT FOUND); names the "
+                       "database as 6759 does")
 BACKUP_IS_INCR = _m(6761, "It is based on the full backup of {date}.", S, "POTEMKIN (partial text)")
 BACKUP_INCR_SEQ = _m(6762, "It is sequence {n}, based on the incremental of {date}.", S, "POTEMKIN")
 INCR_OUT_OF_SEQUENCE = _m(None, "Incremental restore out of sequence on {db}", S, "FORUM-59679")

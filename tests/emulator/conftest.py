@@ -43,6 +43,8 @@ _MESSAGE = re.compile(r"\((\d{1,5})\)\s*$")
 _SCAN_TRID = re.compile(r"^Trid: (\d+) code", re.M)
 _LIST = re.compile(r"^\s*(Extent|Status|Path|Seqno):\s+(.*)$", re.M)
 _DB_FILE = r"^{stem}(_\d+)?\.(db|lk|[bdat]\d+)$"
+_LG_LINE = re.compile(r"^\[[^]]+\] P-\d+ T-\d+ ([IWEF]) (\S+) (\d*): \((\d+)\) ", re.M)
+"""A numbered .lg line (semantics §1.5): severity, process, user number (blank for a single-user utility), number."""
 
 
 class Oe:
@@ -153,7 +155,13 @@ class Oe:
     def log_numbers(host: LocalHost, db: str) -> list[int]:
         """Message numbers of the .lg lines, in order."""
         text = host.read_file(f"{db}.lg").decode()
-        return [int(n) for n in re.findall(r"^\[[^]]+\] P-\d+ T-\d+ \w \S+(?: \d+)?: \((\d+)\)", text, re.M)]
+        return [int(n) for _sev, _process, _user, n in _LG_LINE.findall(text)]
+
+    @staticmethod
+    def log_lines(host: LocalHost, db: str) -> list[tuple[str, str, int | None, int]]:
+        """(severity, process, user number or None when blank, message number) of every numbered .lg line."""
+        text = host.read_file(f"{db}.lg").decode()
+        return [(sev, process, int(user) if user else None, int(n)) for sev, process, user, n in _LG_LINE.findall(text)]
 
     @staticmethod
     def copy_db(source: LocalHost, target: LocalHost, db: str, names: list[str] | None = None) -> list[str]:

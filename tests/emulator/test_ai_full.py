@@ -21,7 +21,7 @@ SMALL_FIXED = "b .\nd .\na . f 128\na . f 128\na . f 128\n"
 def _log(host, db: str) -> list[tuple[str, int]]:
     """(severity letter, message number) of every numbered .lg line, in order."""
     text = host.read_file(f"{db}.lg").decode()
-    return [(sev, int(n)) for sev, n in re.findall(r"^\[[^]]+\] P-\d+ T-\d+ (\w) \S+(?: \d+)?: \((\d+)\)", text, re.M)]
+    return [(sev, int(n)) for sev, n in re.findall(r"^\[[^]]+\] P-\d+ T-\d+ ([IWEF]) \S+ \d*: \((\d+)\) ", text, re.M)]
 
 
 def _statuses(oe, host, db: str = "sports") -> list[tuple[str, int]]:

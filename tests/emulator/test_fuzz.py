@@ -32,6 +32,7 @@ from harness.openedge.hostinfo import pid_alive
 SEED = int(os.environ.get("OEDR_FUZZ_SEED", "20250611"))
 NUMBERED = re.compile(r"\(\d{2,5}\)$", re.M)
 BLOCK = 4096
+BI_BLOCK = 8192  # the BI's own block size (8 KB by default, semantics §3.3): its header block
 
 
 @dataclass
@@ -213,14 +214,14 @@ def _damage(r: random.Random, template: str, name: str, data: bytes) -> tuple[st
         cut = r.randrange(aifile.HEADER_SIZE + 1, eof)
         return f"cut at {cut}", data[:cut], AI_READERS
     if name == "sports.b1" and template == "crashed":
-        frames = [offset for offset, _payload in read_frames(data, BLOCK)]
+        frames = [offset for offset, _payload in read_frames(data, BI_BLOCK)]
         last = frames[-1]  # the final note: a flip there looks like a torn last write
         if r.random() < 0.5:
             return (*_flip_or_cut(r, data, head, head), OPENERS)
         if r.random() < 0.5:
-            where = r.randrange(BLOCK, last)
+            where = r.randrange(BI_BLOCK, last)
             return f"flip note byte {where}", _flip(data, where), OPENERS
-        cut = r.randrange(BLOCK, last)
+        cut = r.randrange(BI_BLOCK, last)
         return f"cut at {cut}", data[:cut], OPENERS
     area = 7 if name == "sports_7.d1" else 6
     spans = _block_spans(data, area)

@@ -116,7 +116,9 @@ def test_probkup_online_switches_ai_and_aborts_when_next_extent_not_empty(site: 
     result = site.run("probkup", "online", "prod", "two.bck")  # extent 1 is FULL: nowhere to switch
 
     assert result.returncode != 0
-    assert message_numbers(result.stdout) == [90044, 90107]
+    assert message_numbers(result.stdout) == [3773, 3774, 90107]  # the engine's switch-failure lines
+    assert result.stdout.splitlines()[0] == (
+        f"Can't switch to after-image extent {site.root / 'prod.a1'} it is full. (3773)")
     assert not (site.root / "two.bck").exists()
     assert site.describe("prod")["Backup Counter"] == counter
 
@@ -227,7 +229,7 @@ def test_probkup_online_lets_clients_commit_during_the_backup(site: Site) -> Non
 
     site.ok("probkup", "online", "prod", "full.bck")
 
-    ended = _log_stamp_us(site, "prod", r"BACKUP: \(3740\)")
+    ended = _log_stamp_us(site, "prod", r"BACKUP [1-9]\d*: \(3740\)")  # online: its user number from the broker
     load.terminate()  # the load reports every commit it was acknowledged
     assert finished(load, timeout=60) == 0
     commits = [(int(t), int(us)) for t, us in re.findall(r"committed trid=(\d+) .*\((\d+)\)$",

@@ -38,7 +38,8 @@ def test_procopy_empty_gives_a_void_database_its_schema(prod, oe):
     prod.write_file("sports.st", oe.ST.encode())
     oe.ok(prod, "prostrct create sports sports.st")
     result = oe.ok(prod, "procopy empty sports")
-    assert result.stdout == "Database sports created with block size 4096. (90025)\n"
+    # it copies the empty schema into the void database prostrct created: it creates no database
+    assert result.stdout == "The empty schema was copied into database sports (block size 4096). (90028)\n"
     facts = oe.describe(prod, "sports")
     assert (facts["Database State"], facts["After Imaging"], facts["Expected AI Sequence"]) == (
         "closed", "disabled", "1")
@@ -46,7 +47,7 @@ def test_procopy_empty_gives_a_void_database_its_schema(prod, oe):
 
 
 def test_procopy_empty_creates_the_target_when_it_does_not_exist(prod, oe):
-    oe.ok(prod, "procopy empty fresh")
+    assert oe.ok(prod, "procopy empty fresh").stdout == "Database fresh created with block size 4096. (90025)\n"
     assert oe.db_files(prod, "fresh") == ["fresh.b1", "fresh.d1", "fresh.db"]
     assert oe.commit(prod, "fresh", 1) == [1]
 
@@ -70,7 +71,7 @@ def test_prodb_empty_gives_a_void_database_its_schema_like_procopy(prod, oe):
     oe.ok(prod, "prostrct create sports sports.st -blocksize 8192")
     oe.refused(prod, "oeclient sports digest", [90003])
     result = oe.ok(prod, "prodb sports empty")
-    assert result.stdout == "Database sports created with block size 8192. (90025)\n"  # the void db's own
+    assert result.stdout == "The empty schema was copied into database sports (block size 8192). (90028)\n"
     facts = oe.describe(prod, "sports")
     assert (facts["Database State"], facts["After Imaging"], facts["Block Size"]) == ("closed", "disabled", "8192")
     assert len([n for n in oe.db_files(prod, "sports") if ".a" in n]) == 4  # its structure, not the default

@@ -14,7 +14,7 @@ from backup_helpers import AI_ST, Site, finished, make_site, message_numbers
 from harness.openedge.waiting import Timeout, poll_until
 
 BI_MB = 1 << 20
-_LOG_LINE = re.compile(r"^\[[^]]+\] P-\d+ T-\d+ (\w) (\w+): \((\d+)\)", re.MULTILINE)
+_LOG_LINE = re.compile(r"^\[[^]]+\] P-\d+ T-\d+ ([IWEF]) (\w+) \d*: \((\d+)\) ", re.MULTILINE)
 
 
 @pytest.fixture
@@ -50,6 +50,11 @@ def test_proquiet_blocks_commits_until_disabled(site: Site) -> None:
     # each proquiet is a request session of its own: login, what the broker did, logout
     assert log_lines(site)[mark:] == [("I", "QUIET", 5569), ("I", "BROKER", 5583), ("I", "QUIET", 5570),
                                       ("I", "QUIET", 5569), ("I", "BROKER", 5584), ("I", "QUIET", 5570)]
+    # with their user numbers (semantics §1.5): the broker is 0, a connected proquiet 1 or more
+    users = re.findall(r" I (\w+) (\d+): \((5569|5583|5584)\) ", (site.root / "prod.lg").read_text())[-4:]
+    assert [(process, number) for process, _user, number in users] == [
+        ("QUIET", "5569"), ("BROKER", "5583"), ("QUIET", "5569"), ("BROKER", "5584")]
+    assert [int(user) > 0 for process, user, _n in users] == [True, False, True, False]
 
 
 def test_proquiet_enable_switches_ai_but_not_with_nolock(site: Site) -> None:

@@ -24,14 +24,19 @@ def test_proserve_starts_a_broker_that_holds_the_database(prod, oe):
     assert oe.commit(prod, "sports", 2) == [1, 2]
     oe.refused(prod, "proserve sports", [276])
     log = prod.read_file("sports.lg").decode()
-    assert re.findall(r"BROKER: \((\d+)\) (.*)", log)[-4:] == [
+    assert re.findall(r" I BROKER 0: \((\d+)\) (.*)", log)[-4:] == [
         ("333", "Multi-user session begin."), ("4234", "Startup parameter -S = 20000."),
         ("4234", "Startup parameter -n = 10."), ("4234", "Startup parameter -aistall = .")]
     shut = oe.ok(prod, "proshut sports -by")
     assert oe.numbers(shut) == [542, 334]
     assert not Path(prod.path("sports.lk")).exists()
     assert not pid_alive(lock.pid)
-    assert oe.log_numbers(prod, "sports")[-3:] == [542, 2248, 334]
+    # KB-P42984: 542 from the proshut process (SHUT and its user number), then the broker's own lines
+    shut, *broker = oe.log_lines(prod, "sports")[-3:]
+    assert (shut[0], shut[1], shut[3]) == ("I", "SHUT", 542)
+    assert shut[2] is not None
+    assert shut[2] > 0
+    assert broker == [("I", "BROKER", 0, 2248), ("I", "BROKER", 0, 334)]
     assert oe.ok(prod, "proutil sports -C busy").stdout == "The database sports is not in use. (90030)\n"
     assert oe.describe(prod, "sports")["Database State"] == "closed"
     assert oe.digest(prod, "sports")[0] == 2
@@ -79,12 +84,28 @@ def test_proshut_byF_leaves_a_crash_that_truncate_bi_recovers(prod, oe):
     assert not Path(prod.path("sports.lk")).exists()
     assert oe.describe(prod, "sports")["Database State"] == "crashed (needs crash recovery)"
     oe.ok(prod, "proutil sports -C busy")
+    assert oe.log_lines(prod, "sports")[-2:] == [("I", "SHUT", 1, 542), ("I", "SHUT", 1, 90006)]  # as -by's SHUT
     truncated = oe.ok(prod, "proutil sports -C truncate bi")
     assert oe.numbers(truncated) == [1526, 90031]
-    assert oe.log_numbers(prod, "sports")[-7:] == [5326, 7161, 90005, 1526, 451, 90031, 334]
+    # the session begins before crash recovery logs its phases; a single-user utility has no user number
+    assert oe.log_lines(prod, "sports")[-7:] == [
+        ("I", "PROUTIL", None, n) for n in (451, 5326, 7161, 90005, 1526, 90031, 334)]
     assert oe.describe(prod, "sports")["Database State"] == "closed"
-    assert Path(prod.path("sports.b1")).stat().st_size == 4096
+    assert Path(prod.path("sports.b1")).stat().st_size == 8192  # the BI's header block (8 KB BI blocks)
     assert oe.digest(prod, "sports") == expected
+
+
+def test_proserve_after_proshut_F_logs_333_before_crash_recovery_as_it_prints_them(prod, oe):
+    oe.make_db(prod)
+    oe.ok(prod, "proserve sports")
+    oe.commit(prod, "sports", 2)
+    oe.ok(prod, "proshut sports -F")
+    started = oe.ok(prod, "proserve sports -n 5")
+    assert oe.numbers(started) == [333, 1526]
+    assert oe.log_lines(prod, "sports")[-6:] == [
+        ("I", "BROKER", 0, n) for n in (333, 5326, 7161, 90005, 1526, 4234)]
+    oe.ok(prod, "proshut sports -by")
+    assert oe.digest(prod, "sports")[0] == 2
 
 
 def test_a_stale_lk_of_a_dead_local_process_does_not_stop_proserve(prod, oe):

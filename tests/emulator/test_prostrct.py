@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 DB_FILES = ["sports.a1", "sports.a2", "sports.a3", "sports.a4", "sports.b1", "sports.d1", "sports.db", "sports_7.d1"]
@@ -69,24 +71,26 @@ def test_prostrct_list_prints_the_structure_and_writes_a_st(prod, oe):
     oe.make_db(prod)
     root = prod.root
     result = oe.ok(prod, "prostrct list sports listed.st")
+    # the DOC sample (semantics §1.2): Records/Blck, the BI right after the Control Area with the BI's own
+    # block size (8 KB by default, §3.3) and without Records/Blck or Cluster Size
     assert result.stdout.splitlines() == [
-        "AreaName: ControlArea, Type 6, Block Size 4096, Extents 1, Records/Block 32, Cluster Size 1",
+        "AreaName: ControlArea, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1",
         f"   Ext # 1, Type VARIABLE, Size 32 KByte, Name: {root}/sports.db",
-        "AreaName: Schema Area, Type 6, Block Size 4096, Extents 1, Records/Block 32, Cluster Size 1",
+        "AreaName: Primary Recovery Area, Type 3, Block Size 8192, Extents 1",
+        f"   Ext # 1, Type VARIABLE, Size 0 KByte, Name: {root}/sports.b1",
+        "AreaName: Schema Area, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1",
         f"   Ext # 1, Type VARIABLE, Size 0 KByte, Name: {root}/sports.d1",
-        "AreaName: Data, Type 6, Block Size 4096, Extents 1, Records/Block 32, Cluster Size 1",
+        "AreaName: Data, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1",
         f"   Ext # 1, Type VARIABLE, Size 0 KByte, Name: {root}/sports_7.d1",
         *[line for n in (1, 2, 3, 4) for line in (
-            f"AreaName: After Image Area {n}, Type 7, Block Size 4096, Extents 1, Records/Block 32, Cluster Size 1",
+            f"AreaName: After Image Area {n}, Type 7, Block Size 4096, Extents 1",
             f"   Ext # {n}, Type VARIABLE, Size 0 KByte, Name: {root}/sports.a{n}")],
-        "AreaName: Primary Recovery Area, Type 3, Block Size 4096, Extents 1, Records/Block 32, Cluster Size 1",
-        f"   Ext # 1, Type VARIABLE, Size 0 KByte, Name: {root}/sports.b1",
     ]
     assert prod.read_file("listed.st").decode().splitlines() == [
+        f"b {root}/sports.b1",
         f'd "Schema Area":6,32;1 {root}/sports.d1',
         f'd "Data":7,32;1 {root}/sports_7.d1',
         *[f"a {root}/sports.a{n}" for n in (1, 2, 3, 4)],
-        f"b {root}/sports.b1",
     ]
     oe.ok(prod, "proserve sports")
     online = oe.ok(prod, "prostrct list sports")
@@ -219,3 +223,51 @@ def test_prostrct_repair_refuses_a_st_whose_extent_sizes_differ(prod, dr, oe):
     assert oe.hashes(dr, "sports") == before
     dr.write_file("same.st", listed.encode())
     oe.ok(dr, "prostrct repair sports same.st")
+
+
+def test_prostrct_list_then_create_round_trips(prod, dr, oe):
+    """A .st written by prostrct list creates the same structure again (here on another host's paths)."""
+    st = ('b . f 1024\nb .\nd "Schema Area":6,32;1 .\nd "Customer":7,64;8 . f 2048\nd "Customer":7,64;8 .\n'
+          'd "Index":12,1;512 .\na . f 512\na .\n')
+    oe.make_db(prod, st=st)
+    oe.ok(prod, "prostrct list sports listed.st")
+    dr.write_file("sports.st", prod.read_file("listed.st").decode().replace(prod.root + "/", dr.root + "/").encode())
+    oe.ok(dr, "prostrct create sports sports.st")
+    listing = oe.ok(prod, "prostrct list sports -RO").stdout.replace(prod.root + "/", "")
+    assert oe.ok(dr, "prostrct list sports -RO").stdout.replace(dr.root + "/", "") == listing
+    assert listing.splitlines()[2:6] == [
+        "AreaName: Primary Recovery Area, Type 3, Block Size 8192, Extents 2",
+        "   Ext # 1, Type FIXED, Size 1024 KByte, Name: sports.b1",
+        "   Ext # 2, Type VARIABLE, Size 0 KByte, Name: sports.b2",
+        "AreaName: Schema Area, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1"]
+
+
+@pytest.mark.parametrize(("st", "line"), [
+    # semantics §1.2 (confirmed): if one area has a number, every area must have one, the Schema Area too
+    ('b .\nd "Schema Area":6,32;1 .\nd "Data" .\n', 3),
+    ('b .\nd "Schema Area" .\nd "Data":7 .\n', 3),
+    ('b .\nd "Schema Area":6,32;1 .\nd "Data":7,32;1 .\nd "Index" .\n', 4),
+    ('# a comment\n\nb .\nd "Schema Area":6 .\n\n* another\nd "Data" .\n', 7),
+    # lines end at a newline only: a form feed or a CR inside a line does not shift the numbers
+    ('b .\n\x0c\nd "Schema Area":6 .\r\nd "Data":7 .\nd "Index" .\n', 5),
+])
+def test_prostrct_create_cites_the_line_that_breaks_the_area_numbering(prod, oe, st, line):
+    prod.write_file("bad.st", st.encode())
+    result = oe.refused(prod, "prostrct create sports bad.st", [90019])
+    assert result.stdout == (f"Syntax error in structure description file bad.st line {line}: if one area has a "
+                             "number, every area must have one. (90019)\n")
+    assert prod.list_files() == ["bad.st"]
+
+
+def test_prostrct_create_from_a_st_that_is_not_text_or_not_a_file(prod, oe):
+    prod.write_file("bin.st", "b .\nd .\n".encode("utf-16"))  # UTF-16 with its byte-order mark
+    result = oe.refused(prod, "prostrct create sports bin.st", [90019])
+    assert result.stdout.startswith("Syntax error in structure description file bin.st line 1: not a text file")
+    prod.write_file("nul.st", "b .\nd .\n".encode("utf-16-le"))  # no mark: NUL bytes in every line
+    oe.refused(prod, "prostrct create sports nul.st", [90019])
+    Path(prod.path("stdir")).mkdir()
+    result = oe.refused(prod, "prostrct create sports stdir", [43])
+    assert result.stdout == "** Cannot find or open file stdir, errno = 21. (43)\n"  # EISDIR, not errno 2
+    result = oe.refused(prod, "prostrct create sports nowhere.st", [43])
+    assert result.stdout == "** Cannot find or open file nowhere.st, errno = 2. (43)\n"
+    assert sorted(prod.list_files()) == ["bin.st", "nul.st"]

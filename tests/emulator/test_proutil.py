@@ -50,12 +50,31 @@ def test_proutil_truncate_bi_empties_the_bi(prod, oe):
     oe.refused(prod, "proutil sports -C truncate bi", [276])
     oe.ok(prod, "proshut sports -by")
     bi = Path(prod.path("sports.b1"))
-    assert bi.stat().st_size > 4096
+    assert bi.stat().st_size > 8192
     result = oe.ok(prod, "proutil sports -C truncate bi -G 0 -bi 512")
     assert result.stdout.splitlines() == ["Before-image file of database sports truncated. (90031)",
                                           "Before-image cluster size set to 512 kb. (1620)"]
-    assert bi.stat().st_size == 4096
+    assert bi.stat().st_size == 8192  # its header block: the BI block size defaults to 8 KB (semantics §3.3)
     assert oe.log_numbers(prod, "sports")[-4:] == [451, 90031, 1620, 334]
+    assert oe.digest(prod, "sports")[0] == 5
+
+
+def test_proutil_truncate_bi_biblocksize_changes_the_bi_block_size(prod, oe):
+    oe.make_db(prod)
+    oe.commit(prod, "sports", 3)
+    before = oe.hashes(prod, "sports")
+    for bad in ("3", "32", "2048"):
+        oe.refused(prod, f"proutil sports -C truncate bi -biblocksize {bad}", [90036])
+    oe.refused(prod, "proutil sports -C truncate bi -biblocksize 2", [90036])  # below the 4 KB db blocks
+    assert oe.hashes(prod, "sports") == before
+    oe.ok(prod, "proutil sports -C truncate bi -biblocksize 16")
+    bi = Path(prod.path("sports.b1"))
+    assert bi.stat().st_size == 16384
+    assert "AreaName: Primary Recovery Area, Type 3, Block Size 16384, Extents 1" in oe.ok(
+        prod, "prostrct list sports -RO").stdout.splitlines()
+    oe.commit(prod, "sports", 2)  # the BI is written and read in its new blocks
+    oe.ok(prod, "proutil sports -C truncate bi -biblocksize 0")  # 0: back to the default, 8 KB
+    assert bi.stat().st_size == 8192
     assert oe.digest(prod, "sports")[0] == 5
 
 

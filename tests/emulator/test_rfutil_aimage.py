@@ -13,6 +13,12 @@ from harness.openedge.dbfiles.framing import read_frames
 TWO_AI = "b .\nd .\na .\na .\n"
 
 
+def _flip_note(data: bytes) -> bytes:
+    """The AI file with one byte of its first note flipped (its header intact)."""
+    where = aifile.HEADER_SIZE + 20
+    return data[:where] + bytes([data[where] ^ 0xFF]) + data[where + 1:]
+
+
 def _states(host) -> list[str]:
     return [aifile.read_header(Path(host.path(f"sports.a{n}"))).state for n in (1, 2, 3, 4)]
 
@@ -91,7 +97,7 @@ def test_aimage_new_online_goes_through_the_broker(prod, oe):
     oe.ok(prod, "rfutil sports -C aimage new")
     assert oe.counters(prod, "sports") == ("enabled", "3", "1")
     assert oe.log_numbers(prod, "sports")[-4:] == [3777, 3778, 3777, 3778]
-    assert "BROKER: (3777) Switched to ai extent" in prod.read_file("sports.lg").decode()
+    assert "BROKER 0: (3777) Switched to ai extent" in prod.read_file("sports.lg").decode()
     oe.refused(prod, "proutil sports -C busy", [276], status=6)
     oe.ok(prod, "proshut sports -by")
     assert oe.scan_trids(prod, "sports", "sports.a1") == [1, 2]
@@ -102,12 +108,16 @@ def test_aimage_new_is_refused_when_the_next_extent_is_not_empty(prod, oe):
     oe.make_db(prod, st=TWO_AI)
     oe.ok(prod, "rfutil sports -C aimage new")
     before = oe.hashes(prod, "sports")
-    result = oe.refused(prod, "rfutil sports -C aimage new", [90044])
-    assert result.stdout.startswith(
-        f"Cannot switch to after-image extent {prod.root}/sports.a1: it is FULL, not EMPTY.")
+    result = oe.refused(prod, "rfutil sports -C aimage new", [3773, 3774])  # semantics §4.4's texts
+    assert result.stdout.splitlines() == [
+        f"Can't switch to after-image extent {prod.root}/sports.a1 it is full. (3773)",
+        "Backup after-image extent and mark it as empty. (3774)"]
     assert oe.hashes(prod, "sports") == before
+    # the refused switch is an rfutil session in the .lg, its refusal logged as errors
+    assert oe.log_lines(prod, "sports")[-4:] == [("I", "RFUTIL", None, 451), ("E", "RFUTIL", None, 3773),
+                                                 ("E", "RFUTIL", None, 3774), ("I", "RFUTIL", None, 334)]
     oe.ok(prod, "proserve sports")
-    oe.refused(prod, "rfutil sports -C aimage new", [90044])
+    oe.refused(prod, "rfutil sports -C aimage new", [3773, 3774])
     oe.refused(prod, "proutil sports -C busy", [276], status=6)  # a failed aimage new is not fatal to the broker
     oe.ok(prod, "rfutil sports -C aimage extent empty 1")
     assert oe.numbers(oe.ok(prod, "rfutil sports -C aimage new")) == [3777, 3778]
@@ -176,8 +186,8 @@ def test_aimage_extent_full_and_empty(prod, oe):
     oe.ok(prod, "proshut sports -by")
     assert [status for _n, status, _p, _s in oe.ai_extents(prod, "sports")] == ["EMPTY", "EMPTY", "BUSY", "EMPTY"]
     log = prod.read_file("sports.lg").decode()
-    assert re.findall(r" I (\w+): \(3789\) Marked after-image extent (\S+) EMPTY\.$", log, re.M) == [
-        ("RFUTIL", f"{prod.root}/sports.a1"), ("BROKER", f"{prod.root}/sports.a2")]  # offline and online
+    assert re.findall(r" I (\w+ \d*): \(3789\) Marked after-image extent (\S+) EMPTY\.$", log, re.M) == [
+        ("RFUTIL ", f"{prod.root}/sports.a1"), ("BROKER 0", f"{prod.root}/sports.a2")]  # offline and online
     oe.refused(prod, "rfutil sports -C aimage extent full", [90046])
 
 
@@ -212,7 +222,15 @@ def test_aimage_scan_refusals(prod, oe):
     assert result.stdout == f"Incomplete ai file detected, expected {len(data)}, got {last}. (90051)\n"
     oe.refused(prod, "rfutil sports -C aimage scan", [90010])
     oe.refused(prod, "rfutil sports -C aimage scan -a nowhere.a1", [43])
-    oe.refused(prod, "rfutil sports -C aimage scan -a sports.d1", [90054])
+    # not an after-image file at all: what roll forward says of it (semantics §5.2 item 3), not "damaged"
+    for other in ("sports.d1", "sports.db"):
+        result = oe.refused(prod, f"rfutil sports -C aimage scan -a {other}", [90052])
+        assert result.stdout == f"The file {other} is not the correct after-image file (90052)\n"
+    prod.write_file("flipped.a1", _flip_note(data))  # an AI file whose notes are damaged is
+    oe.refused(prod, "rfutil sports -C aimage scan -a flipped.a1", [90054])
+    Path(prod.path("adir")).mkdir()
+    result = oe.refused(prod, "rfutil sports -C aimage scan -a adir", [43])
+    assert result.stdout == "** Cannot find or open file adir, errno = 21. (43)\n"  # EISDIR, the real errno
     oe.ok(prod, "proserve sports")
     oe.refused(prod, "rfutil sports -C aimage scan -a sports.a1", [276])
     oe.ok(prod, "proshut sports -by")

@@ -42,7 +42,7 @@ def test_sequence_aligns_expected_with_current(prod, dr, oe):
     assert result.stdout == "Ai sequence 1 changed to 3 (12428)\n"
     assert oe.counters(dr, "sports") == ("enabled", "3", "3")
     assert oe.log_numbers(dr, "sports")[-3:] == [451, 12428, 334]
-    assert "RFUTIL: (12428) Ai sequence 1 changed to 3" in dr.read_file("sports.lg").decode()
+    assert " I RFUTIL : (12428) Ai sequence 1 changed to 3\n" in dr.read_file("sports.lg").decode()
     assert oe.ok(dr, "rfutil sports -C aimage sequence").stdout == "Ai sequence 3 changed to 3 (12428)\n"
 
 

@@ -228,7 +228,11 @@ def test_a_refused_first_roll_forward_changes_no_data_but_spends_the_copy(chain,
     after = oe.hashes(dr, "sports")
     assert {n for n in before if before[n] != after[n]} == {"sports.db"}
     assert oe.counters(dr, "sports")[0] == "disabled"
+    # the .lg: the session, AI turned off (information), the refusal as errors like every other refusal (E)
+    assert [(sev, n) for sev, _p, _u, n in oe.log_lines(dr, "sports")[-8:]] == [
+        ("I", 451), *[("I", n) for n in FIRST], ("E", 8019), ("E", 11014), ("I", 334)]
     oe.refused(dr, "rfutil sports -C sequence", [90041])
+    assert [(sev, n) for sev, _p, _u, n in oe.log_lines(dr, "sports")[-3:]] == [("I", 451), ("E", 90041), ("I", 334)]
 
 
 def test_a_bad_first_file_leaves_after_imaging_on(chain, oe):
@@ -242,7 +246,11 @@ def test_a_bad_first_file_leaves_after_imaging_on(chain, oe):
 
 def test_roll_forward_usage_and_state_refusals(chain, oe):
     dr = chain.dr()
-    oe.refused(dr, "rfutil sports -C roll forward", [90010])
+    result = oe.refused(dr, "rfutil sports -C roll forward", [90058])  # its own message, not the generic usage
+    assert result.stdout == "roll forward needs an after-image file: -a <file>. (90058)\n"
+    oe.refused(dr, "rfutil sports -C roll forward retry", [90058])
+    result = oe.refused(dr, "rfutil sports -C roll forward -a arch", [43, 11014])  # a directory: EISDIR
+    assert result.stdout.splitlines()[0] == "** Cannot find or open file arch, errno = 21. (43)"
     oe.refused(dr, "rfutil sports -C roll forward -a", [90010])
     oe.refused(dr, "rfutil sports -C roll forward endtrans 0 -a arch/sports.3", [90013])
     oe.refused(dr, "rfutil sports -C roll forward endtime yesterday -a arch/sports.3", [90010])

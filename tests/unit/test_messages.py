@@ -21,7 +21,6 @@ RESERVED = {
     "RF_WRONG_DB": "GEMINI's db check is not applied: a file of another database fails the dates (831-833), "
                    "as the chain is identified by lstmod and sequence (semantics §1.7)",
     "RF_RETRY_NOTHING": "roll forward retry with nothing interrupted applies the file like a roll forward",
-    "RF_AI_MISSING": "a missing -a is a usage error (90010) today",
     "RF_TX_MISMATCH": "4554: emulated AI notes are whole transactions, so the transaction table cannot mismatch",
     "CLIENT_STALLED": "oeclient waits while the broker stalls; the line is kept for a stall report",
     "DEVICE_EXISTS": "probkup overwrites its device, as OpenEdge does",

@@ -107,8 +107,12 @@ def test_format_line_quotes_paths_with_spaces_and_writes_sizes():
     ('b .\nd !"open\n', 2, "unbalanced quotes"),
     ("b .\nd .\x00\n", 2, "binary data"),
     ("b .\n", 0, "no data (d) extent"),
-    ('b .\nd "A":7 .\nd "B" .\n', 2, "if one area has a number, every area must have one"),
+    ('b .\nd "A":7 .\nd "B" .\n', 3, "if one area has a number, every area must have one"),
+    ('b .\nd "Schema Area":6,32;1 .\nd "B" .\n', 3, "if one area has a number, every area must have one"),
+    ('b .\nd "Schema Area" .\nd "B":7 .\n', 3, "if one area has a number, every area must have one"),
+    ('b .\n\x0b\x1c\u2028\nd "A":7 .\nd "B" .\n', 4, "if one area has a number, every area must have one"),
     ('b .\nd "A" . v 64\nd "A" . f 64\n', 2, "only the last extent of an area may be variable"),
+    ('b .\nd .\nd "Schema Area" .\n', 2, "only the last extent of an area may be variable"),
     ("b .\nb . f 64\nd .\n", 1, "only the last extent of an area may be variable"),
 ])
 def test_syntax_errors_name_the_line(text, line, reason):
@@ -119,6 +123,30 @@ def test_syntax_errors_name_the_line(text, line, reason):
     assert message.values["line"] == line
     assert str(message.values["reason"]).startswith(reason)
     assert message.text().startswith(f"Syntax error in structure description file bad.st line {line}: ")
+
+
+def test_unnamed_d_lines_and_a_fully_numbered_st_are_accepted():
+    st = structure.parse('b .\nd . f 64\nd "Schema Area":6,32;1 .\nd "A":7 . f 64\nd "A":7 .\r\n', "ok.st")
+    assert [(e.area_name, e.area_number, e.line) for e in st.of_kind("d")] == [
+        (None, None, 2), ("Schema Area", 6, 3), ("A", 7, 4), ("A", 7, 5)]
+
+
+def test_read_reports_the_real_errno_and_non_text_as_a_syntax_error(tmp_path):
+    def refusal(path: Path) -> tuple[int | None, dict[str, object]]:
+        with pytest.raises(UsageError) as caught:
+            structure.read(path)
+        [message] = caught.value.messages
+        return message.number, message.values
+
+    assert refusal(tmp_path / "missing.st") == (43, {"path": str(tmp_path / "missing.st"), "errno": 2})
+    assert refusal(tmp_path) == (43, {"path": str(tmp_path), "errno": 21})
+    (tmp_path / "utf16.st").write_bytes("b .\nd .\n".encode("utf-16"))
+    number, values = refusal(tmp_path / "utf16.st")
+    assert (number, values["line"], values["path"]) == (90019, 1, str(tmp_path / "utf16.st"))
+    (tmp_path / "late.st").write_bytes(b"b .\nd .\nd \"\xe9t\xe9\" .\n")  # Latin-1 on line 3
+    assert refusal(tmp_path / "late.st")[1]["line"] == 3
+    (tmp_path / "good.st").write_text("b .\nd .\n")
+    assert len(structure.read(tmp_path / "good.st").extents) == 2
 
 
 def test_a_st_without_bi_is_refused_with_its_own_message():

@@ -82,6 +82,10 @@ class Master:
     db_id: str
     block_size: int
     created: int
+    # The BI file's own block size: OpenEdge's default is 8 KB whatever the database block size (semantics
+    # §3.3, -biblocksize), never smaller than the database block size; proutil -C truncate bi -biblocksize
+    # changes it.
+    bi_block_size: int = 8192
     dbversion: str = "184.0"
     state: str = VOID
     last_open: int = 0
@@ -122,8 +126,11 @@ class Control:
         return [(a, e) for a in self.areas for e in a.extents]
 
 
-def _from_dict(data: dict[str, Any]) -> Control:
+def from_dict(data: dict[str, Any]) -> Control:
+    """A control area from its JSON document (the .db file's, or the image a backup carries)."""
     master = dict(data["master"])
+    # Control areas written before the BI had a block size of its own framed it in database blocks.
+    master.setdefault("bi_block_size", master.get("block_size"))
     master["ai"] = AiState(**master["ai"])
     master["backup"] = BackupState(**master["backup"])
     master["rf"] = RollForwardState(**master["rf"])
@@ -137,7 +144,7 @@ def read(path: Path) -> Control:
         data = src.read(CONTROL_SIZE)
     fields = decode_header(MAGIC, data)
     try:
-        return _from_dict(fields)
+        return from_dict(fields)
     except (KeyError, TypeError) as exc:
         raise FrameError(f"incomplete master block ({exc})") from None
 

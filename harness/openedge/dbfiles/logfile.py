@@ -11,10 +11,16 @@ from harness.openedge.messages import Bound
 
 
 def line(process: str, message: Bound, severity: str = "I", user: int | None = None) -> str:
-    """``[stamp] P-pid T-tid I PROCESS user: (num) text``; unnumbered lines carry ``(-----)``."""
+    """``[stamp] P-pid T-tid S PROCESS user: (num) text`` (semantics §1.5); unnumbered lines carry ``(-----)``.
+
+    ``user`` is the user number of a process attached to the broker (the broker itself is 0). A utility that
+    opens the database single-user has none, and its field is left blank (``RFUTIL : (451)``), as in the
+    POTEMKIN log samples the sheet's process list comes from (RFUTIL, PROUTIL, BACKUP carry no number there).
+    The sheet's sample separates the fields by one space; OpenEdge pads them to fixed widths (DOC): an
+    emulator simplification."""
     number = f"({message.number})" if message.number is not None else "(-----)"
     text = message.message.template.format(**message.values)
-    who = f"{process} {user}:" if user is not None else f"{process}:"
+    who = f"{process} {user if user is not None else ''}:"
     return (f"[{lg_stamp(now_us())}] P-{os.getpid()} T-{threading.get_native_id()} {severity} "
             f"{who} {number} {text}")
 

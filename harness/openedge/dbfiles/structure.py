@@ -6,6 +6,7 @@ Grammar from semantics.md §1.2 (DOC "Create a structure description file"):
 
 from __future__ import annotations
 
+import errno
 import re
 import shlex
 from dataclasses import dataclass, field, replace
@@ -111,9 +112,14 @@ def parse_line(raw: str, source: str, lineno: int) -> ExtentSpec | None:
 
 
 def parse(text: str, source: str = "<st>") -> Structure:
-    """Parse .st text; raise UsageError with a numbered message on the first bad line."""
+    """Parse .st text; raise UsageError with a numbered message on the first bad line.
+
+    Lines end at a newline only (a CR before it is dropped), as a C reader's fgets sees them: Python's
+    ``splitlines`` would also break at form feeds, vertical tabs and Unicode separators and number every
+    later line too high."""
     structure = Structure(source=source)
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if "\x00" in raw:
             raise _fail(source, lineno, "binary data in a text file")
         spec = parse_line(raw, source, lineno)
@@ -129,18 +135,46 @@ def _check(structure: Structure) -> None:
         raise UsageError(m.ST_NO_BI.bind(path=src))
     if not structure.of_kind("d"):
         raise _fail(src, 0, "no data (d) extent")
-    named = [e for e in structure.of_kind("d") if e.area_name and e.area_name != "Schema Area"]
-    numbered = [e for e in named if e.area_number is not None]
-    if numbered and len(numbered) != len(named):
-        raise _fail(src, named[0].line, "if one area has a number, every area must have one")
+    _check_numbering(structure)
     for kind in KIND_NAMES:
         by_area: dict[object, list[ExtentSpec]] = {}
         for spec in structure.of_kind(kind):
-            by_area.setdefault(spec.area_name if kind == "d" else kind, []).append(spec)
+            by_area.setdefault((spec.area_name or "Schema Area") if kind == "d" else kind, []).append(spec)
         for specs in by_area.values():
             for spec in specs[:-1]:
                 if not spec.fixed and kind != "a":
                     raise _fail(src, spec.line, "only the last extent of an area may be variable")
+
+
+def _check_numbering(structure: Structure) -> None:
+    """If one area has a number, every area must have one (semantics §1.2, confirmed): the Schema Area too.
+
+    The line cited is the first one that breaks the rule set by the first area description. A ``d`` line
+    without an area description belongs to the Schema Area and states no number (an emulator choice)."""
+    named = [e for e in structure.of_kind("d") if e.area_name]
+    if not named:
+        return
+    first_numbered = named[0].area_number is not None
+    for spec in named[1:]:
+        if (spec.area_number is not None) != first_numbered:
+            raise _fail(structure.source, spec.line, "if one area has a number, every area must have one")
+
+
+def read(path: Path) -> Structure:
+    """Read and parse a .st file: 43 with the real errno when it cannot be read (2 missing, 21 a directory,
+    13 no permission), a syntax error naming the file and line when it is not text (UTF-16, binary)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        raise UsageError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=exc.errno or errno.EIO)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise _fail(str(path), line, f"not a text file (byte 0x{data[exc.start]:02x} is not UTF-8 text)") from None
+    return parse(text, str(path))
 
 
 def check_sizes(structure: Structure, block_size: int) -> None:

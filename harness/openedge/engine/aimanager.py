@@ -19,10 +19,11 @@ from harness.openedge.errors import DamagedError, StateError
 
 
 class AiSwitchImpossible(StateError):
-    """The next AI extent is not EMPTY: the switch cannot happen (3773 family)."""
+    """The next AI extent is not EMPTY: the switch cannot happen. The engine's switch-failure lines,
+    3773/3774 (semantics §4.4), name the extent it could not switch to."""
 
     def __init__(self, path: str, state: str) -> None:
-        super().__init__(m.AI_NEXT_NOT_EMPTY.bind(path=path, state=state))
+        super().__init__(m.AI_CANT_SWITCH.bind(path=path), m.AI_BACKUP_AND_EMPTY.bind())
         self.path = path
         self.state = state
 

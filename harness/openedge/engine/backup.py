@@ -25,6 +25,7 @@ one the master calls BUSY being given a BUSY header so that the database is cons
 from __future__ import annotations
 
 import copy
+import errno
 import os
 import signal
 import time
@@ -32,7 +33,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from harness.openedge import messages as m
@@ -42,9 +43,9 @@ from harness.openedge.dbfiles import backup as volumes
 from harness.openedge.dbfiles.control import AreaInfo, Control, Master, RollForwardState
 from harness.openedge.dbfiles.framing import FRAME, read_frames
 from harness.openedge.engine import aimanager, wire
-from harness.openedge.engine.broker import ENABLED, Broker, operation
+from harness.openedge.engine.broker import ENABLED, USER_NUMBER, Broker, operation
 from harness.openedge.engine.create import check_targets, create_void
-from harness.openedge.engine.database import Database, read_control, refuse_if_locked
+from harness.openedge.engine.database import Database, not_a_directory, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, OEError, StateError
 from harness.openedge.hostinfo import host_name, tty, user_name
@@ -83,9 +84,9 @@ def _device_problem(ctl: Control, name: DbName, device: Path) -> OEError | None:
     if device in own or device.resolve() in {p.resolve() for p in own}:
         return StateError(m.BACKUP_DEVICE_IS_DB.bind(path=str(device), db=name.display))
     if device.is_dir():
-        return StateError(m.CANNOT_OPEN_FILE.bind(path=str(device), errno=21))
+        return StateError(m.CANNOT_OPEN_FILE.bind(path=str(device), errno=errno.EISDIR))
     if not device.parent.is_dir():
-        return StateError(m.CANNOT_OPEN_FILE.bind(path=str(device.parent), errno=2))
+        return not_a_directory(device.parent)
     return None
 
 
@@ -307,7 +308,7 @@ def _write(db: Database, header: volumes.VolumeHeader, request: BackupRequest, p
 
 def _bi_has_notes(db: Database) -> bool:
     try:
-        return db.bi_path().stat().st_size > db.ctl.master.block_size
+        return db.bi_path().stat().st_size > db.ctl.master.bi_block_size
     except OSError:
         return False
 
@@ -373,7 +374,7 @@ def begin(db: Database, request: BackupRequest) -> _Begun:
     return _Begun(db, request, lines, header, point, prior, done, prior_ai, clock)
 
 
-def complete(begun: _Begun, guard: Guard, process: str = "BACKUP") -> list[m.Bound]:
+def complete(begun: _Begun, guard: Guard, process: str = "BACKUP", user: int | None = None) -> list[m.Bound]:
     """Dump the blocks as of the backup point, then mark the database backed up; the lines to print."""
     db, request = begun.db, begun.request
     try:
@@ -391,7 +392,7 @@ def complete(begun: _Begun, guard: Guard, process: str = "BACKUP") -> list[m.Bou
         if len(written) > 1 or request.verbose:
             report += [m.BACKUP_VOLUME_WRITTEN.bind(n=i, path=str(p), blocks=b) for i, (p, b) in enumerate(written, 1)]
         report += [m.BACKUP_VOLUMES.bind(blocks=dumped, seconds=seconds), m.BACKUP_COMPLETE.bind()]
-        db.log(*report, process=process)
+        db.log(*report, process=process, user=user)  # online: the user number of the probkup process
     except BaseException:
         writer.discard()
         raise
@@ -405,9 +406,9 @@ def _publish(writer: volumes.VolumeWriter, request: BackupRequest) -> list[tuple
         raise StateError(m.CANNOT_OPEN_FILE.bind(path=request.device, errno=exc.errno or 5)) from None
 
 
-def take(db: Database, request: BackupRequest, process: str = "BACKUP") -> list[m.Bound]:
+def take(db: Database, request: BackupRequest, process: str = "BACKUP", user: int | None = None) -> list[m.Bound]:
     """Back up a database this process holds alone (offline); the lines to print. A refusal changes nothing."""
-    return complete(begin(db, request), nullcontext, process)
+    return complete(begin(db, request), nullcontext, process, user)
 
 
 @operation("backup")
@@ -436,11 +437,11 @@ def _op_backup(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
         if broker.stop.is_set():
             raise StateError(m.NO_SERVER.bind(db=broker.db.name.display))
         if spec.enableai:
-            return {"messages": wire.pack_messages(take(broker.db, spec))}
+            return {"messages": wire.pack_messages(take(broker.db, spec, user=int(request[USER_NUMBER])))}
         begun = begin(broker.db, spec)
         broker.online_backup = begun.undo
     try:
-        lines = complete(begun, locked)
+        lines = complete(begun, locked, user=int(request[USER_NUMBER]))
     finally:
         with broker.cond:
             broker.online_backup = None
@@ -484,22 +485,17 @@ def verify(reader: volumes.BackupReader) -> int:
 
 def image_of(header: volumes.VolumeHeader) -> Control:
     """The control area the backup restores (the image taken with it)."""
-    data = header.image
-    master = dict(data["master"])
-    master["ai"] = control.AiState(**master["ai"])
-    master["backup"] = control.BackupState(**master["backup"])
-    master["rf"] = RollForwardState(**master["rf"])
-    areas = [AreaInfo(**{**a, "extents": [control.ExtentInfo(**e) for e in a["extents"]]}) for a in data["areas"]]
-    return Control(Master(**master), areas)
+    return control.from_dict(header.image)
 
 
 def describe(header: volumes.VolumeHeader) -> list[m.Bound]:
     """The backup's description as prorest prints it (6759/6760/6994/6763; 90108, 6761/6762 for incrementals)."""
     image = image_of(header)
+    db_file = PurePath(header.db_path).name  # KB-P52315: "This is a full backup of sports2000.db."
     if header.kind == volumes.FULL:
-        lines = [m.BACKUP_IS_FULL.bind(db=header.db_path)]
+        lines = [m.BACKUP_IS_FULL.bind(db=db_file)]
     else:
-        lines = [m.BACKUP_IS_INCR_OF.bind(db=header.db_path), m.BACKUP_IS_INCR.bind(date=ctime(header.base_taken))]
+        lines = [m.BACKUP_IS_INCR_OF.bind(db=db_file), m.BACKUP_IS_INCR.bind(date=ctime(header.base_taken))]
         if header.incr_seq > 1:
             lines.append(m.BACKUP_INCR_SEQ.bind(n=header.incr_seq, date=ctime(header.prev_taken)))
     return [
@@ -647,13 +643,14 @@ def _prepare_full(name: DbName, image: Control, confirm: Callable[[str], bool]) 
     """The target to overwrite (None: to create); asks before overwriting a database that has data."""
     if not name.db.exists():
         if not name.directory.is_dir():
-            raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(name.directory), errno=2))
+            raise not_a_directory(name.directory)
         check_targets(name, _structure_for(name, image))
         return None
     ctl = read_control(name)
     refuse_if_locked(name)
-    _check_fits(name, ctl, image)
-    if ctl.master.state != control.VOID and not confirm(name.display):
+    with _session_of_refusal(name):
+        _check_fits(name, ctl, image)
+    if ctl.master.state != control.VOID and not confirm(name.display):  # the DBA's answer, not an error
         raise StateError(m.RESTORE_NOT_CONFIRMED.bind(db=name.display))
     return ctl
 
@@ -662,19 +659,34 @@ def _prepare_incremental(name: DbName, header: volumes.VolumeHeader, image: Cont
     """An incremental goes onto the restore of its chain, right after the backups it follows (6774)."""
     ctl = read_control(name)
     refuse_if_locked(name)
-    if ctl.master.restore_pending:
-        raise StateError(m.NOT_FULLY_RESTORED.bind())
-    counters = ctl.master.backup
-    in_order = (
-        ctl.master.state != control.VOID
-        and counters.chain_id == header.chain_id
-        and header.since <= counters.buseq < header.counter
-        and not ctl.master.chgd
-    )
-    if not in_order:
-        raise StateError(m.INCR_OUT_OF_SEQUENCE.bind(db=name.display), m.INCR_COULD_DAMAGE.bind())
-    _check_fits(name, ctl, image)
+    with _session_of_refusal(name):
+        if ctl.master.restore_pending:
+            raise StateError(m.NOT_FULLY_RESTORED.bind())
+        counters = ctl.master.backup
+        in_order = (
+            ctl.master.state != control.VOID
+            and counters.chain_id == header.chain_id
+            and header.since <= counters.buseq < header.counter
+            and not ctl.master.chgd
+        )
+        if not in_order:
+            raise StateError(m.INCR_OUT_OF_SEQUENCE.bind(db=name.display), m.INCR_COULD_DAMAGE.bind())
+        _check_fits(name, ctl, image)
     return ctl
+
+
+@contextmanager
+def _session_of_refusal(name: DbName) -> Iterator[None]:
+    """A refusal once prorest has its target (read, not in use) is a prorest session in the .lg, as a refused
+    roll forward is: 451, the refusal as errors (E), 334."""
+    try:
+        yield
+    except StateError as refusal:
+        _log(name, m.SESSION_BEGIN.bind(utility="prorest", user=user_name(), tty=tty()))
+        logfile.append(name.lg, "PROREST", *refusal.messages, severity="E")
+        _log(name, m.SESSION_END.bind(utility="prorest"))
+        refusal.logged = True
+        raise
 
 
 def _final_master(image: Control, target: Control) -> Master:
@@ -712,7 +724,7 @@ def _reset_extents(target: Control, master: Master, full: bool) -> None:
             bilog.create(
                 path,
                 {"db_id": master.db_id, "created": master.created, "base_lsn": master.next_lsn - 1},
-                bs,
+                master.bi_block_size,
                 exist_ok=True,
             )
     _reset_ai(target, master)

@@ -35,6 +35,8 @@ BITHOLD_MIN_MB, BITHOLD_MAX_MB = 3, 2**32 - 1  # DOC -bithold: below 3 MB means 
 QUIET_NO_BROKER, QUIET_BI_THRESHOLD = 16, 3  # KB-P41028 return codes
 EFFECTIVE_PARAMS = ("-aistall", "-bithold", "-bistall")
 """The startup parameters the broker acts on; every other one is only recorded in the .lg (4234)."""
+USER_NUMBER = "_user_number"
+"""The request key under which a handler finds the user number of the process that sent it (.lg lines)."""
 Handler = Callable[["Broker", dict[str, Any]], dict[str, Any]]
 OPERATIONS: dict[str, Handler] = {}
 
@@ -63,6 +65,17 @@ class Broker:
         self.bithold_mb = bi_threshold_mb(params)  # 0: no BI threshold (the multi-user default)
         self.bistall = "-bistall" in params and self.bithold_mb > 0  # DOC: -bistall needs -bithold
         self.online_backup: Callable[[], None] | None = None  # the running online backup's undo (engine/backup.py)
+        self.user_numbers: set[int] = set()  # of the connected processes; the broker is user 0
+
+    def attach(self) -> int:
+        """A connecting process takes the lowest free user number (1 and up; the broker is 0), as a process
+        attaching to OpenEdge's shared memory takes a free slot of the user table. The emulator has no
+        servers or helper processes (APW, BIW, WDOG) holding slots: an emulator simplification."""
+        number = 1
+        while number in self.user_numbers:
+            number += 1
+        self.user_numbers.add(number)
+        return number
 
     def log(self, *messages: m.Bound) -> None:
         self.db.log(*messages, process="BROKER")
@@ -135,12 +148,18 @@ class Broker:
         lockfile.remove(self.db.name.lk)
         os._exit(2)
 
-    def shutdown(self) -> None:
+    def shutdown(self, by: dict[str, Any] | None = None) -> None:
+        """Normal shutdown: 542 from the proshut process that asked (``SHUT n``, KB-P42984), then the
+        broker's 2248 and, as the database closes, 334. Without a requester (SIGTERM) the broker logs 542."""
         if self.online_backup is not None:
             self.online_backup()  # aborted: the closed database must not say it was backed up
-        self.log(m.SHUTDOWN_STARTED.bind(user=user_name(), tty=tty()), m.BEGIN_NORMAL_SHUTDOWN.bind())
+        started = m.SHUTDOWN_STARTED.bind(user=user_name(), tty=tty())
+        if by is not None:
+            self.db.log(started, process="SHUT", user=int(by[USER_NUMBER]))
+        else:
+            self.log(started)
+        self.log(m.BEGIN_NORMAL_SHUTDOWN.bind())
         self.db.close()
-        self.log(m.MULTI_USER_END.bind())
         self.stop.set()
 
 
@@ -159,9 +178,10 @@ class _Connection(socketserver.StreamRequestHandler):
         broker = self.server.broker
         with broker.cond:
             broker.clients += 1
+            user = broker.attach()
         try:
             for raw in self.rfile:
-                reply = _dispatch(broker, raw)
+                reply = _dispatch(broker, raw, user)
                 self.wfile.write(wire.encode(reply))
                 self.wfile.flush()
                 if broker.stop.is_set():
@@ -171,14 +191,17 @@ class _Connection(socketserver.StreamRequestHandler):
         finally:
             with broker.cond:
                 broker.clients -= 1
+                broker.user_numbers.discard(user)
         if broker.stop.is_set():
             threading.Thread(target=self.server.shutdown, daemon=True).start()
 
 
-def _dispatch(broker: Broker, raw: bytes) -> dict[str, Any]:
+def _dispatch(broker: Broker, raw: bytes, user: int) -> dict[str, Any]:
+    """Run one request; the handler finds the requesting process's user number under USER_NUMBER."""
     try:
         request = json.loads(raw)
         handler = OPERATIONS[request["op"]]
+        request[USER_NUMBER] = user
     except (ValueError, KeyError, TypeError):
         return {"ok": False, "status": 1, "messages": wire.pack_messages(
             [m.INTERNAL_ERROR.bind(detail="bad broker request")])}
@@ -218,7 +241,7 @@ def _op_shutdown(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
         if request.get("mode") == "bn" and broker.clients > 1:
             raise StateError(m.USERS_CONNECTED.bind(n=broker.clients - 1))
         broker.quiet = NORMAL
-        broker.shutdown()
+        broker.shutdown(by=request)
         broker.cond.notify_all()
     return {}
 
@@ -243,14 +266,15 @@ def _op_aimage_empty(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
 def _quiet_request(broker: Broker, request: dict[str, Any]) -> Iterator[None]:
     """One proquiet request in the .lg: its login, what happened (the refusal too), its logout (5569/5570)."""
     who = {"user": request.get("user") or user_name(), "tty": request.get("tty") or tty()}
-    broker.db.log(m.QUIET_REQUEST_LOGIN.bind(**who), process="QUIET")
+    number = int(request[USER_NUMBER])
+    broker.db.log(m.QUIET_REQUEST_LOGIN.bind(**who), process="QUIET", user=number)
     try:
         yield
     except OEError as error:
-        broker.db.log(*error.messages, process="QUIET", severity="E")
+        broker.db.log(*error.messages, process="QUIET", severity="E", user=number)
         raise
     finally:
-        broker.db.log(m.QUIET_REQUEST_LOGOUT.bind(**who), process="QUIET")
+        broker.db.log(m.QUIET_REQUEST_LOGOUT.bind(**who), process="QUIET", user=number)
 
 
 def _quiet_stopped(broker: Broker) -> StateError:
@@ -352,12 +376,14 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     name = DbName.parse(db_arg)
     try:
         bi_threshold_mb(params)  # a bad -bithold is refused before the database is opened
-        db = Database.open(name, OpenOptions("BROKER", touch_open_date=True), mode=lockfile.MULTI_USER)
+        # 333 goes to the .lg as the database is opened, before crash recovery's lines (1526), as it is printed
+        db = Database.open(name, OpenOptions("BROKER", touch_open_date=True, log_session=True),
+                           mode=lockfile.MULTI_USER)
     except OEError as error:
         _report(ready, wire.error_reply(error))
         return error.exit_status
     broker = Broker(db, params)
-    broker.log(m.MULTI_USER_BEGIN.bind(), *[m.STARTUP_PARAM.bind(param=k, value=v) for k, v in params.items()])
+    broker.log(*[m.STARTUP_PARAM.bind(param=k, value=v) for k, v in params.items()])
     if broker.bithold_mb:
         broker.log(m.BI_THRESHOLD.bind(mb=broker.bithold_mb), *([m.BI_STALL_ENABLED.bind()] if broker.bistall else []))
     path = name.socket_path()

@@ -10,6 +10,7 @@ from harness.openedge.clock import now_us
 from harness.openedge.dbfiles import aifile, bilog, control, extents
 from harness.openedge.dbfiles.control import AreaInfo, Control, ExtentInfo, Master
 from harness.openedge.dbfiles.structure import ResolvedExtent
+from harness.openedge.engine.database import not_a_directory
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import StateError, UsageError
 
@@ -36,7 +37,7 @@ def check_targets(name: DbName, resolved: list[ResolvedExtent]) -> None:
         if path.exists() or ext.path in seen:
             raise StateError(m.DB_EXISTS.bind(db=ext.path))
         if not path.parent.is_dir():
-            raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(path.parent), errno=2))
+            raise not_a_directory(path.parent)
         seen.add(ext.path)
 
 
@@ -55,7 +56,7 @@ def create_void(name: DbName, resolved: list[ResolvedExtent], block_size: int) -
             if area.kind == "a":
                 aifile.create(path, ext.number, master.db_id, block_size, ext.fixed, ext.size_kb)
             elif area.kind == "b":
-                bilog.create(path, {"db_id": master.db_id, "created": stamp, "base_lsn": 0}, block_size)
+                bilog.create(path, {"db_id": master.db_id, "created": stamp, "base_lsn": 0}, master.bi_block_size)
             else:
                 fields = extents.header_fields(master.db_id, area.number, ext.number, area.kind, stamp, stamp)
                 extents.create_extent(path, fields, block_size, ext.fixed, ext.size_kb)

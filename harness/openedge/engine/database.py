@@ -7,6 +7,7 @@ every extent present and from the same copy (§1.1), crash recovery if the last 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import struct
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 from harness.openedge import messages as m
 from harness.openedge.clock import ctime, now_us
@@ -53,7 +54,7 @@ def refuse_if_locked(name: DbName) -> None:
     if lock.host == host_name() and not pid_alive(lock.pid):
         lockfile.remove(name.lk)  # stale: the holder died on this host (semantics §1.4)
         if name.lg.exists():
-            logfile.append(name.lg, "BROKER", m.BROKER_DISAPPEARED.bind(db=name.display))
+            logfile.append(name.lg, "BROKER", m.BROKER_DISAPPEARED.bind(db=name.display), user=0)
         return
     message = m.IN_USE_SINGLE if lock.mode == lockfile.SINGLE_USER else m.IN_USE_MULTI
     raise StateError(message.bind(db=name.display))
@@ -64,13 +65,20 @@ def lock_state(name: DbName) -> lockfile.Lock | None:
     return lockfile.read(name.lk)
 
 
+def not_a_directory(path: Path) -> StateError:
+    """43 for a directory that is not there: errno 2, or 20 (ENOTDIR) when a file has its name."""
+    code = errno.ENOTDIR if path.exists() else errno.ENOENT
+    return StateError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=code))
+
+
 def read_control(name: DbName) -> Control:
-    """The control area, with 43 when it is missing and a damaged-file message when unreadable."""
-    if not name.db.exists():
-        raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(name.db), errno=2))
+    """The control area, with 43 and the real errno when it cannot be opened (2 missing, 21 a directory,
+    13 no permission) and a damaged-file message when it is not a control area."""
     try:
         return control.read(name.db)
-    except (FrameError, OSError, ValueError) as exc:
+    except OSError as exc:
+        raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(name.db), errno=exc.errno or errno.EIO)) from None
+    except (FrameError, ValueError) as exc:
         raise DamagedError(m.BAD_CONTROL_AREA.bind(path=str(name.db), reason=str(exc))) from None
 
 
@@ -86,7 +94,7 @@ def check_extents(ctl: Control, name: DbName) -> None:
         head: bilog.BiHeader | extents.ExtentHeader
         try:
             if area.kind == "b":
-                head = bilog.header(path, ctl.master.block_size)
+                head = bilog.header(path, ctl.master.bi_block_size)
             else:
                 head = extents.read_extent_header(path, ctl.master.block_size)
         except (FrameError, OSError) as exc:
@@ -131,7 +139,11 @@ class OpenOptions:
     ``recover=False`` leaves a crashed database crashed (crash recovery runs at the next open): the AI
     extent commands use it, because crash recovery may itself need an EMPTY AI extent (semantics §4.4).
     Only roll forward opens a database whose roll forward was interrupted (emulator choice, as 11.x
-    ``roll forward oplock`` protection does: anything else would roll back what the retry must finish)."""
+    ``roll forward oplock`` protection does: anything else would roll back what the retry must finish).
+
+    ``log_session`` writes the session's first .lg line (451 for a utility, 333 for the broker) as soon as
+    the database is held, before crash recovery logs its phases and 1526, and 334 when it is closed or given
+    up. That 333 comes before the recovery lines is [inferred]: the broker prints it first too."""
 
     utility: str
     allow_void: bool = False
@@ -139,6 +151,7 @@ class OpenOptions:
     recover: bool = True
     touch_open_date: bool = False  # user sessions (broker, client) stamp the open date; utilities do not
     rolling_forward: bool = False
+    log_session: bool = False
 
 
 class Database:
@@ -155,6 +168,8 @@ class Database:
         self._ai: aifile.AiWriter | None = None
         self.closed = False
         self.recovery_pending = False  # opened crashed without crash recovery: it stays crashed
+        self.user: int | None = 0 if mode == lockfile.MULTI_USER else None  # the .lg user number (BROKER 0)
+        self.session_logged = False
 
     # --- opening and closing ------------------------------------------------------------------------
     @classmethod
@@ -174,6 +189,9 @@ class Database:
             raise StateError(m.IN_USE_SINGLE.bind(db=name.display))
         db = cls(name, ctl, mode, options.utility)
         try:
+            if options.log_session:
+                db.log(db._session_lines()[0])
+                db.session_logged = True
             db._start(options)
         except BaseException:
             db.abandon()
@@ -212,6 +230,7 @@ class Database:
         """Clean close: state closed, master written durably, .lk removed."""
         if self.closed:
             return
+        self._log_session_end()
         self._close_writers()
         if self.ctl.master.state == control.OPEN and not self.recovery_pending:
             self.ctl.master.state = control.CLOSED
@@ -221,6 +240,7 @@ class Database:
 
     def abandon(self) -> None:
         """Give the database up without touching its state (a refused or failed operation)."""
+        self._log_session_end()
         self._close_writers()
         lockfile.remove(self.name.lk)
         self.closed = True
@@ -248,21 +268,38 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Database]:
-        """Close cleanly on success; on an OEError keep what was done but still release the database."""
+        """Close cleanly on success; on an OEError keep what was done but still release the database.
+
+        In a session that is in the .lg (``log_session``) a refusal is logged too, as an error (E), between
+        the session's begin and end lines: an emulator choice, as every refusal the emulator logs is E (the
+        sheet, §1.5, gives the letters I/W/E/F; DOC's log format page lists only I, W and F)."""
         try:
             yield self
+        except OEError as error:
+            if self.session_logged and not error.logged:
+                self.log(*error.messages, severity="E")
+                error.logged = True
+            raise
         finally:
             self.close()
 
     # --- logging ----------------------------------------------------------------------------------
-    def log(self, *messages: m.Bound, process: str | None = None, severity: str = "I") -> None:
-        logfile.append(self.name.lg, process or self.utility.upper(), *messages, severity=severity)
+    def log(self, *messages: m.Bound, process: str | None = None, severity: str = "I",
+            user: int | Literal["own"] | None = "own") -> None:
+        """Append to the .lg as this session's process and user number (``user`` names another's)."""
+        logfile.append(self.name.lg, process or self.utility.upper(), *messages, severity=severity,
+                       user=self.user if user == "own" else user)
 
-    def log_session_begin(self) -> None:
-        self.log(m.SESSION_BEGIN.bind(utility=self.utility, user=user_name(), tty=tty()))
+    def _session_lines(self) -> tuple[m.Bound, m.Bound]:
+        if self.mode == lockfile.MULTI_USER:
+            return m.MULTI_USER_BEGIN.bind(), m.MULTI_USER_END.bind()
+        return (m.SESSION_BEGIN.bind(utility=self.utility, user=user_name(), tty=tty()),
+                m.SESSION_END.bind(utility=self.utility))
 
-    def log_session_end(self) -> None:
-        self.log(m.SESSION_END.bind(utility=self.utility))
+    def _log_session_end(self) -> None:
+        if self.session_logged:
+            self.session_logged = False
+            self.log(self._session_lines()[1])
 
     # --- blocks and records -----------------------------------------------------------------------
     def area_files(self, number: int) -> extents.AreaFiles:

@@ -63,8 +63,8 @@ def crash_recover(db: Database) -> None:
     """Bring an uncleanly closed database to its last committed state; log what was done."""
     master = db.ctl.master
     bi_path = db.bi_path()
-    head = bilog.header(bi_path, master.block_size)
-    bi_notes, _torn_tail = bilog.read_notes(bi_path, master.block_size)
+    head = bilog.header(bi_path, master.bi_block_size)
+    bi_notes, _torn_tail = bilog.read_notes(bi_path, master.bi_block_size)
     if not master.rf.in_progress_seq:  # an interrupted roll forward writes blocks without BI notes
         _check_not_torn(db, bi_notes, int(head.get("base_lsn", 0)))
     db.log(m.CRASH_REDO.bind(lsn=master.next_lsn))
@@ -91,7 +91,7 @@ def crash_recover(db: Database) -> None:
     master.next_lsn = last_lsn + 1
     if master.ai.enabled:
         _catch_up_ai(db, changes, committed)
-    bilog.truncate(bi_path, master.block_size)
+    bilog.truncate(bi_path, master.bi_block_size)
     _rewrite_bi_header(db)
     db.log(m.CRASH_UNDONE.bind(count=len(loser_ids)), m.BI_AUTO_TRUNCATE.bind())
     db.messages.append(m.BI_AUTO_TRUNCATE.bind())
@@ -123,12 +123,18 @@ def _catch_up_ai(db: Database, changes: list[notes.BlockChange], committed: dict
 def _rewrite_bi_header(db: Database) -> None:
     master = db.ctl.master
     bi_path = db.bi_path()
-    fields = bilog.header(bi_path, master.block_size)
+    fields = bilog.header(bi_path, master.bi_block_size)
     fields["base_lsn"] = master.next_lsn - 1
-    bilog.create(bi_path, fields, master.block_size, exist_ok=True)
+    bilog.create(bi_path, fields, master.bi_block_size, exist_ok=True)
 
 
-def truncate_bi(db: Database) -> None:
-    """proutil -C truncate bi after recovery: the BI back to its header, remembering the last LSN."""
-    bilog.truncate(db.bi_path(), db.ctl.master.block_size)
+def truncate_bi(db: Database, bi_block_size: int | None = None) -> None:
+    """proutil -C truncate bi after recovery: the BI back to its header, remembering the last LSN; with
+    ``bi_block_size`` (-biblocksize) the BI is framed in blocks of that size from now on."""
+    master = db.ctl.master
+    bilog.truncate(db.bi_path(), master.bi_block_size)
+    if bi_block_size is not None and bi_block_size != master.bi_block_size:
+        fields = bilog.header(db.bi_path(), master.bi_block_size)
+        master.bi_block_size = bi_block_size
+        bilog.create(db.bi_path(), fields, bi_block_size, exist_ok=True)
     _rewrite_bi_header(db)

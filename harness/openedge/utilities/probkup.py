@@ -102,11 +102,9 @@ def _online(name: DbName, request: backup.BackupRequest) -> list[m.Bound]:
 
 def _offline(name: DbName, request: backup.BackupRequest) -> list[m.Bound]:
     backup.check_request(read_control(name), name, request)  # refuse before the open touches anything
-    db = Database.open(name, OpenOptions("probkup"))
+    db = Database.open(name, OpenOptions("probkup", log_session=True))
     with db.session():
-        db.log_session_begin()
         lines = [*db.messages, *backup.take(db, request)]
-        db.log_session_end()
     return lines
 
 

@@ -21,4 +21,4 @@ def main(argv: list[str]) -> Outcome:
     if argv[0] != "empty":
         raise UsageError(m.NOT_IMPLEMENTED.bind(utility="procopy", what=f"copying from {argv[0]} (only 'empty')"))
     name = DbName.parse(argv[1])
-    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=fill(name))])
+    return Outcome(0, [fill(name)])

@@ -27,11 +27,7 @@ SYNTAX = "prodb new-db-name empty"
 def make_empty(name: DbName) -> None:
     """prostrct create from <db>.st (or the default layout), then the empty schema."""
     if name.st.exists():
-        try:
-            text = name.st.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise UsageError(m.CANNOT_OPEN_FILE.bind(path=str(name.st), errno=2)) from None
-        st = structure.parse(text, str(name.st))
+        st = structure.read(name.st)
         cwd = Path.cwd()
     else:
         st = structure.parse(creation.DEFAULT_ST, "<default>")
@@ -43,18 +39,18 @@ def make_empty(name: DbName) -> None:
     control.write(name.db, ctl, sync=True)
 
 
-def fill(name: DbName) -> int:
-    """The empty schema into ``name``: created when missing, seeded when void; the block size used."""
+def fill(name: DbName) -> m.Bound:
+    """The empty schema into ``name``: created when missing (90025), seeded when void (90028)."""
     if not name.db.exists():
         make_empty(name)
-        return creation.DEFAULT_BLOCK_SIZE
+        return m.CREATED.bind(db=name.display, block_size=creation.DEFAULT_BLOCK_SIZE)
     refuse_if_locked(name)
     ctl = read_control(name)
     if ctl.master.state != control.VOID:
         raise StateError(m.DB_EXISTS.bind(db=name.display))
     creation.seed_empty(ctl)
     control.write(name.db, ctl, sync=True)
-    return ctl.master.block_size
+    return m.SCHEMA_COPIED.bind(db=name.display, block_size=ctl.master.block_size)
 
 
 def main(argv: list[str]) -> Outcome:
@@ -63,4 +59,4 @@ def main(argv: list[str]) -> Outcome:
     if argv[1] != "empty":
         raise UsageError(m.NOT_IMPLEMENTED.bind(utility="prodb", what=f"copying from {argv[1]} (only 'empty')"))
     name = DbName.parse(argv[0])
-    return Outcome(0, [m.CREATED.bind(db=name.display, block_size=fill(name))])
+    return Outcome(0, [fill(name)])

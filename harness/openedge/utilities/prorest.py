@@ -27,7 +27,7 @@ from harness.openedge import messages as m
 from harness.openedge.argv import take_params, usage
 from harness.openedge.engine import backup
 from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import DamagedError
+from harness.openedge.errors import DamagedError, StdoutClosed
 from harness.openedge.outcome import Outcome
 
 SYNTAX = "prorest db-name device-name [-vp | -vf | -list]"
@@ -40,8 +40,11 @@ def confirm_overwrite(db: str) -> bool:
     The one place prorest writes directly: a prompt has to be on the terminal before the answer is read,
     and the catch site in ``cli.run`` only prints once the utility has returned.
     """
-    sys.stdout.write(m.RESTORE_OVERWRITE_PROMPT.bind(db=db).text() + " ")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(m.RESTORE_OVERWRITE_PROMPT.bind(db=db).text() + " ")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise StdoutClosed from None  # nobody can answer: nothing is restored
     answer = sys.stdin.readline()
     sys.stdout.write("\n" if not answer.endswith("\n") else "")
     return answer.strip().lower() in ("y", "yes")

@@ -22,6 +22,8 @@ from harness.openedge.waiting import poll_until
 
 SYNTAX = "proshut db-name {-by | -bn | -byF | -F} [-shutdownTimeout n]"
 MODES = {"-by": "by", "-bn": "bn", "-byF": "F", "-F": "F", "-b": "by"}
+# -F does not attach to the broker (it may be hung), so it cannot take a free user number as -by's SHUT does.
+FORCED_USER_NUMBER = 1  # what -by's SHUT gets when nothing else is connected [inferred]
 
 
 def _forced(name: DbName) -> Outcome:
@@ -33,7 +35,7 @@ def _forced(name: DbName) -> Outcome:
     lockfile.remove(name.lk)
     name.socket_path().unlink(missing_ok=True)
     logfile.append(name.lg, "SHUT", m.SHUTDOWN_STARTED.bind(user=user_name(), tty=tty()),
-                   m.EMERGENCY_SHUTDOWN.bind())
+                   m.EMERGENCY_SHUTDOWN.bind(), user=FORCED_USER_NUMBER)
     return Outcome(0, [m.EMERGENCY_SHUTDOWN.bind()])
 
 

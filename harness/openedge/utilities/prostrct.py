@@ -25,14 +25,6 @@ SYNTAX = "prostrct {create|list|repair|unlock} db-name [structure-description-fi
 AREA_TYPES = {"d": 6, "b": 3, "t": 4, "a": 7}  # ControlArea is 6 as well; AI area type 7 is [inferred]
 
 
-def _read_st(path: Path) -> structure.Structure:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise UsageError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=2)) from None
-    return structure.parse(text, str(path))
-
-
 def create(args: list[str]) -> Outcome:
     params, rest = take_params("prostrct", args, with_value=["-blocksize"])
     if not rest or len(rest) > 2:
@@ -42,11 +34,42 @@ def create(args: list[str]) -> Outcome:
     block_size = number("prostrct", "-blocksize", params.get("-blocksize", str(creation.DEFAULT_BLOCK_SIZE)))
     if block_size not in creation.BLOCK_SIZES:
         raise UsageError(m.BAD_NUMBER.bind(utility="prostrct", param="-blocksize", value=str(block_size)))
-    st = _read_st(st_path)
+    st = structure.read(st_path)
     structure.check_sizes(st, block_size)
     resolved = structure.resolve(st, name.stem, Path.cwd())
     creation.create_void(name, resolved, block_size)
     return Outcome(0, [m.CREATED.bind(db=name.display, block_size=block_size)])
+
+
+_LIST_ORDER = {"b": 0, "d": 1, "a": 2, "t": 3}
+
+
+def _listing(name: DbName, ctl: control.Control) -> tuple[list[str], list[str]]:
+    """The display lines and the .st lines of ``prostrct list``, in the DOC sample's order and fields (§1.2).
+
+    The Control Area, then the Primary Recovery Area, then the data areas, the AI areas and the Transaction
+    Log Area. Records/Blck and Cluster Size are shown for the Control Area and data areas only, as the
+    sample's BI line has neither; the AI and Transaction Log lines take the BI line's shape, an emulator
+    choice (the sample shows neither in full). Each Block Size is the block size the emulator frames that
+    file in: the BI's own (8 KB by default, §3.3), the database's for data, AI and transaction-log areas."""
+    bs = ctl.master.block_size
+    text = [f"AreaName: ControlArea, Type 6, Block Size {bs}, Extents 1, Records/Blck 32, Cluster Size 1",
+            f"   Ext # 1, Type VARIABLE, Size 32 KByte, Name: {name.db}"]
+    st_lines = []
+    for area in sorted(ctl.areas, key=lambda a: (_LIST_ORDER[a.kind], a.number)):
+        head = f"AreaName: {area.name}, Type {AREA_TYPES[area.kind]}, "
+        if area.kind == "d":
+            head += (f"Block Size {bs}, Extents {len(area.extents)}, Records/Blck {area.rpb}, "
+                     f"Cluster Size {area.bpc}")
+        else:
+            head += f"Block Size {ctl.master.bi_block_size if area.kind == 'b' else bs}, Extents {len(area.extents)}"
+        text.append(head)
+        for ext in area.extents:
+            kind = "FIXED" if ext.fixed else "VARIABLE"
+            text.append(f"   Ext # {ext.number}, Type {kind}, Size {ext.size_kb} KByte, Name: {ext.path}")
+            st_lines.append(format_line(area.kind, area.name, area.number, area.rpb, area.bpc, ext.path,
+                                        ext.fixed, ext.size_kb))
+    return text, st_lines
 
 
 def list_structure(args: list[str]) -> Outcome:
@@ -58,18 +81,7 @@ def list_structure(args: list[str]) -> Outcome:
         raise StateError(m.LIST_NOT_FOUND.bind(path=str(name.db)))
     ctl = read_control(name)
     out_path = Path(rest[1]) if len(rest) > 1 else name.st
-    text, st_lines = [], []
-    bs = ctl.master.block_size
-    text.append(f"AreaName: ControlArea, Type 6, Block Size {bs}, Extents 1, Records/Block 32, Cluster Size 1")
-    text.append(f"   Ext # 1, Type VARIABLE, Size 32 KByte, Name: {name.db}")
-    for area in ctl.areas:
-        text.append(f"AreaName: {area.name}, Type {AREA_TYPES[area.kind]}, Block Size {bs}, "
-                    f"Extents {len(area.extents)}, Records/Block {area.rpb}, Cluster Size {area.bpc}")
-        for ext in area.extents:
-            kind = "FIXED" if ext.fixed else "VARIABLE"
-            text.append(f"   Ext # {ext.number}, Type {kind}, Size {ext.size_kb} KByte, Name: {ext.path}")
-            st_lines.append(format_line(area.kind, area.name, area.number, area.rpb, area.bpc, ext.path,
-                                        ext.fixed, ext.size_kb))
+    text, st_lines = _listing(name, ctl)
     if "-RO" not in _params:
         try:
             out_path.write_text("\n".join(st_lines) + "\n", encoding="utf-8")
@@ -88,7 +100,7 @@ def repair(args: list[str]) -> Outcome:
     ctl = read_control(name)
     refuse_if_locked(name)
     st_path = Path(rest[1]) if len(rest) > 1 else name.st
-    resolved = structure.resolve(_read_st(st_path), name.stem, Path.cwd())
+    resolved = structure.resolve(structure.read(st_path), name.stem, Path.cwd())
     new_areas = creation.areas_from(resolved)
     old = {(a.kind, a.number): a for a in ctl.areas}
     new = {(a.kind, a.number): a for a in new_areas}

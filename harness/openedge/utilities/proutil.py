@@ -15,13 +15,14 @@ from harness.openedge.dbfiles import control, lockfile
 from harness.openedge.engine import recovery
 from harness.openedge.engine.database import Database, OpenOptions, lock_state, read_control
 from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError
+from harness.openedge.errors import StateError, UsageError
 from harness.openedge.hostinfo import host_name, pid_alive
 from harness.openedge.outcome import Outcome
 
 SYNTAX = "proutil db-name -C {busy|holder|truncate bi|describe|enablesitereplication|disablesitereplication}"
 BUSY_IN_USE, BUSY_STARTING = 6, 64
 HOLDER_SINGLE, HOLDER_MULTI = 14, 16
+BI_BLOCK_KB, DEFAULT_BI_BLOCK_KB = (1, 2, 4, 8, 16), 8  # -biblocksize (semantics §3.3)
 
 
 def _in_use_message(name: DbName, lock: lockfile.Lock) -> m.Bound:
@@ -59,20 +60,28 @@ def holder(name: DbName, words: list[str]) -> Outcome:
 def truncate_bi(name: DbName, words: list[str]) -> Outcome:
     params, rest = take_params("proutil", words, with_value=["-G", "-bi", "-biblocksize"])
     if rest:
-        raise usage("proutil", f"unexpected {rest[0]!r}", "proutil db-name -C truncate bi [-G n] [-bi size]")
+        raise usage("proutil", f"unexpected {rest[0]!r}",
+                    "proutil db-name -C truncate bi [-G n] [-bi size] [-biblocksize size]")
     for key, value in params.items():
         number("proutil", key, value)
-    db = Database.open(name, OpenOptions("proutil"))
+    bi_block_size = _bi_block_size(params["-biblocksize"], read_control(name)) if "-biblocksize" in params else None
+    db = Database.open(name, OpenOptions("proutil", log_session=True))
     with db.session():
-        db.log_session_begin()
-        recovery.truncate_bi(db)
+        recovery.truncate_bi(db, bi_block_size)
         db.ctl.master.bistate = control.BI_TRUNCATED
         done = [m.BI_TRUNCATED.bind(db=name.display)]
         if "-bi" in params:
             done.append(m.BI_CLUSTER.bind(kb=params["-bi"]))
         db.log(*done)  # crash recovery has logged its own lines (1526) already
-        db.log_session_end()
     return Outcome(0, [*db.messages, *done])
+
+
+def _bi_block_size(value: str, ctl: control.Control) -> int:
+    """-biblocksize in KB: 1, 2, 4, 8 or 16, 0 for the default (8), never below the database block size (§3.3)."""
+    kb = int(value) or DEFAULT_BI_BLOCK_KB
+    if kb not in BI_BLOCK_KB or kb * 1024 < ctl.master.block_size:
+        raise UsageError(m.BI_BLOCK_SIZE.bind(value=value, db_kb=ctl.master.block_size // 1024))
+    return kb * 1024
 
 
 def describe(name: DbName, words: list[str]) -> Outcome:
@@ -127,7 +136,7 @@ def _replication(name: DbName, words: list[str], enable: bool) -> Outcome:
                     "proutil db-name -C enablesitereplication {source|target}")
     if not enable and role not in ("", "source", "target"):
         raise usage("proutil", f"unexpected {words[0]!r}", "proutil db-name -C disablesitereplication [source|target]")
-    db = Database.open(name, OpenOptions("proutil"))
+    db = Database.open(name, OpenOptions("proutil", log_session=True))
     with db.session():
         master = db.ctl.master
         if enable:

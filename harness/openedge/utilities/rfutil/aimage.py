@@ -6,6 +6,7 @@ database is served (they are allowed online); list/full/query only read the exte
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from harness.openedge import messages as m
@@ -38,13 +39,11 @@ def begin(name: DbName, words: list[str]) -> Outcome:
         raise StateError(m.AI_NO_EXTENTS.bind(db=name.display))
     if ctl.master.chgd:
         raise StateError(m.AI_NEEDS_BACKUP.bind(db=probe.name.display))
-    db = Database.open(name, OpenOptions("rfutil"))
+    db = Database.open(name, OpenOptions("rfutil", log_session=True))
     with db.session():
-        db.log_session_begin()
         aimanager.begin(db)
         message = m.AI_BEGUN.bind(db=name.display)
         db.log(message)
-        db.log_session_end()
     return Outcome(0, [*db.messages, message])
 
 
@@ -52,7 +51,7 @@ def begin(name: DbName, words: list[str]) -> Outcome:
 # do not run crash recovery: after a shutdown on a full AI (5350) crash recovery itself needs an EMPTY
 # extent, and these are how the DBA gives it one (KB-P154904). The database stays crashed; the next open
 # (proserve) recovers it.
-_AI_ONLY = OpenOptions("rfutil", recover=False)
+_AI_ONLY = OpenOptions("rfutil", recover=False, log_session=True)
 
 
 def end(name: DbName, words: list[str]) -> Outcome:
@@ -63,10 +62,8 @@ def end(name: DbName, words: list[str]) -> Outcome:
         raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
     db = Database.open(name, _AI_ONLY)
     with db.session():
-        db.log_session_begin()
         aimanager.end(db)
         db.log(m.AI_ENDED.bind())
-        db.log_session_end()
     return Outcome(0, [*db.messages, m.AI_ENDED.bind()])
 
 
@@ -75,6 +72,10 @@ def _switch_lines(path: str, seq: int) -> list[m.Bound]:
 
 
 def new(name: DbName, words: list[str]) -> Outcome:
+    """Switch to the next extent, through the broker when the database is served.
+
+    A next extent that is not EMPTY refuses the switch with the engine's switch-failure lines 3773/3774
+    (KB-P154904, confirmed texts); that rfutil aimage new prints these same two lines is [inferred]."""
     _no_args(words, "rfutil db-name -C aimage new")
     ctl = read_control(name)
     if client.served_here(name):
@@ -85,7 +86,7 @@ def new(name: DbName, words: list[str]) -> Outcome:
     refuse_if_locked(name)
     if not ctl.master.ai.enabled:
         raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
-    db = Database.open(name, OpenOptions("rfutil"))
+    db = Database.open(name, OpenOptions("rfutil", log_session=True))
     with db.session():
         target = aimanager.switch(db)
         seq = db.ctl.master.ai.current_seq
@@ -218,10 +219,17 @@ def scan(name: DbName, words: list[str]) -> Outcome:
     path = Path(params["-a"])
     try:
         head = aifile.read_header(path)
+    except OSError as exc:  # the real errno: 2 missing, 21 a directory, 13 no permission
+        raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=exc.errno or errno.EIO)) from None
+    except FrameError:  # no after-image header at all (a .db, a .d1, any other file): as roll forward says
+        raise DamagedError(m.RF_NOT_AI_FILE.bind(path=str(path))) from None
+    if head.version != aifile.AI_VERSION:
+        raise DamagedError(m.RF_NOT_AI_FILE.bind(path=str(path)))
+    try:
         found, _end, _crc = aifile.scan(path)
-    except OSError:
-        raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=2)) from None
-    except FrameError as exc:
+    except OSError as exc:
+        raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=exc.errno or errno.EIO)) from None
+    except FrameError as exc:  # an after-image file whose notes are damaged
         raise DamagedError(m.RF_DAMAGED.bind(path=str(path), reason=str(exc))) from None
     if head.eof and path.stat().st_size < head.eof:  # a switched file cut short, even at a note boundary
         raise DamagedError(m.RF_INCOMPLETE.bind(expected=head.eof, actual=path.stat().st_size))

@@ -22,28 +22,24 @@ def _no_args(words: list[str], syntax: str) -> None:
 
 def mark_backedup(name: DbName, words: list[str]) -> Outcome:
     _no_args(words, "rfutil db-name -C mark backedup")
-    db = Database.open(name, OpenOptions("rfutil"))
+    db = Database.open(name, OpenOptions("rfutil", log_session=True))
     with db.session():
-        db.log_session_begin()
         db.ctl.master.backup.buseq += 1
         db.ctl.master.chgd = False
         message = m.MARKED_BACKEDUP.bind(db=name.display)
         db.log(message)
-        db.log_session_end()
     return Outcome(0, [*db.messages, message])
 
 
 def sequence(name: DbName, words: list[str]) -> Outcome:
     _no_args(words, "rfutil db-name -C sequence")
-    db = Database.open(name, OpenOptions("rfutil"))
+    db = Database.open(name, OpenOptions("rfutil", log_session=True))
     with db.session():
         ai = db.ctl.master.ai
         if not ai.enabled:
             # KB-P102501: once the first roll forward has disabled AI the sequence cannot be corrected.
             raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
-        db.log_session_begin()
         message = m.AI_SEQUENCE_CHANGED.bind(old=ai.expected, new=ai.current_seq)
         ai.expected_seq = ai.current_seq
         db.log(message)
-        db.log_session_end()
     return Outcome(0, [*db.messages, message])

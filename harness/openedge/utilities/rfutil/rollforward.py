@@ -23,6 +23,7 @@ that file is refused by its dates (831-833).
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from harness.openedge.dbfiles.framing import FrameError
 from harness.openedge.engine import aimanager
 from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import DamagedError, OEError, StateError
+from harness.openedge.errors import DamagedError, OEError, StateError, UsageError
 from harness.openedge.outcome import Outcome
 from harness.openedge.utilities.rfutil.aimage import header_lines, totals
 
@@ -62,7 +63,7 @@ def parse(words: list[str], retry: bool) -> Request:
     if "-ailist" in params:
         raise OEError(m.NOT_IMPLEMENTED.bind(utility="rfutil", what="roll forward -ailist"))
     if "-a" not in params:
-        raise usage("rfutil", "roll forward needs -a ai-file", SYNTAX)
+        raise UsageError(m.RF_AI_MISSING.bind())
     if "endtime" in params and "endtrans" in params:
         raise usage("rfutil", "give endtime or endtrans, not both", SYNTAX)
     endtime = None
@@ -82,8 +83,8 @@ def read_file(path: Path) -> tuple[aifile.AiHeader, list[notes.Transaction]]:
     """Header and notes, with the file-level refusals (not an AI file, EMPTY, BUSY, damaged, incomplete)."""
     try:
         head = aifile.read_header(path)
-    except OSError:
-        raise _refused(path, m.CANNOT_OPEN_FILE.bind(path=str(path), errno=2)) from None
+    except OSError as exc:
+        raise _refused(path, m.CANNOT_OPEN_FILE.bind(path=str(path), errno=exc.errno or errno.EIO)) from None
     except FrameError:
         raise _refused(path, m.RF_NOT_AI_FILE.bind(path=str(path)), error=DamagedError) from None
     if head.version != aifile.AI_VERSION:
@@ -198,21 +199,21 @@ def _run(name: DbName, words: list[str], retry: bool) -> Outcome:
     read_control(name)
     refuse_if_locked(name)
     head, found = read_file(request.path)
-    db = Database.open(name, OpenOptions("rfutil", recover=True, rolling_forward=True))
+    db = Database.open(name, OpenOptions("rfutil", recover=True, rolling_forward=True, log_session=True))
     with db.session():
-        db.log_session_begin()
         disabled = _disable_ai(db)
         db.save(sync=True)
         try:
             check_against(db.ctl, name, request, head)
         except OEError as refusal:
-            db.log(*disabled, *refusal.messages)
-            db.log_session_end()
-            raise type(refusal)(*disabled, *refusal.messages, exit_status=refusal.exit_status) from None
+            db.log(*disabled)
+            db.log(*refusal.messages, severity="E")
+            error = type(refusal)(*disabled, *refusal.messages, exit_status=refusal.exit_status)
+            error.logged = True
+            raise error from None
         # KB-P115048 ends a successful first roll forward with the AI-disabled block (§5.3a).
         lines = apply(db, request, head, found) + disabled
         db.log(*lines)
-        db.log_session_end()
     return Outcome(0, [*db.messages, *lines])
 
 
