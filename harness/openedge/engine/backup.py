@@ -49,6 +49,7 @@ from harness.openedge.engine.database import Database, not_a_directory, read_con
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, OEError, StateError
 from harness.openedge.hostinfo import host_name, tty, user_name
+from harness.openedge.waiting import Timeout, poll_until
 
 SCHEMA_AREA = 6
 NOT_FULLY_RESTORED_TAINT = 8  # mb_tainted flag 8 (GEMINI, semantics §2)
@@ -411,6 +412,31 @@ def take(db: Database, request: BackupRequest, process: str = "BACKUP", user: in
     return complete(begin(db, request), nullcontext, process, user)
 
 
+HOLD_FAULT = "backup-hold:"
+HOLD_DEADLINE = 120.0  # seconds: a forgotten release does not hold a backup for ever
+HOLDING_SUFFIX = ".holding"
+
+
+def _hold(broker: Broker) -> None:
+    """Emulator-only hold point: with OEDR_FAULT=backup-hold:<path> in the broker's environment, an online
+    backup past its backup point writes ``<path>.holding`` (it is in progress) and waits, without the broker's
+    lock, until ``<path>`` exists, the broker is shutting down, or HOLD_DEADLINE passes; then it carries on
+    (and removes the marker). Lets a test act while a backup is mid-dump, with no sleep."""
+    fault = os.environ.get("OEDR_FAULT", "")
+    if not fault.startswith(HOLD_FAULT):
+        return
+    release = Path(fault.removeprefix(HOLD_FAULT))
+    marker = release.with_name(release.name + HOLDING_SUFFIX)
+    marker.write_text(f"{os.getpid()}\n")
+    try:
+        poll_until(lambda: release.exists() or broker.stop.is_set(), timeout=HOLD_DEADLINE,
+                   what=f"{release} (backup-hold)")
+    except Timeout:
+        pass
+    finally:
+        marker.unlink(missing_ok=True)
+
+
 @operation("backup")
 def _op_backup(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
     """Online probkup: the backup point under the broker's lock (after any in-flight transaction, once a
@@ -441,6 +467,7 @@ def _op_backup(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
         begun = begin(broker.db, spec)
         broker.online_backup = begun.undo
     try:
+        _hold(broker)
         lines = complete(begun, locked, user=int(request[USER_NUMBER]))
     finally:
         with broker.cond:
