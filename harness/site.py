@@ -139,8 +139,7 @@ class Site:
     def _remember(self, host: Host, command: str, result: CommandResult) -> None:
         argv = shlex.split(command)
         if argv[:1] == ["oeclient"] and result.exit_status == 0:
-            commits = [Commit(int(t), int(u)) for t, u in _COMMIT.findall(result.stdout)]
-            self.ledger.add(self._key(host, argv[1]), commits)
+            self.ledger.add(self._key(host, argv[1]), _commits(result.stdout))
         if argv[:1] == ["rfutil"] and "roll" in argv and result.exit_status == 0 and "-a" in argv:
             self.applied.setdefault((host.name, _stem(argv[1])), []).append(argv[argv.index("-a") + 1])
             hooks.record_event({"kind": "roll-forward", "host": host.name, "label": argv[argv.index("-a") + 1],
@@ -203,7 +202,7 @@ class Site:
     def commit(self, host_name: str, db: str, count: int, offset_seconds: int = 0) -> list[Commit]:
         env = {"OEDR_CLOCK_OFFSET": str(offset_seconds)} if offset_seconds else None
         result = self.must(host_name, f"oeclient {db} commit --count {count}", env=env)
-        return [Commit(int(t), int(u)) for t, u in _COMMIT.findall(result.stdout)]
+        return _commits(result.stdout)
 
     def start_load(self, host_name: str, db: str, seconds: int, rate: int = 0) -> object:
         """A background client committing for ``seconds``; returns once it has committed something, so that
@@ -226,7 +225,7 @@ class Site:
         for result in results:
             if result.exit_status != 0:
                 raise StepFailure(f"the load failed:\n{result.describe()}")
-            self.load_commits += [Commit(int(t), int(u)) for t, u in _COMMIT.findall(result.stdout)]
+            self.load_commits += _commits(result.stdout)
         return results
 
     def load_commits_around(self, first: str, last: str) -> tuple[int, int, int]:
@@ -406,6 +405,11 @@ def standard_structure(areas: int, ai_extents: int, fixed: bool) -> str:
         lines += [f'd "Data{number}":{number},32;1 . f 1024', f'd "Data{number}":{number},32;1 .']
     lines += ["a . f 8192" if fixed else "a ."] * ai_extents
     return "\n".join(lines)
+
+
+def _commits(output: str) -> list[Commit]:
+    """The transactions an oeclient run reports as committed (its ``committed trid=… (µs)`` lines)."""
+    return [Commit(int(trid), int(micros)) for trid, micros in _COMMIT.findall(output)]
 
 
 def _middle_of_content(data: bytes) -> int:

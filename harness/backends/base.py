@@ -36,7 +36,8 @@ def check_sandbox(argv: list[str], root: str, cwd: str) -> None:
     """Refuse a working directory or absolute/..-escaping paths outside ``root`` (the program name is exempt)."""
     workdir = os.path.normpath(cwd)
     if not _inside(workdir, root):
-        raise SandboxError(f"`{shlex.join(argv)}` would run in {cwd}, outside this host's directory {root}")
+        what = f"`{shlex.join(argv)}`" if argv else "a command"
+        raise SandboxError(f"{what} would run in {cwd}, outside this host's directory {root}")
     for word in argv[1:]:
         candidates = [word]
         if "=" in word and not word.startswith("-"):
