@@ -236,6 +236,11 @@ RF_WRONG_DB = _m(90053, "AI file cannot be used with this database", E,
                  "GEMINI text; number NOT FOUND; sheet tag [single-source]")
 RF_DAMAGED = _m(90054, "After-image file {path} is damaged: {reason}.", E,
                 "emulator (checksum over notes); real wording unknown")
+AI_BUSY_DAMAGED = _m(90151, "** The busy after-image extent {path} does not match the master block: {reason}. "
+                     "Nothing was written to it. Copy it, then end and begin after-imaging again (rfutil -C aimage "
+                     "end, a full backup, rfutil -C aimage begin).", E,
+                     "emulator: the BUSY extent checked against mb_aiwrtloc/mb_aictr (semantics §2) before any "
+                     "note is appended; real wording unknown")
 RF_NEEDS_RETRY = _m(90055, "A roll forward of after-image file number {seq} was interrupted. Complete it with "
                     "rfutil {db} -C roll forward retry -a <that file>.", E,
                     "semantics §5.4 (rule confirmed); wording emulator")
@@ -288,6 +293,8 @@ INCR_COULD_DAMAGE = _m(6774, "WARNING:  Applying this incremental backup could d
                        "FORUM-59679")
 BACKUP_VERIFIED = _m(6758, "Backup verified ok.", I, "POTEMKIN number; text inferred")
 BACKUP_DAMAGED = _m(90064, "Backup volume {path} is damaged: {reason}.", E, "emulator (per-block checksum)")
+BACKUP_BLOCK_CRC = _m(90150, "CRC check failed reading backup block {n}", E,
+                      "KB-P14232 (prorest -vp text; its number is not given there)")
 BACKUP_VOLUME_MISSING = _m(90065, "Backup volume {n} ({path}) is missing.", E, "emulator")
 BACKUP_NOT_A_BACKUP = _m(90066, "{path} is not a backup volume.", E, "emulator")
 VERIFY_MISMATCH = _m(90067, "Block {block} of area {area} differs from the backup.", E, "emulator (-vf)")

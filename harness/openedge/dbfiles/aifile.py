@@ -78,12 +78,13 @@ def reset(path: Path, header: AiHeader, fixed: bool, size_kb: int) -> None:
         os.truncate(path, size_kb * 1024)
 
 
-def scan(path: Path) -> tuple[list[notes.Transaction], int, int]:
-    """Every note in order, the end offset of the last intact one, and the running crc over them.
+def scan(path: Path, upto: int | None = None) -> tuple[list[notes.Transaction], int, int]:
+    """Every note in order (before offset ``upto`` when given), the end offset of the last intact one, and the
+    running crc over them.
 
     Raises FrameError for a damaged note before the logical end (the header's eof, when written).
     """
-    data = path.read_bytes()
+    data = path.read_bytes()[:upto]
     found: list[notes.Transaction] = []
     end, crc = HEADER_SIZE, 0
     for offset, payload in read_frames(data, HEADER_SIZE):
@@ -112,6 +113,50 @@ def intact_notes(path: Path) -> list[notes.Transaction]:
     return found
 
 
+@dataclass(frozen=True)
+class Written:
+    """What the BUSY extent holds: the offset after its last note, the number of notes, their running crc."""
+
+    end: int = HEADER_SIZE
+    notes: int = 0
+    crc: int = 0
+
+
+def check_written(path: Path, recorded: Written, capacity: int | None) -> Written:
+    """The BUSY extent's notes against what the master block recorded; what the file really holds.
+
+    FrameError naming the first difference: a fixed extent shorter than its size, a file shorter than the
+    recorded write position, a note that fails its checksum before it, notes that end elsewhere, or a note
+    count or checksum that differ. Beyond the recorded position the file may hold more intact notes (a crash
+    between the note's write and the master block's) and a torn partial note (a crash mid-write)."""
+    data = path.read_bytes()
+    if capacity is not None and len(data) < capacity:
+        raise FrameError(f"the fixed extent is {len(data)} bytes long instead of {capacity}: it was truncated")
+    if len(data) < recorded.end:
+        raise FrameError(f"it is {len(data)} bytes long but its notes end at offset {recorded.end}: it was "
+                         f"truncated")
+    end, count, crc = HEADER_SIZE, 0, 0
+    matched = recorded.end == HEADER_SIZE and recorded.notes == 0 and recorded.crc == 0
+    try:
+        for offset, payload in read_frames(data, HEADER_SIZE):
+            end, count, crc = offset + 8 + len(payload), count + 1, zlib.crc32(payload, crc)
+            if end == recorded.end:
+                if (count, crc) != (recorded.notes, recorded.crc):
+                    raise FrameError(f"its {count} notes up to offset {end} do not match the {recorded.notes} "
+                                     f"the master block records (note checksum)")
+                matched = True
+            elif end > recorded.end and not matched:
+                break
+    except FrameError as exc:
+        if not matched:
+            raise FrameError(f"{exc}, before offset {recorded.end} where its notes end") from None
+        return Written(end, count, crc)
+    if not matched:
+        raise FrameError(f"its notes end at offset {end}, not at offset {recorded.end} as the master block "
+                         f"records")
+    return Written(end, count, crc)
+
+
 def tail_offset(path: Path) -> int:
     """Where the next note goes; a torn partial note at the tail (after a crash) is overwritten."""
     data = path.read_bytes()
@@ -125,22 +170,44 @@ def tail_offset(path: Path) -> int:
 
 
 class AiWriter:
-    """Appends transaction notes to the BUSY extent at a known offset."""
+    """Appends transaction notes to the BUSY extent after what it holds (``written``, checked by the caller).
 
-    def __init__(self, path: Path, offset: int, capacity: int | None) -> None:
+    It keeps the note count and running crc the master block records, and the file's identity after its
+    own last write, so that a change made by anyone else (``changed_by_others``) is noticed before the
+    next note goes in."""
+
+    def __init__(self, path: Path, written: Written, capacity: int | None) -> None:
         self.path = path
-        self.offset = offset
+        self.offset, self.notes, self.crc = written.end, written.notes, written.crc
         self.capacity = capacity
         self._fd = os.open(path, os.O_WRONLY)
+        self._seen = self._identity()
+
+    def _identity(self) -> tuple[int, int, int]:
+        st = os.stat(self.path)
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def changed_by_others(self) -> bool:
+        try:
+            return self._identity() != self._seen
+        except OSError:
+            return True
+
+    def written(self) -> Written:
+        return Written(self.offset, self.notes, self.crc)
 
     def fits(self, note: notes.Transaction) -> bool:
         return self.capacity is None or self.offset + len(frame(notes.encode(note))) <= self.capacity
 
     def write(self, note: notes.Transaction) -> None:
-        data = frame(notes.encode(note))
+        payload = notes.encode(note)
+        data = frame(payload)
         diskio.pwrite(self._fd, data, self.offset, self.path)
         os.fsync(self._fd)
         self.offset += len(data)
+        self.notes += 1
+        self.crc = zlib.crc32(payload, self.crc)
+        self._seen = self._identity()
 
     def close(self) -> None:
         os.close(self._fd)

@@ -54,6 +54,12 @@ class AiState:
     # The broker shut down because the BUSY extent was full and no EMPTY one could take over (5350): the
     # next writer, crash recovery included, must switch before it writes (semantics §4.4).
     switch_failed: bool = False
+    # mb_aiwrtloc / mb_aictr (semantics §2): where the next note goes in the BUSY extent and how many notes it
+    # holds, with the running checksum over them (the emulator's own): what every writer checks the BUSY
+    # extent against before it appends (engine/aicheck.py). 0 in wrtloc means nothing recorded.
+    wrtloc: int = 0
+    notes: int = 0
+    notes_crc: int = 0
 
     @property
     def expected(self) -> int:

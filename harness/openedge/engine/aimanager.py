@@ -14,6 +14,7 @@ from harness.openedge.clock import now_us
 from harness.openedge.dbfiles import aifile, notes
 from harness.openedge.dbfiles.control import ExtentInfo
 from harness.openedge.dbfiles.framing import FrameError
+from harness.openedge.engine import aicheck
 from harness.openedge.engine.database import Database
 from harness.openedge.errors import DamagedError, StateError
 
@@ -81,6 +82,7 @@ def begin(db: Database) -> None:
 
 def _make_busy(db: Database, ext: ExtentInfo, seq: int, stamp: int, prev_trid: int) -> None:
     master = db.ctl.master
+    aicheck.record(db.ctl, aifile.Written())  # mb_aictr = 0 (semantics §4.3), nothing written yet
     aifile.write_header(Path(ext.path), aifile.AiHeader(
         db_id=master.db_id, extent=ext.number, state=aifile.BUSY, seq=seq, aibegin=master.ai.aibegin,
         ainew=stamp, aiopen=stamp, lstmod=master.lstmod, blksize=master.block_size, prev_trid=prev_trid))
@@ -89,10 +91,12 @@ def _make_busy(db: Database, ext: ExtentInfo, seq: int, stamp: int, prev_trid: i
 def seal_busy(db: Database, state: str = aifile.FULL) -> int:
     """Close the BUSY extent: logical EOF and the checksum over its notes go into its header.
 
-    Returns the newest trid the chain holds up to and including this file."""
+    Returns the newest trid the chain holds up to and including this file. A BUSY extent that does not
+    match the master block is not switched away from (aicheck: DamagedError, nothing changed)."""
     ext = busy(db)
+    written = aicheck.verify_busy(db.ctl)
     head = header(ext, db)
-    found, end, crc = aifile.scan(Path(ext.path))
+    found, end, crc = aifile.scan(Path(ext.path), upto=written.end)
     head.state, head.eof, head.notes, head.notes_crc = state, end, len(found), crc
     aifile.write_header(Path(ext.path), head)
     return found[-1].trid if found else head.prev_trid
@@ -149,6 +153,7 @@ def disable_state(db: Database) -> None:
     master.ai.enabled, master.ai.management = False, False
     master.ai.aibegin = master.ai.ainew = master.ai.aiopen = 0
     master.ai.current_seq, master.ai.busy_extent, master.ai.switch_failed = 0, 0, False
+    aicheck.record(db.ctl, aifile.Written(0))
     master.replication = ""
 
 
@@ -196,4 +201,6 @@ def make_room(db: Database, note: notes.Transaction) -> None:
 def append(db: Database, note: notes.Transaction) -> None:
     """Write a committed transaction to the BUSY extent, switching first when a fixed extent is full."""
     make_room(db, note)
-    db.ai_writer().write(note)
+    writer = db.ai_writer()
+    writer.write(note)
+    aicheck.record(db.ctl, writer.written())

@@ -41,7 +41,7 @@ from harness.openedge.clock import ctime, now_us
 from harness.openedge.dbfiles import aifile, bilog, control, diskio, extents, lockfile, logfile, notes, structure
 from harness.openedge.dbfiles import backup as volumes
 from harness.openedge.dbfiles.control import AreaInfo, Control, Master, RollForwardState
-from harness.openedge.dbfiles.framing import FRAME, read_frames
+from harness.openedge.dbfiles.framing import FRAME, FrameError, read_frames
 from harness.openedge.engine import aimanager, wire
 from harness.openedge.engine.broker import ENABLED, USER_NUMBER, Broker, operation
 from harness.openedge.engine.create import check_targets, create_void
@@ -177,15 +177,16 @@ def _area_chunks(area: AreaInfo, block_size: int, highest: int) -> Generator[lis
 
 
 def _counter_of(db: Database, area: int, number: int, data: bytes) -> int:
-    """The block's backup counter; a block that is neither empty nor a block of its dbkey is damage."""
-    if not data[: extents.BLOCK.size].strip(b"\0"):
-        return 0
-    magic, bnum, barea, _lsn, bkctr, _crc, _n = extents.BLOCK.unpack_from(data)
-    if magic != extents.BLOCK_MAGIC or (bnum, barea) != (number, area):
-        raise DamagedError(
-            m.DB_DAMAGED.bind(db=db.name.display, reason=f"block {number} of area {area} has a bad header")
-        )
-    return int(bkctr)
+    """The block's backup counter; a block that fails its own checks (header, dbkey, checksum) is damage.
+
+    probkup checks every block as it reads it and fails the backup on a damaged one, rather than copy it
+    (KB-P14232: "Block corruption is raised at the time the PROBKUP utility creates the backup volume,
+    failing a complete backup"); the caller then writes no volume and undoes the backup's bookkeeping."""
+    try:
+        return extents.decode_block(data, number, area).bkctr
+    except FrameError as bad:
+        raise DamagedError(m.DB_DAMAGED.bind(db=db.name.display, reason=str(bad)),
+                           m.BACKUP_ABORTED.bind(db=db.name.display)) from None
 
 
 def _lsn_of(data: bytes) -> int:
@@ -498,7 +499,13 @@ def open_backup(device: Path) -> volumes.BackupReader:
 def checked_blocks(reader: volumes.BackupReader) -> Iterator[tuple[int, int, bytes]]:
     """The backup's blocks, every fault turned into its numbered message."""
     try:
-        yield from reader.blocks()
+        for ordinal, (area, number, data) in enumerate(reader.blocks(), 1):
+            try:  # the volume's own checksums hold for a block that was damaged before it was copied
+                extents.decode_block(data, number, area)
+            except FrameError as bad:
+                raise DamagedError(m.BACKUP_BLOCK_CRC.bind(n=ordinal),
+                                   m.BACKUP_DAMAGED.bind(path=str(reader.device), reason=str(bad))) from None
+            yield area, number, data
     except volumes.BackupFormatError as exc:
         raise _format_error(exc) from None
     except OSError as exc:
@@ -771,6 +778,7 @@ def _reset_ai(target: Control, master: Master) -> None:
         if state == aifile.BUSY:
             header.seq, header.aibegin, header.ainew, header.aiopen = ai.current_seq, ai.aibegin, ai.ainew, ai.aiopen
             header.lstmod = master.lstmod
+            ai.wrtloc, ai.notes, ai.notes_crc = aifile.HEADER_SIZE, 0, 0  # the master's write position: no notes
         aifile.write_header(path, header)
 
 

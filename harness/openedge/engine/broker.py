@@ -26,7 +26,7 @@ from harness.openedge.dbfiles import aifile, lockfile
 from harness.openedge.engine import aimanager, transactions, wire
 from harness.openedge.engine.database import Database, OpenOptions
 from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import OEError, StateError
+from harness.openedge.errors import DamagedError, OEError, StateError
 from harness.openedge.hostinfo import tty, user_name
 
 NORMAL, REQUESTED, ENABLED, BITHRESHOLD = 0, 1, 2, 4  # the master block's quiet-point values (semantics §2)
@@ -117,6 +117,9 @@ class Broker:
                     return transactions.commit(self.db, table, records, size)
                 except aimanager.AiFull as full:
                     self._ai_full(full)
+                except DamagedError as damaged:  # the BUSY AI extent (aicheck): refused, nothing written
+                    self.db.log(*damaged.messages, process="BROKER", severity="E")
+                    raise
 
     def _ai_full(self, full: aimanager.AiFull) -> None:
         """No EMPTY extent: stall with -aistall (until one is emptied), else shut down (3773/5350/3774).

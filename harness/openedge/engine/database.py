@@ -132,6 +132,18 @@ def _check_high_water(ctl: Control, name: DbName) -> None:
                                         f"written"))
 
 
+def _check_busy_ai(ctl: Control, options: OpenOptions) -> None:
+    """A user session opens the BUSY AI extent for output (semantics §3.1) and crash recovery may append to
+    it: both check it against the master block first, so that a refusal changes nothing (not even the open
+    date or the recovery). Utilities that do not write notes (aimage end, probkup offline, ...) are let
+    through: they are how the DBA gets out of it."""
+    from harness.openedge.engine import aicheck
+
+    master = ctl.master
+    if master.ai.enabled and (options.touch_open_date or (master.state == control.OPEN and options.recover)):
+        aicheck.verify_busy(ctl)
+
+
 @dataclass
 class OpenOptions:
     """What an opener allows: a void db (prorest/procopy), skipping crash recovery, a pending restore.
@@ -184,6 +196,7 @@ class Database:
             raise StateError(m.RF_MID_ROLL_FORWARD.bind(db=name.display, seq=ctl.master.rf.in_progress_seq))
         if ctl.master.state != control.VOID:
             check_extents(ctl, name)
+            _check_busy_ai(ctl, options)
         if not lockfile.write_exclusive(name.lk, lockfile.Lock(mode, os.getpid(), host_name())):
             refuse_if_locked(name)
             raise StateError(m.IN_USE_SINGLE.bind(db=name.display))
@@ -246,11 +259,19 @@ class Database:
         self.closed = True
 
     def ai_writer(self) -> aifile.AiWriter:
-        """The writer for the BUSY AI extent, positioned after its last intact note."""
+        """The writer for the BUSY AI extent, positioned after its last intact note, once the extent is checked
+        against the master block (engine/aicheck.py): when it is first opened, and again whenever someone
+        else changed the file since this writer's last note. DamagedError, nothing written, if it does not match."""
+        from harness.openedge.engine import aicheck
+
+        if self._ai is not None and self._ai.changed_by_others():
+            self.close_ai_writer()
         if self._ai is None:
             ext = self.ctl.ai_extents()[self.ctl.master.ai.busy_extent - 1]
+            written = aicheck.verify_busy(self.ctl)
+            aicheck.record(self.ctl, written)
             capacity = ext.size_kb * 1024 if ext.fixed else None
-            self._ai = aifile.AiWriter(Path(ext.path), aifile.tail_offset(Path(ext.path)), capacity)
+            self._ai = aifile.AiWriter(Path(ext.path), written, capacity)
         return self._ai
 
     def close_ai_writer(self) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 from harness.openedge import messages as m
 from harness.openedge.argv import take_params, usage
 from harness.openedge.clock import ctime
-from harness.openedge.dbfiles import aifile
-from harness.openedge.dbfiles.control import ExtentInfo
+from harness.openedge.dbfiles import aifile, notes
+from harness.openedge.dbfiles.control import Control, ExtentInfo
 from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine import aimanager, client
+from harness.openedge.engine import aicheck, aimanager, client
 from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, StateError
@@ -209,12 +209,30 @@ def totals(count: int, transactions: int) -> list[m.Bound]:
             m.TX_COMPLETED.bind(n=transactions), m.TX_STILL_ACTIVE.bind(n=0)]
 
 
+def _is_own_busy(ctl: Control, path: Path) -> bool:
+    if not ctl.master.ai.enabled or not ctl.ai_extents():
+        return False
+    own = Path(ctl.ai_extents()[ctl.master.ai.busy_extent - 1].path)
+    return path.exists() and own.exists() and path.resolve() == own.resolve()
+
+
+def _check_notes(ctl: Control, path: Path, head: aifile.AiHeader, found: list[notes.Transaction], end: int,
+                 crc: int) -> None:
+    """Damage scan reports though every note's own checksum holds: a switched file whose notes are not the ones
+    its header sealed (count, end, checksum over them, as roll forward checks), and this database's BUSY file
+    when it does not match what the master block recorded (cut at a note boundary, or written after damage)."""
+    if head.eof and (end != head.eof or len(found) != head.notes or crc != head.notes_crc):
+        raise DamagedError(m.RF_DAMAGED.bind(path=str(path), reason="checksum over its notes does not match"))
+    if head.state == aifile.BUSY and _is_own_busy(ctl, path):
+        aicheck.verify_busy(ctl)
+
+
 def scan(name: DbName, words: list[str]) -> Outcome:
     """aimage scan [verbose] -a file: header dates and totals; the database must be down (KB-P19578)."""
     params, rest = take_params("rfutil", words, with_value=["-a"], keywords=["verbose"])
     if rest or "-a" not in params:
         raise usage("rfutil", "aimage scan needs -a ai-file", "rfutil db-name -C aimage scan [verbose] -a ai-file")
-    read_control(name)
+    ctl = read_control(name)
     refuse_if_locked(name)
     path = Path(params["-a"])
     try:
@@ -233,6 +251,7 @@ def scan(name: DbName, words: list[str]) -> Outcome:
         raise DamagedError(m.RF_DAMAGED.bind(path=str(path), reason=str(exc))) from None
     if head.eof and path.stat().st_size < head.eof:  # a switched file cut short, even at a note boundary
         raise DamagedError(m.RF_INCOMPLETE.bind(expected=head.eof, actual=path.stat().st_size))
+    _check_notes(ctl, path, head, found, _end, _crc)
     lines = header_lines(head)
     if "verbose" in params:
         for note in found:
