@@ -158,7 +158,7 @@ def test_ai_headers_round_trip(tmp_path):
 def test_ai_notes_scan_and_seal(tmp_path):
     path = tmp_path / "s.a1"
     aifile.create(path, 1, "db", 4096, fixed=False, size_kb=0)
-    writer = aifile.AiWriter(path, aifile.tail_offset(path), capacity=None)
+    writer = aifile.AiWriter(path, aifile.Written(aifile.tail_offset(path)), capacity=None)
     second = notes.Transaction(8, 5, 6, [(7, 1, b"y")], {"records": 1})
     for note in (TX, second):
         writer.write(note)
@@ -177,7 +177,7 @@ def test_ai_notes_scan_and_seal(tmp_path):
 def test_a_fixed_ai_writer_knows_when_it_is_full(tmp_path):
     path = tmp_path / "s.a1"
     aifile.create(path, 1, "db", 4096, fixed=True, size_kb=8)
-    writer = aifile.AiWriter(path, aifile.HEADER_SIZE, capacity=8 * 1024)
+    writer = aifile.AiWriter(path, aifile.Written(), capacity=8 * 1024)
     big = notes.Transaction(1, 1, 1, [(7, 1, b"z" * 3000)], {})
     assert writer.fits(big)
     writer.write(big)

@@ -179,9 +179,12 @@ def _area_chunks(area: AreaInfo, block_size: int, highest: int) -> Generator[lis
 def _counter_of(db: Database, area: int, number: int, data: bytes) -> int:
     """The block's backup counter; a block that fails its own checks (header, dbkey, checksum) is damage.
 
-    probkup checks every block as it reads it and fails the backup on a damaged one, rather than copy it
-    (KB-P14232: "Block corruption is raised at the time the PROBKUP utility creates the backup volume,
-    failing a complete backup"); the caller then writes no volume and undoes the backup's bookkeeping."""
+    probkup checks every block as it reads it (its dbkey and its checksum, what the database itself checks when
+    it reads the block) and fails the backup on a damaged one rather than copy it: the fact sheet is silent,
+    and KB-P14232 says "Block corruption is raised at the time the PROBKUP utility creates the backup volume,
+    failing a complete backup" (emulator choice on that word: the block's message 90001, then 90107). No volume
+    is written and the backup's bookkeeping is undone. KB-P14232 adds that an online backup then brings the
+    database down; the emulator's broker keeps running (an emulator simplification)."""
     try:
         return extents.decode_block(data, number, area).bkctr
     except FrameError as bad:
@@ -497,7 +500,12 @@ def open_backup(device: Path) -> volumes.BackupReader:
 
 
 def checked_blocks(reader: volumes.BackupReader) -> Iterator[tuple[int, int, bytes]]:
-    """The backup's blocks, every fault turned into its numbered message."""
+    """The backup's blocks, every fault turned into its numbered message.
+
+    Each block is checked twice: the volume's checksum over what was stored, and the block's own checks
+    (dbkey, checksum), so that a volume carrying a block that was already damaged when it was read fails
+    ``-vp``, ``-vf`` and a restore before anything is written: "CRC check failed reading backup block n"
+    (KB-P14232 gives the text, not its number: 90150, emulator-assigned), then 90064 with the reason."""
     try:
         for ordinal, (area, number, data) in enumerate(reader.blocks(), 1):
             try:  # the volume's own checksums hold for a block that was damaged before it was copied

@@ -132,16 +132,20 @@ def _check_high_water(ctl: Control, name: DbName) -> None:
                                         f"written"))
 
 
-def _check_busy_ai(ctl: Control, options: OpenOptions) -> None:
+def _check_busy_ai(name: DbName, ctl: Control, options: OpenOptions) -> None:
     """A user session opens the BUSY AI extent for output (semantics §3.1) and crash recovery may append to
     it: both check it against the master block first, so that a refusal changes nothing (not even the open
     date or the recovery). Utilities that do not write notes (aimage end, probkup offline, ...) are let
     through: they are how the DBA gets out of it."""
-    from harness.openedge.engine import aicheck
+    from harness.openedge.engine import aicheck, recovery
 
     master = ctl.master
-    if master.ai.enabled and (options.touch_open_date or (master.state == control.OPEN and options.recover)):
-        aicheck.verify_busy(ctl)
+    recovering = master.state == control.OPEN and options.recover
+    if not master.ai.enabled or not (options.touch_open_date or recovering):
+        return
+    if recovering:  # a copy of a running database is first of all a torn copy: say that (90001)
+        recovery.refuse_torn_copy(Database(name, ctl, 0, options.utility))
+    aicheck.verify_busy(ctl)
 
 
 @dataclass
@@ -196,7 +200,7 @@ class Database:
             raise StateError(m.RF_MID_ROLL_FORWARD.bind(db=name.display, seq=ctl.master.rf.in_progress_seq))
         if ctl.master.state != control.VOID:
             check_extents(ctl, name)
-            _check_busy_ai(ctl, options)
+            _check_busy_ai(name, ctl, options)
         if not lockfile.write_exclusive(name.lk, lockfile.Lock(mode, os.getpid(), host_name())):
             refuse_if_locked(name)
             raise StateError(m.IN_USE_SINGLE.bind(db=name.display))

@@ -45,6 +45,17 @@ def _check_not_torn(db: Database, bi_notes: list[notes.Begin | notes.BlockChange
                                    f"while the database was being written")
 
 
+def refuse_torn_copy(db: Database) -> None:
+    """The torn-copy check of crash recovery alone, reading only: for an opener that checks other files
+    (the BUSY AI extent) before it recovers, so that a torn copy is reported as one."""
+    master = db.ctl.master
+    if master.rf.in_progress_seq:
+        return
+    bi_path = db.bi_path()
+    bi_notes, _torn_tail = bilog.read_notes(bi_path, master.bi_block_size)
+    _check_not_torn(db, bi_notes, int(bilog.header(bi_path, master.bi_block_size).get("base_lsn", 0)))
+
+
 def _blocks_on_disk(files: extents.AreaFiles) -> int:
     total = 0
     for ext in files.area.extents:
