@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TypedDict, cast
 
-from harness.openedge.dbfiles import diskio, notes
+from harness.openedge.dbfiles import diskio, faults, notes
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
 
 MAGIC = b"OEDRBI01"
@@ -29,6 +29,17 @@ def create(path: Path, fields: BiHeader, block_size: int, exist_ok: bool = False
         out.write(encode_header(MAGIC, fields, block_size))
 
 
+def rewrite_header(path: Path, fields: BiHeader, block_size: int) -> None:
+    """Replace the header block in place, in one write (a crash leaves the old header or the new one, never
+    an empty file as truncating and rewriting would)."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        diskio.pwrite(fd, encode_header(MAGIC, fields, block_size), 0, path)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def header(path: Path, block_size: int) -> BiHeader:
     with path.open("rb") as src:
         # The document create() wrote (checksummed); its readers still .get() each field with a default.
@@ -37,6 +48,7 @@ def header(path: Path, block_size: int) -> BiHeader:
 
 def truncate(path: Path, block_size: int) -> None:
     """Back to the header block alone (proutil -C truncate bi, after recovery)."""
+    faults.before_write()
     with path.open("r+b") as out:
         out.truncate(block_size)
         out.flush()

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.openedge.dbfiles import diskio
+from harness.openedge.dbfiles import diskio, faults
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
 
 MAGIC = b"OEDRCTL1"
@@ -157,6 +157,7 @@ def read(path: Path) -> Control:
 
 def write(path: Path, control: Control, *, sync: bool = False) -> None:
     """Atomically replace the control area."""
+    faults.before_write()
     data = encode_header(MAGIC, asdict(control), CONTROL_SIZE)
     tmp = path.with_name(path.name + ".oedr-tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)

@@ -12,6 +12,7 @@ import errno
 import os
 
 from harness.openedge import messages as m
+from harness.openedge.dbfiles import faults
 from harness.openedge.errors import DiskFullError
 
 FUNCTION = "bkioWrite"
@@ -24,6 +25,7 @@ def _full(fd: int, data: bytes | bytearray, offset: int, path: str | os.PathLike
 
 def pwrite(fd: int, data: bytes | bytearray, offset: int, path: str | os.PathLike[str]) -> None:
     """``os.pwrite`` of all of ``data`` at ``offset``; a full disk raises 6091."""
+    faults.before_write()
     try:
         written = os.pwrite(fd, data, offset)
         if written < len(data):  # a short write is how a nearly full disk shows itself first
@@ -36,6 +38,7 @@ def pwrite(fd: int, data: bytes | bytearray, offset: int, path: str | os.PathLik
 
 def append(fd: int, data: bytes | bytearray, path: str | os.PathLike[str]) -> None:
     """Append to a file opened with O_APPEND; a full disk raises 6091 (offset: the end of the file)."""
+    faults.before_write()
     offset = os.fstat(fd).st_size
     try:
         written = os.write(fd, data)

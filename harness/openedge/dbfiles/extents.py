@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, cast
 
-from harness.openedge.dbfiles import diskio
+from harness.openedge.dbfiles import diskio, faults
 from harness.openedge.dbfiles.control import AreaInfo
 from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
 
@@ -106,6 +106,7 @@ def read_extent_header(path: Path, block_size: int) -> ExtentHeader:
 
 
 def write_extent_header(path: Path, fields: ExtentHeader, block_size: int) -> None:
+    faults.before_write()
     with path.open("r+b") as out:
         out.write(encode_header(EXTENT_MAGIC, fields, block_size))
 

@@ -7,6 +7,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.openedge.dbfiles import faults
+
 SINGLE_USER = 1
 MULTI_USER = 2
 STARTING = 64
@@ -23,6 +25,7 @@ class Lock:
 def write_exclusive(path: Path, lock: Lock) -> bool:
     """Create the .lk atomically; False if it already exists (someone else holds the database)."""
     data = _HEAD.pack(lock.mode, lock.pid) + lock.host.encode()[:255] + b"\0"
+    faults.before_write()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     except FileExistsError:
@@ -58,4 +61,5 @@ def read(path: Path) -> Lock | None:
 
 
 def remove(path: Path) -> None:
+    faults.before_write()
     path.unlink(missing_ok=True)

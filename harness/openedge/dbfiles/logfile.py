@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from harness.openedge.clock import lg_stamp, now_us
+from harness.openedge.dbfiles import faults
 from harness.openedge.messages import Bound
 
 
@@ -27,6 +28,7 @@ def line(process: str, message: Bound, severity: str = "I", user: int | None = N
 
 def append(path: Path, process: str, *messages: Bound, severity: str = "I", user: int | None = None) -> None:
     """Append lines to the .lg (created if missing)."""
+    faults.before_write()
     with path.open("a", encoding="utf-8") as log:
         for message in messages:
             log.write(line(process, message, severity, user) + "\n")

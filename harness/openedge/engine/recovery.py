@@ -102,8 +102,10 @@ def crash_recover(db: Database) -> None:
     master.next_lsn = last_lsn + 1
     if master.ai.enabled:
         _catch_up_ai(db, changes, committed)
+    # The BI's base LSN first, then the notes go: a crash in between leaves notes that redo again, never an
+    # empty BI older than the blocks (which would read as a torn copy).
+    rewrite_bi_header(db)
     bilog.truncate(bi_path, master.bi_block_size)
-    _rewrite_bi_header(db)
     db.log(m.CRASH_UNDONE.bind(count=len(loser_ids)), m.BI_AUTO_TRUNCATE.bind())
     db.messages.append(m.BI_AUTO_TRUNCATE.bind())
     db.save(sync=True)
@@ -131,12 +133,15 @@ def _catch_up_ai(db: Database, changes: list[notes.BlockChange], committed: dict
         raise full from None
 
 
-def _rewrite_bi_header(db: Database) -> None:
+def rewrite_bi_header(db: Database) -> None:
+    """The BI's base LSN is the master's last one: every change up to it is in the data blocks. Crash recovery
+    and truncate bi leave it so; roll forward, which writes blocks without BI notes, does it before it stops
+    saying it is in progress, so that a crash of its next run is recovered rather than taken for a torn copy."""
     master = db.ctl.master
     bi_path = db.bi_path()
     fields = bilog.header(bi_path, master.bi_block_size)
     fields["base_lsn"] = master.next_lsn - 1
-    bilog.create(bi_path, fields, master.bi_block_size, exist_ok=True)
+    bilog.rewrite_header(bi_path, fields, master.bi_block_size)
 
 
 def truncate_bi(db: Database, bi_block_size: int | None = None) -> None:
@@ -148,4 +153,4 @@ def truncate_bi(db: Database, bi_block_size: int | None = None) -> None:
         fields = bilog.header(db.bi_path(), master.bi_block_size)
         master.bi_block_size = bi_block_size
         bilog.create(db.bi_path(), fields, bi_block_size, exist_ok=True)
-    _rewrite_bi_header(db)
+    rewrite_bi_header(db)

@@ -35,7 +35,7 @@ from harness.openedge.clock import ctime, parse_endtime
 from harness.openedge.dbfiles import aifile, notes
 from harness.openedge.dbfiles.control import Control
 from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine import aimanager
+from harness.openedge.engine import aimanager, recovery
 from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, OEError, StateError, UsageError
@@ -179,6 +179,7 @@ def apply(db: Database, request: Request, head: aifile.AiHeader, found: list[not
             lines.append(m.SCAN_NOTE.bind(trid=note.trid, time=ctime(note.time), blocks=len(note.images)))
         _fault(applied)
     master.chgd = True
+    recovery.rewrite_bi_header(db)  # before the master stops saying "in progress" (recovery.py)
     master.rf.in_progress_seq = 0
     master.rf.applied_files += 1
     lines += totals(applied, applied)
