@@ -95,6 +95,7 @@ class Master:
     dbversion: str = "184.0"
     state: str = VOID
     last_open: int = 0
+    opening: int = 0  # the open date being written to the extents (a crash may leave some with it)
     prior_open: int = 0
     lstmod: int = 0
     chgd: bool = True

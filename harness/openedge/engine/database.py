@@ -103,7 +103,7 @@ def check_extents(ctl: Control, name: DbName) -> None:
             raise DamagedError(m.CREATION_DATE_MISMATCH.bind(),
                                m.EXTENT_WRONG_CREATION.bind(path=ext.path, date=ctime(int(head.get("created", 0)))),
                                m.CONTROL_CREATION.bind(date=ctime(ctl.master.created)))
-        if area.kind == "d" and head.get("last_open") != ctl.master.last_open:
+        if area.kind == "d" and head.get("last_open") not in (ctl.master.last_open, ctl.master.opening or None):
             opened = cast(extents.ExtentHeader, head).get("last_open", 0)  # a d area's extents have extent headers
             raise DamagedError(m.LAST_OPEN_MISMATCH.bind(),
                                m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(opened))),
@@ -232,13 +232,18 @@ class Database:
         self.save()
 
     def _touch_open_date(self) -> None:
+        """The new open date goes to the control area as the one being written, then to every data extent,
+        then becomes the last open date: a crash at any point leaves extents that check_extents accepts."""
         master = self.ctl.master
-        master.prior_open, master.last_open = master.last_open, max(now_us(), master.last_open + 1)
+        stamp = max(now_us(), master.last_open + 1)
+        master.opening = stamp
+        self.save()
         for area, ext in self.ctl.all_extents():
             if area.kind == "d":
                 fields = extents.read_extent_header(Path(ext.path), master.block_size)
-                fields["last_open"] = master.last_open
+                fields["last_open"] = stamp
                 extents.write_extent_header(Path(ext.path), fields, master.block_size)
+        master.prior_open, master.last_open, master.opening = master.last_open, stamp, 0
 
     def save(self, sync: bool = False) -> None:
         control.write(self.name.db, self.ctl, sync=sync)
