@@ -54,10 +54,8 @@ def verify_busy(ctl: Control) -> aifile.Written:
     problem = _header_problem(ctl, ext.number, head)
     if problem is not None:
         raise _damaged(ext.path, problem, m.RF_NOT_AI_FILE.bind(path=ext.path))
-    if not ai.wrtloc:  # nothing recorded (a control area from before the write position was kept)
-        recorded = aifile.Written()
-    else:
-        recorded = aifile.Written(ai.wrtloc, ai.notes, ai.notes_crc)
+    # wrtloc 0: nothing recorded (a control area from before the write position was kept): any intact notes
+    recorded = aifile.Written(ai.wrtloc, ai.notes, ai.notes_crc) if ai.wrtloc else aifile.Written()
     try:
         return aifile.check_written(path, recorded, ext.size_kb * 1024 if ext.fixed else None)
     except (FrameError, OSError) as exc:
