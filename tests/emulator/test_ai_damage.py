@@ -10,12 +10,15 @@ the report is here: one flipped bit, a cut in the middle of a note, and a cut ex
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from harness.openedge.dbfiles import aifile
 from harness.openedge.dbfiles.framing import read_frames
+from harness.openedge.waiting import poll_until
 
 DAMAGED = [90151]
 
@@ -85,9 +88,23 @@ def test_a_damaged_busy_extent_is_refused_by_every_writer_and_changes_nothing(se
     oe.ok(prod, "proshut sports -by")
 
 
+def _past_the_last_write(host, name: str) -> None:
+    """Wait until the file system's clock has moved past the file's last write, so that a change made now shows
+    in its modification time (which has the resolution of a clock tick): what the running writer looks at."""
+    last = os.stat(host.path(name)).st_mtime_ns
+    probe = Path(host.path("tick.probe"))
+
+    def ticked() -> bool:
+        probe.write_bytes(b"")
+        return os.stat(probe).st_mtime_ns > last
+
+    poll_until(ticked, timeout=5, what=f"the file system clock to pass the last write of {name}")
+
+
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_damage_while_the_broker_runs_is_refused_before_the_commit(served_history, oe, damage):
     prod = served_history
+    _past_the_last_write(prod, "sports.a1")
     prod.write_file("sports.a1", DAMAGE[damage](prod.read_file("sports.a1")))
     before = oe.hashes(prod, "sports")
     result = oe.refused(prod, "oeclient sports commit --count 3 --bytes 7000", DAMAGED)

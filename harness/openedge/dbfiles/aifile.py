@@ -174,7 +174,9 @@ class AiWriter:
 
     It keeps the note count and running crc the master block records, and the file's identity after its
     own last write, so that a change made by anyone else (``changed_by_others``) is noticed before the
-    next note goes in."""
+    next note goes in. The identity is (inode, size, modification time): a same-size change made within the
+    file system clock tick of the writer's own last write is seen only by the next full check (the next open
+    or switch), an emulator simplification that keeps each commit from rereading the whole extent."""
 
     def __init__(self, path: Path, written: Written, capacity: int | None) -> None:
         self.path = path
