@@ -1,8 +1,9 @@
 """Opening a database the way OpenEdge does, and what an open database can do.
 
 ``Database.open`` applies, in order: the control area must be readable, the .lk rules (semantics §1.4),
-every extent present and from the same copy (§1.1), crash recovery if the last session did not close
-(§1.3). A refused open raises before anything on disk changes.
+every extent present and from the same copy (§1.1), for a user session or before crash recovery the BUSY
+AI extent as the master block records it (a torn copy is reported as such first), crash recovery if the
+last session did not close (§1.3). A refused open raises before anything on disk changes.
 """
 
 from __future__ import annotations
