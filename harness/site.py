@@ -285,7 +285,10 @@ class Site:
         return extents
 
     def archive_full_extents(self, source: str, db: str, target: str, directory: str = "archive") -> list[str]:
-        """Copy every FULL AI extent to the target's archive directory, named by sequence, then empty it."""
+        """Copy every FULL AI extent to the target's archive directory, named by sequence, then empty it.
+
+        A LOCKED extent (a replication source's, not yet replicated) is copied too but left LOCKED:
+        OpenEdge refuses to empty it until replication has sent it (DOC AIMAGE EXTENT EMPTY)."""
         src = self.host(source)
         archived: list[tuple[str, bytes]] = []
         for ext in sorted(self.ai_extents(source, db), key=lambda e: e.seq):
@@ -294,7 +297,8 @@ class Site:
             name = f"{_stem(db)}.{ext.seq}.{os.path.basename(ext.path)}"
             data = src.read_file(_relative(src, ext.path))
             self.host(target).write_file(os.path.join(directory, name), data)
-            self.must(source, f"rfutil {db} -C aimage extent empty {ext.number}")
+            if ext.status == "FULL":
+                self.must(source, f"rfutil {db} -C aimage extent empty {ext.number}")
             archived.append((name, data))
         names = [name for name, _data in archived]
         record_copy(src, self.host(target), archived, ".", directory, label=f"archived AI {', '.join(names)}")

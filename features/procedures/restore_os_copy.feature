@@ -5,7 +5,8 @@ Feature: Restore an OS copy on the DR host and roll it forward
   repair; run rfutil -C sequence BEFORE any roll forward; roll forward every AI file from the one the
   copy's switch started, in order. A roll forward interrupted by a crash is finished with roll forward
   retry on the same file. The DR database must end up holding exactly production's committed data as of
-  the last AI file applied.
+  the last AI file applied. A replication source's switched AI extents stay LOCKED until replicated: they
+  are archived like FULL ones but cannot be emptied.
 
   Background:
     Given a production host and a DR host
@@ -61,7 +62,12 @@ Feature: Restore an OS copy on the DR host and roll it forward
     And an offline OS copy of "sales" was taken on production and copied to DR
     When 4 transactions are committed to "sales" on production
     And I run `rfutil sales -C aimage new` on production
-    And I archive the full AI extents of "sales" from production to DR
+    # A source's switched extents are LOCKED until replicated: not FULL, so they cannot be emptied.
+    And I run `rfutil sales -C aimage extent empty 1` on production
+    Then it fails with message 90130
+    When I run `rfutil sales -C aimage extent empty` on production
+    Then it fails with message 90130
+    When I archive the full AI extents of "sales" from production to DR
     And I write "sales.st" on DR listing every extent of "sales" with its full path
     And I run these commands on DR, each succeeding:
       | command                                      |

@@ -194,6 +194,9 @@ AI_NO_EXTENTS = _m(90043, "The database {db} has no after-image extents. Add the
                    "semantics §3.4 (inferred rule)")
 AI_CANT_EMPTY_BUSY = _m(90045, "After-image extent {path} is BUSY and cannot be marked empty.", E,
                         "semantics §3.4 (inferred rule)")
+AI_CANT_EMPTY_LOCKED = _m(90130, "After-image extent {path} is LOCKED by OpenEdge Replication (not yet replicated) and "
+                          "cannot be marked empty.", E,
+                          "DOC 13.0 AIMAGE EXTENT EMPTY (rule: a LOCKED extent cannot be emptied); wording emulator")
 AI_NO_FULL = _m(90046, "There are no FULL after-image extents.", E, "emulator wording")
 AI_EXTENT_UNKNOWN = _m(90047, "{extent} is not an after-image extent of database {db}.", E, "emulator wording")
 MARKED_BACKEDUP = _m(90048, "Database {db} marked as backed up.", E, "semantics §10.2 (text NOT FOUND)")
