@@ -198,8 +198,8 @@ def test_aimage_extent_empty_refuses_a_locked_extent(prod, oe):
     oe.ok(prod, "rfutil sports -C aimage new")
     assert [status for _n, status, _p, _s in oe.ai_extents(prod, "sports")][:2] == ["LOCKED", "BUSY"]
     before = oe.hashes(prod, "sports")
-    locked = f"After-image extent {prod.root}/sports.a1 is LOCKED by OpenEdge Replication (not yet replicated) " \
-             "and cannot be marked empty. (90130)"
+    locked = (f"After-image extent {prod.root}/sports.a1 is LOCKED by OpenEdge Replication (not yet replicated) "
+              "and cannot be marked empty. (90130)")
     for command in ("rfutil sports -C aimage extent empty 1", "rfutil sports -C aimage extent empty",
                     "rfutil sports -C aimage empty sports.a1"):
         assert oe.refused(prod, command, [90130]).stdout.splitlines()[-1] == locked

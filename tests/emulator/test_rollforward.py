@@ -385,7 +385,7 @@ def test_a_file_written_by_another_database_is_refused_by_a_plain_roll_forward(c
 def test_an_interrupted_roll_forward_under_oplock_keeps_every_other_opener_out(chain, oe):
     dr = chain.dr()
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward oplock -a arch/sports.3")) == (
-        [90131] + HEADER + TOTALS + FIRST)
+        [90131, *HEADER, *TOTALS, *FIRST])
     killed = dr.run("rfutil sports -C roll forward -a arch/sports.4", env={"OEDR_FAULT": "rollforward:2"})
     assert killed.exit_status == -9
     oe.ok(dr, "rm sports.lk")  # the killed rfutil's lock is stale anyway

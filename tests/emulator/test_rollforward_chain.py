@@ -71,7 +71,7 @@ def test_oplock_protects_until_opunlock_which_spends_the_chain(chain, oe):  # no
     oe.refused(dr, "rfutil sports -C roll opunlock", [90135])  # nothing to unlock
     oe.refused(dr, "rfutil sports -C roll opunlock now", [90010])
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward oplock -a arch/sports.3")) == (
-        [90131] + HEADER + TOTALS + FIRST)
+        [90131, *HEADER, *TOTALS, *FIRST])
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward -a arch/sports.4")) == HEADER + TOTALS
     before = oe.hashes(dr, "sports")
     oe.refused(dr, "oeclient sports digest", [90131, 90132])
