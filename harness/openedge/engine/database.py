@@ -224,7 +224,9 @@ class Database:
         backup"; semantics §5.3, §6.6 F5). The open completes crash recovery, which changes the database: its
         last-change stamp moves on, so the next file fails the date check (831-833), ``retry`` included, as
         F5 says; the interrupted file, if any, is no longer one a retry may resume. That the open changes the
-        stamp even when nothing was in flight is [inferred] from the DOC's unconditional rule."""
+        stamp even when nothing was in flight is [inferred] from the DOC's unconditional rule. The chain
+        begins with the first file applied: a restored copy opened before its first roll forward is not
+        spent by that open (an emulator choice; its own AI is still on then)."""
         rf = self.ctl.master.rf
         rf.applied_files, rf.in_progress_seq = 0, 0
         self.mark_changed(now_us())
