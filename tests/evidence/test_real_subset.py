@@ -3,7 +3,7 @@
 One ``oedr run`` of a scratch plan (``oedr init``) serves every test here: the offline OS copy, with the
 archived AI file checked by ``rfutil -C aimage scan verbose`` before it is rolled forward (a real OpenEdge
 output with ``dbkey = N`` on every block line), and probkup/prorest, of which ``--tags offline`` selects two
-scenarios of four. It runs with ``$USER`` and ``$LOGNAME`` unset, as under cron or a container.
+scenarios of five. It runs with ``$USER`` and ``$LOGNAME`` unset, as under cron or a container.
 """
 
 from __future__ import annotations
