@@ -147,7 +147,8 @@ def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiH
         raise _refused(path, m.RF_NEEDS_RETRY.bind(seq=master.rf.in_progress_seq, db=name.display))
     if head.seq != master.ai.expected:
         raise _refused(path, m.RF_EXPECTED_SEQ.bind(expected=master.ai.expected, actual=head.seq))
-    # Only the file whose roll forward was interrupted may differ in date: its notes were partly applied.
+    # Only a file retry resumes may differ in date: its notes were partly applied (an interrupted run), or
+    # partly held already (the file busy at a nolock quiet point).
     resuming = request.retry and (master.rf.in_progress_seq == head.seq
                                   or resumes_inside(master.lstmod, head, found or []) is not None)
     if not resuming and head.lstmod != master.lstmod:
