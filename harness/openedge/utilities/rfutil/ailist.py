@@ -54,13 +54,12 @@ def in_sequence(paths: list[Path]) -> tuple[list[Path], list[m.Bound]]:
     return [path for _seq, _index, path in sorted(found)], warnings
 
 
-def run(name: DbName, request: rollforward.Request) -> Outcome:
-    assert request.ailist is not None
+def run(name: DbName, request: rollforward.Request, listfile: Path) -> Outcome:
     read_control(name)
     refuse_if_locked(name)
-    files, lines = in_sequence(listed(request.ailist))
+    files, lines = in_sequence(listed(listfile))
     if not files:
-        raise StateError(*lines, m.RF_AILIST_EMPTY.bind(path=str(request.ailist)))
+        raise StateError(*lines, m.RF_AILIST_EMPTY.bind(path=str(listfile)))
     for number, path in enumerate(files):
         one = replace(request, path=path, ailist=None, retry=request.retry and number == 0)
         try:

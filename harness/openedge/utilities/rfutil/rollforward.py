@@ -232,7 +232,7 @@ def run_request(name: DbName, request: Request) -> Outcome:
     if request.ailist is not None:
         from harness.openedge.utilities.rfutil import ailist  # it runs each listed file through here
 
-        return ailist.run(name, request)
+        return ailist.run(name, request, request.ailist)
     read_control(name)
     refuse_if_locked(name)
     head, found = read_file(request.path)
