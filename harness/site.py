@@ -26,6 +26,7 @@ _COMMIT = re.compile(r"^committed trid=(\d+) time=.*\((\d+)\)$", re.M)
 _DIGEST = re.compile(r"^records=(\d+) sha256=([0-9a-f]+)$", re.M)
 _DESCRIBE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z -]+?)\s+: (?P<value>.*)$", re.M)
 _SCAN_TRID = re.compile(r"^Trid: (\d+) code", re.M)
+_BEGIN_FILE = re.compile(r"^\*\*\*Beginning processing of After-image extent (.+?) \(17047\)$", re.M)
 _LIST_FIELD = re.compile(r"^\s*(Extent|Status|Type|Path|Seqno):\s+(.*)$", re.M)
 COUNTER_FIELDS = {
     "Expected AI Sequence": "expected_ai_seq", "Current AI Sequence": "current_ai_seq",
@@ -144,6 +145,11 @@ class Site:
             self.applied.setdefault((host.name, _stem(argv[1])), []).append(argv[argv.index("-a") + 1])
             hooks.record_event({"kind": "roll-forward", "host": host.name, "label": argv[argv.index("-a") + 1],
                                 "seq": None, "time": utc_now()})
+        if argv[:1] == ["rfutil"] and "roll" in argv and result.exit_status == 0 and "-ailist" in argv:
+            for path in _BEGIN_FILE.findall(result.stdout):  # the list's files, in the order they were applied
+                self.applied.setdefault((host.name, _stem(argv[1])), []).append(path)
+                hooks.record_event({"kind": "roll-forward", "host": host.name, "label": path, "seq": None,
+                                    "time": utc_now()})
 
     def run_killed(self, host_name: str, command: str, fault: str) -> CommandResult:
         """Run with an emulator fault-injection point armed; the process must die of SIGKILL there."""
@@ -285,7 +291,10 @@ class Site:
         return extents
 
     def archive_full_extents(self, source: str, db: str, target: str, directory: str = "archive") -> list[str]:
-        """Copy every FULL AI extent to the target's archive directory, named by sequence, then empty it."""
+        """Copy every FULL AI extent to the target's archive directory, named by sequence, then empty it.
+
+        A LOCKED extent (a replication source's, not yet replicated) is copied too but left LOCKED:
+        OpenEdge refuses to empty it until replication has sent it (DOC AIMAGE EXTENT EMPTY)."""
         src = self.host(source)
         archived: list[tuple[str, bytes]] = []
         for ext in sorted(self.ai_extents(source, db), key=lambda e: e.seq):
@@ -294,7 +303,8 @@ class Site:
             name = f"{_stem(db)}.{ext.seq}.{os.path.basename(ext.path)}"
             data = src.read_file(_relative(src, ext.path))
             self.host(target).write_file(os.path.join(directory, name), data)
-            self.must(source, f"rfutil {db} -C aimage extent empty {ext.number}")
+            if ext.status == "FULL":
+                self.must(source, f"rfutil {db} -C aimage extent empty {ext.number}")
             archived.append((name, data))
         names = [name for name, _data in archived]
         record_copy(src, self.host(target), archived, ".", directory, label=f"archived AI {', '.join(names)}")
@@ -349,18 +359,27 @@ class Site:
         if changed:
             raise StepFailure(f"these files of {db} on {host_name} changed: {', '.join(changed)}")
 
-    def roll_forward_archive(self, host_name: str, db: str, first: int, directory: str = "archive") -> None:
-        """Roll forward every archived AI file with sequence >= first, in sequence order; each must succeed."""
-        host = self.host(host_name)
+    def _archived(self, host_name: str, db: str, first: int, directory: str) -> list[str]:
+        """The archived AI files with sequence >= first, in sequence order (at least one)."""
         archived = []
-        for name in host.list_files(directory):
+        for name in self.host(host_name).list_files(directory):
             match = re.match(rf"^{re.escape(_stem(db))}\.(\d+)\.", name)
             if match and int(match.group(1)) >= first:
                 archived.append((int(match.group(1)), name))
         if not archived:
             raise StepFailure(f"no archived AI file from sequence {first} in {directory}/ on {host_name}")
-        for _seq, name in sorted(archived):
-            self.must(host_name, f"rfutil {db} -C roll forward -a {directory}/{name}")
+        return [f"{directory}/{name}" for _seq, name in sorted(archived)]
+
+    def roll_forward_archive(self, host_name: str, db: str, first: int, directory: str = "archive") -> None:
+        """Roll forward every archived AI file with sequence >= first, in sequence order; each must succeed."""
+        for path in self._archived(host_name, db, first, directory):
+            self.must(host_name, f"rfutil {db} -C roll forward -a {path}")
+
+    def write_ai_list(self, host_name: str, db: str, list_name: str, first: int, directory: str = "archive") -> None:
+        """An ``-ailist`` file naming the archived AI files from that sequence on, newest first: the roll
+        forward must sort them into sequence order itself (DOC)."""
+        paths = self._archived(host_name, db, first, directory)
+        self.host(host_name).write_file(list_name, "".join(f"{path}\n" for path in reversed(paths)).encode())
 
     def offline_os_copy(self, source: str, db: str, target: str) -> None:
         """KB-P115048's offline OS copy, as one action: the runbook other procedures start from."""

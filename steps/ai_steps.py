@@ -15,6 +15,13 @@ def roll_forward_archive(site: Site, db: str, host: str, first: int) -> None:
     site.roll_forward_archive(host, db, first)
 
 
+@when(parsers.parse('I write "{list_name:Name}" on {host:Host} listing the archived AI files of "{db:Name}" from '
+                    'sequence {first:d}', extra_types=EXTRA_TYPES))
+def write_ai_list(site: Site, list_name: str, host: str, db: str, first: int) -> None:
+    """A list for rfutil -C roll forward -ailist: one archived file per line, newest first."""
+    site.write_ai_list(host, db, list_name, first)
+
+
 @then(parsers.parse('"{db:Name}" on {host:Host} expects AI file {expected:d} and is writing AI file {current:d}',
                     extra_types=EXTRA_TYPES))
 def counters_are(site: Site, db: str, host: str, expected: int, current: int) -> None:

@@ -4,8 +4,10 @@ Feature: Restore an OS copy on the DR host and roll it forward
   write a .st that names every extent of the copy by its full path on the DR host and run prostrct
   repair; run rfutil -C sequence BEFORE any roll forward; roll forward every AI file from the one the
   copy's switch started, in order. A roll forward interrupted by a crash is finished with roll forward
-  retry on the same file. The DR database must end up holding exactly production's committed data as of
-  the last AI file applied.
+  retry on the same file; roll forward oplock keeps every other opener out until rfutil -C roll opunlock
+  (an open between two roll forwards would spend them). The DR database must end up holding exactly
+  production's committed data as of the last AI file applied. A replication source's switched AI extents
+  stay LOCKED until replicated: they are archived like FULL ones but cannot be emptied.
 
   Background:
     Given a production host and a DR host
@@ -51,6 +53,36 @@ Feature: Restore an OS copy on the DR host and roll it forward
     And "sports" on DR expects AI file 3
     And "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
 
+  Scenario: rolled forward from a list under oplock: the standby cannot be started until roll opunlock
+    When I run `rfutil sports -C aimage new` on production
+    And 8 transactions are committed to "sports" on production
+    And I run `rfutil sports -C aimage new` on production
+    And I archive the full AI extents of "sports" from production to DR
+    And I write "sports.st" on DR listing every extent of "sports" with its full path
+    And I run these commands on DR, each succeeding:
+      | command                          |
+      | prostrct repair sports sports.st |
+      | rfutil sports -C sequence        |
+    And I write "sports.ailist" on DR listing the archived AI files of "sports" from sequence 2
+    And I run `rfutil sports -C roll forward oplock -ailist sports.ailist` on DR
+    Then it succeeds
+    And message 90131 reads "Target database has been locked during roll forward process. (90131)"
+    And "sports" on DR expects AI file 4
+    # The protection keeps every other opener out, so nothing can spend the roll forward by mistake.
+    When I run `proserve sports` on DR
+    Then it fails with message 90132
+    And message 90132 reads "Please wait until the roll forward process is finished or use the rfutil -C roll opunlock option to disable the protection. (90132)"
+    When I run `rfutil sports -C roll opunlock` on DR
+    Then it succeeds
+    And message 90133 reads "Target database has been unlocked during roll forward process. (90133)"
+    And "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
+    # DOC: once unlocked, further roll forward operations fail.
+    When 3 transactions are committed to "sports" on production
+    And I run `rfutil sports -C aimage new` on production
+    And I archive the full AI extents of "sports" from production to DR
+    And I run `rfutil sports -C roll forward -a archive/sports.4.sports.a4` on DR
+    Then it fails with message 833
+
   @replication
   Scenario Outline: a copy of a replication source is made a plain DR copy first
     Given on production a database "sales" with <areas> data areas and 3 <kind> AI extents
@@ -61,7 +93,12 @@ Feature: Restore an OS copy on the DR host and roll it forward
     And an offline OS copy of "sales" was taken on production and copied to DR
     When 4 transactions are committed to "sales" on production
     And I run `rfutil sales -C aimage new` on production
-    And I archive the full AI extents of "sales" from production to DR
+    # A source's switched extents are LOCKED until replicated: not FULL, so they cannot be emptied.
+    And I run `rfutil sales -C aimage extent empty 1` on production
+    Then it fails with message 90130
+    When I run `rfutil sales -C aimage extent empty` on production
+    Then it fails with message 90130
+    When I archive the full AI extents of "sales" from production to DR
     And I write "sales.st" on DR listing every extent of "sales" with its full path
     And I run these commands on DR, each succeeding:
       | command                                      |

@@ -2,9 +2,10 @@
 Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
   Each scenario makes one mistake from the list of known failure modes (shared/openedge/semantics.md
   §6.6) and shows the message that proves OpenEdge catches it. A refused command changes no data, and
-  the DBA can correct the mistake and carry on, with one exception OpenEdge documents: the first roll
+  the DBA can correct the mistake and carry on, with two exceptions OpenEdge documents: the first roll
   forward turns after-imaging off before it checks the file, so once it is refused the copy is spent and
-  must be taken again (then rfutil -C sequence, then roll forward).
+  must be taken again (then rfutil -C sequence, then roll forward); and a database started or opened
+  between two roll forwards must be rolled forward again from the copy (F5).
 
   Background:
     Given a production host and a DR host
@@ -51,6 +52,36 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     When I run `rfutil sports -C roll forward -a archive/sports.3.sports.a3` on DR
     Then it succeeds
     And "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
+
+  @offline
+  Scenario: the standby started between two roll forwards: the next file fails the date check, retry too
+    Given an offline OS copy of "sports" was taken on production and copied to DR
+    When 5 transactions are committed to "sports" on production
+    And I run `rfutil sports -C aimage new` on production
+    And 5 transactions are committed to "sports" on production
+    And I run `rfutil sports -C aimage new` on production
+    And I archive the full AI extents of "sports" from production to DR
+    And I write "sports.st" on DR listing every extent of "sports" with its full path
+    And I run these commands on DR, each succeeding:
+      | command                                                    |
+      | prostrct repair sports sports.st                           |
+      | rfutil sports -C sequence                                  |
+      | rfutil sports -C roll forward -a archive/sports.2.sports.a2 |
+    # The mistake: the standby is started (and shut down, nothing updated) before every file is applied.
+    And I run these commands on DR, each succeeding:
+      | command            |
+      | proserve sports    |
+      | proshut sports -by |
+    And I note the files of "sports" on DR
+    And I run `rfutil sports -C roll forward -a archive/sports.3.sports.a3` on DR
+    Then it fails with message 833
+    And the output shows message 831
+    And the output shows message 832
+    And message 11014 reads "roll forward open archive/sports.3.sports.a3 error: -1. (11014)"
+    When I run `rfutil sports -C roll forward retry -a archive/sports.3.sports.a3` on DR
+    Then it fails with message 833
+    And no file of "sports" on DR has changed
+    And "sports" on DR holds exactly the data of "sports" on production up to transaction 15
 
   @8019
   Scenario: AI files applied out of order, twice, or with one missing are refused with 8019

@@ -194,6 +194,9 @@ AI_NO_EXTENTS = _m(90043, "The database {db} has no after-image extents. Add the
                    "semantics §3.4 (inferred rule)")
 AI_CANT_EMPTY_BUSY = _m(90045, "After-image extent {path} is BUSY and cannot be marked empty.", E,
                         "semantics §3.4 (inferred rule)")
+AI_CANT_EMPTY_LOCKED = _m(90130, "After-image extent {path} is LOCKED by OpenEdge Replication (not yet replicated) and "
+                          "cannot be marked empty.", E,
+                          "DOC 13.0 AIMAGE EXTENT EMPTY (rule: a LOCKED extent cannot be emptied); wording emulator")
 AI_NO_FULL = _m(90046, "There are no FULL after-image extents.", E, "emulator wording")
 AI_EXTENT_UNKNOWN = _m(90047, "{extent} is not an after-image extent of database {db}.", E, "emulator wording")
 MARKED_BACKEDUP = _m(90048, "Database {db} marked as backed up.", E, "semantics §10.2 (text NOT FOUND)")
@@ -255,11 +258,20 @@ SCAN_BLOCK = _m(12529, "Trid: {trid} area = {area} dbkey = {dbkey} update counte
 AI_LIST_DISABLED = _m(90059, "After-imaging is not enabled for database {db}; there is no extent information.", E,
                       "DOC 12.8 (aimage list returns no information when AI is disabled)")
 RF_TX_MISMATCH = _m(4554, "rlaiextrd: Transaction table mismatch ptran: {a} note {b}.", C, "KB-000041245")
-RF_MID_ROLL_FORWARD = _m(90049, "** The database {db} is in the middle of a roll forward (after-image file number "
-                         "{seq} was interrupted). Finish it with rfutil {db} -C roll forward retry -a <that file>, "
-                         "or restore the database again.", E,
-                         "semantics §5.3/§5.4 (rule confirmed); openers refused as under 11.x roll forward oplock "
-                         "(DOC); wording emulator")
+RF_OPLOCKED = _m(90131, "Target database has been locked during roll forward process.", E,
+                 "DOC 'Treatment of operations while under protection' (text confirmed; number NOT FOUND)")
+RF_OPLOCK_WAIT = _m(90132, "Please wait until the roll forward process is finished or use the rfutil -C roll "
+                    "opunlock option to disable the protection.", E,
+                    "DOC 'Treatment of operations while under protection' (text confirmed; number NOT FOUND)")
+RF_OPUNLOCKED = _m(90133, "Target database has been unlocked during roll forward process.", E,
+                   "DOC 'Treatment of operations while under protection' (text confirmed; number NOT FOUND)")
+RF_OPUNLOCK_STOPPED = _m(90134, "Roll forward process has been stopped with the opunlock option.", E,
+                         "DOC 'Treatment of operations while under protection' (text confirmed; number NOT FOUND)")
+RF_NOT_OPLOCKED = _m(90135, "The database {db} is not protected by roll forward oplock; there is nothing to unlock.",
+                     E, "emulator wording (DOC ROLL OPUNLOCK unlocks the protection of ROLL FORWARD OPLOCK)")
+RF_AILIST_NOT_AI = _m(90136, "WARNING: {path} is not an after-image file; it is skipped.", E,
+                      "DOC ROLL FORWARD -ailist (a warning is issued and the file is skipped); wording emulator")
+RF_AILIST_EMPTY = _m(90137, "The list {path} names no after-image file to roll forward.", E, "emulator wording")
 
 # --- backup / restore / quiet point (semantics §3.5-3.7) ------------------------------------------------
 BACKUP_COMPLETE = _m(3740, "Backup complete.", S, "POTEMKIN (text NOT FOUND; inferred)")

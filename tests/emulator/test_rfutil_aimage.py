@@ -191,6 +191,27 @@ def test_aimage_extent_full_and_empty(prod, oe):
     oe.refused(prod, "rfutil sports -C aimage extent full", [90046])
 
 
+def test_aimage_extent_empty_refuses_a_locked_extent(prod, oe):
+    """A replication source's switched extent is LOCKED until replicated: not FULL, so never emptied (DOC)."""
+    oe.make_db(prod)
+    oe.ok(prod, "proutil sports -C enablesitereplication source")
+    oe.ok(prod, "rfutil sports -C aimage new")
+    assert [status for _n, status, _p, _s in oe.ai_extents(prod, "sports")][:2] == ["LOCKED", "BUSY"]
+    before = oe.hashes(prod, "sports")
+    locked = (f"After-image extent {prod.root}/sports.a1 is LOCKED by OpenEdge Replication (not yet replicated) "
+              "and cannot be marked empty. (90130)")
+    for command in ("rfutil sports -C aimage extent empty 1", "rfutil sports -C aimage extent empty",
+                    "rfutil sports -C aimage empty sports.a1"):
+        assert oe.refused(prod, command, [90130]).stdout.splitlines()[-1] == locked
+    oe.refused(prod, "rfutil sports -C aimage extent full", [90046])  # LOCKED is not FULL either
+    assert oe.hashes(prod, "sports") == before
+    oe.ok(prod, "proserve sports")
+    oe.refused(prod, "rfutil sports -C aimage extent empty 1", [90130])  # online, through the broker
+    oe.ok(prod, "proshut sports -by")
+    assert oe.hashes(prod, "sports")["sports.a1"] == before["sports.a1"]
+    assert [status for _n, status, _p, _s in oe.ai_extents(prod, "sports")][:2] == ["LOCKED", "BUSY"]
+
+
 def test_aimage_scan(prod, oe):
     oe.make_db(prod)
     oe.commit(prod, "sports", 2)

@@ -255,7 +255,8 @@ def test_roll_forward_usage_and_state_refusals(chain, oe):
     oe.refused(dr, "rfutil sports -C roll forward endtrans 0 -a arch/sports.3", [90013])
     oe.refused(dr, "rfutil sports -C roll forward endtime yesterday -a arch/sports.3", [90010])
     oe.refused(dr, "rfutil sports -C roll forward endtrans 5 endtime 2020:01:01:00:00:00 -a arch/sports.3", [90010])
-    oe.refused(dr, "rfutil sports -C roll forward -ailist list.txt", [90014])
+    oe.refused(dr, "rfutil sports -C roll forward -ailist list.txt", [43])  # the list itself is missing
+    oe.refused(dr, "rfutil sports -C roll forward -ailist list.txt -a arch/sports.3", [90010])
     oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.3 sideways", [90010])
     oe.ok(dr, "proserve sports")
     oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.3", [276])
@@ -286,7 +287,7 @@ def test_an_interrupted_first_roll_forward_is_retried(chain, oe):
     killed = dr.run("rfutil sports -C roll forward -a arch/sports.3", env={"OEDR_FAULT": "rollforward:1"})
     assert killed.exit_status == -9
     oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.3", [90055, 11014])
-    oe.refused(dr, "rfutil sports -C sequence", [90049])
+    oe.refused(dr, "rfutil sports -C sequence", [90041])  # AI is already off; refused without opening it
     oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.3")
     oe.refused(dr, "rfutil sports -C sequence", [90041])
     _rolled(dr, oe, 4)
@@ -381,24 +382,29 @@ def test_a_file_written_by_another_database_is_refused_by_a_plain_roll_forward(c
     assert oe.records(dr, "sports") == 4
 
 
-def test_an_interrupted_roll_forward_keeps_every_other_opener_out(chain, oe):
+def test_an_interrupted_roll_forward_under_oplock_keeps_every_other_opener_out(chain, oe):
     dr = chain.dr()
-    _rolled(dr, oe, 3)
+    assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward oplock -a arch/sports.3")) == (
+        [90131, *HEADER, *TOTALS, *FIRST])
     killed = dr.run("rfutil sports -C roll forward -a arch/sports.4", env={"OEDR_FAULT": "rollforward:2"})
     assert killed.exit_status == -9
     oe.ok(dr, "rm sports.lk")  # the killed rfutil's lock is stale anyway
     before = oe.hashes(dr, "sports")
     for opener in ("proserve sports", "oeclient sports digest", "oeclient sports commit",
                    "proutil sports -C truncate bi", "rfutil sports -C mark backedup"):
-        result = oe.refused(dr, opener, [90049])
+        result = oe.refused(dr, opener, [90131, 90132])
         assert result.stdout == (
-            "** The database sports is in the middle of a roll forward (after-image file number 4 was "
-            "interrupted). Finish it with rfutil sports -C roll forward retry -a <that file>, or restore the "
-            "database again. (90049)\n")
+            "Target database has been locked during roll forward process. (90131)\n"
+            "Please wait until the roll forward process is finished or use the rfutil -C roll opunlock option "
+            "to disable the protection. (90132)\n")
     assert oe.hashes(dr, "sports") == before  # nothing rolled back what the retry must finish
     assert oe.describe(dr, "sports")["Roll Forward In Progress"] == "4"
     oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.4")
     _rolled(dr, oe, 5)
+    oe.refused(dr, "proserve sports", [90131, 90132])  # the protection outlives the roll forwards
+    assert oe.ok(dr, "rfutil sports -C roll opunlock").stdout == (
+        "Target database has been unlocked during roll forward process. (90133)\n"
+        "Roll forward process has been stopped with the opunlock option. (90134)\n")
     assert oe.digest(dr, "sports") == chain.digests[14]
     oe.ok(dr, "proserve sports")
     oe.ok(dr, "proshut sports -by")

@@ -3,7 +3,7 @@
 One ``oedr run`` of a scratch plan (``oedr init``) serves every test here: the offline OS copy, with the
 archived AI file checked by ``rfutil -C aimage scan verbose`` before it is rolled forward (a real OpenEdge
 output with ``dbkey = N`` on every block line), and probkup/prorest, of which ``--tags offline`` selects two
-scenarios of four. It runs with ``$USER`` and ``$LOGNAME`` unset, as under cron or a container.
+scenarios of five. It runs with ``$USER`` and ``$LOGNAME`` unset, as under cron or a container.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ SCAN = "rfutil sports -C aimage scan verbose -a archive/sports.2.sports.a2"
 PROBKUP = "The preferred procedure: probkup, prorest and roll forward without rfutil -C sequence"
 PROBKUP_LEFT_OUT = (
     "an online full backup under load, restored on DR and rolled forward to production's data",
+    "probkup moves production's expected AI sequence, and an OS copy taken after it starts there",
     "a damaged backup is caught by prorest -vp and -vf, and is not restored",
 )
 ON_THE_EMULATOR = "the oedr OpenEdge-like emulator (not Progress OpenEdge)"
@@ -128,14 +129,14 @@ def test_the_verdict_of_a_run_on_openedge_names_its_release_and_image(run: Run) 
 
 # -- 3. a subset run says what it left out --
 def test_the_procedures_row_says_what_was_not_selected(run: Run) -> None:
-    assert f"  PROVEN   {PROBKUP}  (2 of 2 scenarios passed, 2 not selected)" in run.stdout
+    assert f"  PROVEN   {PROBKUP}  (2 of 2 scenarios passed, 3 not selected)" in run.stdout
     row = _row(_procedures_table(run.html), PROBKUP)
-    assert "<td>2 of 2, 2 not selected</td>" in row
+    assert "<td>2 of 2, 3 not selected</td>" in row
     for name in PROBKUP_LEFT_OUT:
         assert f"not selected: {escape(name)} — not selected by the tag expression {escape(repr('offline'))}" in row
     procedure = next(p for p in run.results["summary"]["procedures"] if p["name"] == PROBKUP)
     assert (procedure["deselected"], sorted(n["scenario"] for n in procedure["not_selected"])) == (
-        2, sorted(PROBKUP_LEFT_OUT),
+        3, sorted(PROBKUP_LEFT_OUT),
     )  # fmt: skip
     copy_row = _row(_procedures_table(run.html), "Offline OS copy with after-imaging (OpenEdge 9.1E and later)")
     assert "<td>1 of 1</td>" in copy_row

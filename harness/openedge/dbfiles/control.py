@@ -70,7 +70,8 @@ class AiState:
 class RollForwardState:
     in_progress_seq: int = 0  # non-zero: a roll forward of that file started and did not finish
     endpoint: int = 0  # set once an endtime/endtrans point was reached (17923)
-    applied_files: int = 0
+    applied_files: int = 0  # files applied since the restore; a start or open in between spends them (§5.3)
+    oplock: bool = False  # roll forward oplock: only roll forward (and opunlock) may open the database (§3.4)
 
 
 @dataclass

@@ -161,10 +161,12 @@ def find_extent(db: Database, what: str | None) -> ExtentInfo:
     """An AI extent by number or path; None means the oldest FULL one."""
     exts = extents_of(db)
     if what is None:
-        full = [(header(e, db).seq, e) for e in exts if header(e, db).state in (aifile.FULL, aifile.LOCKED)]
-        if not full:
-            raise StateError(m.AI_NO_FULL.bind())
-        return min(full, key=lambda pair: pair[0])[1]
+        # The oldest FULL one; a LOCKED one is not full (DOC), but when only LOCKED ones wait, it is named.
+        for states in ((aifile.FULL,), (aifile.LOCKED,)):
+            found = [(header(e, db).seq, e) for e in exts if header(e, db).state in states]
+            if found:
+                return min(found, key=lambda pair: pair[0])[1]
+        raise StateError(m.AI_NO_FULL.bind())
     for ext in exts:
         if what.isdigit() and int(what) == ext.number:
             return ext
@@ -175,7 +177,9 @@ def find_extent(db: Database, what: str | None) -> ExtentInfo:
 
 
 def empty(db: Database, what: str | None) -> ExtentInfo:
-    """AIMAGE EXTENT EMPTY: a FULL/LOCKED extent back to EMPTY; never the BUSY one."""
+    """AIMAGE EXTENT EMPTY: a FULL extent back to EMPTY; never the BUSY one, nor one LOCKED by replication
+    until it has been replicated (DOC 13.0: "If an extent is marked LOCKED by OpenEdge Replication, it cannot
+    be emptied with this command")."""
     master = db.ctl.master
     if master.ai.management:
         raise StateError(m.AI_EMPTY_MANAGED.bind())
@@ -183,6 +187,8 @@ def empty(db: Database, what: str | None) -> ExtentInfo:
     head = header(ext, db)
     if head.state == aifile.BUSY:
         raise StateError(m.AI_CANT_EMPTY_BUSY.bind(path=ext.path))
+    if head.state == aifile.LOCKED:
+        raise StateError(m.AI_CANT_EMPTY_LOCKED.bind(path=ext.path))
     aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
                                                  blksize=master.block_size), ext.fixed, ext.size_kb)
     return ext

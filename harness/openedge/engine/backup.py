@@ -13,7 +13,9 @@ After-imaging: an online backup switches first (DOC; PROBKUP aborts if the next 
 offline backup does not switch by default (§6.8 recommendation; ``OEDR_OFFLINE_PROBKUP_SWITCH=1`` makes it
 switch): the image then expects the BUSY file, which the roll forward date check (831-833) accepts only if it
 got no notes before the backup. In both cases the image's expected AI sequence is the current one, so the
-AI files written after the backup roll forward against its restore without ``rfutil -C sequence``.
+AI files written after the backup roll forward against its restore without ``rfutil -C sequence``. A
+completed backup writes that same expected sequence to the master block of the database it ran against
+(KB-P121756 rule 2, semantics §2.1): an OS copy taken later expects the file the backup started, not 1.
 
 Restoring checks every volume and every block checksum, and that the target fits, before it writes anything;
 while it writes, the target is marked "not fully restored" (``restore_pending``), so a crash mid-restore is
@@ -332,6 +334,7 @@ class _Begun:
     prior_ai: control.AiState  # enableai begins AI; a failed backup takes that back
     clock: float
     undone: bool = False
+    aligned_seq: int = 0  # the expected AI sequence the image carries (0: AI off, nothing to align)
 
     def undo(self) -> None:
         """The backup failed or was aborted: the master's backup fields as they were (idempotent)."""
@@ -349,6 +352,8 @@ class _Begun:
         master = self.db.ctl.master
         master.backup = copy.deepcopy(self.done)
         master.chgd = master.next_lsn > self.point.start_lsn
+        if self.aligned_seq:  # KB-P121756 rule 2: probkup adjusts the expected sequence of its own database
+            master.ai.expected_seq = self.aligned_seq
         self.db.save(sync=True)
 
 
@@ -376,7 +381,8 @@ def begin(db: Database, request: BackupRequest) -> _Begun:
         lines.append(m.AI_BEGUN.bind(db=db.name.display))
     db.save(sync=True)
     point = _BackupPoint(db, master.next_lsn, dict(master.hiwater), db.bi_path().stat().st_size)
-    return _Begun(db, request, lines, header, point, prior, done, prior_ai, clock)
+    aligned = int(header.image["master"]["ai"]["expected_seq"]) if master.ai.enabled else 0
+    return _Begun(db, request, lines, header, point, prior, done, prior_ai, clock, aligned_seq=aligned)
 
 
 def complete(begun: _Begun, guard: Guard, process: str = "BACKUP", user: int | None = None) -> list[m.Bound]:

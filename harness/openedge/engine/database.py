@@ -155,8 +155,8 @@ class OpenOptions:
 
     ``recover=False`` leaves a crashed database crashed (crash recovery runs at the next open): the AI
     extent commands use it, because crash recovery may itself need an EMPTY AI extent (semantics §4.4).
-    Only roll forward opens a database whose roll forward was interrupted (emulator choice, as 11.x
-    ``roll forward oplock`` protection does: anything else would roll back what the retry must finish).
+    Under ``roll forward oplock`` only roll forward and ``roll opunlock`` open the database (DOC, §3.4);
+    without it anything may open a database in the middle of its roll forward, and spends it (``_start``).
 
     ``log_session`` writes the session's first .lg line (451 for a utility, 333 for the broker) as soon as
     the database is held, before crash recovery logs its phases and 1526, and 334 when it is closed or given
@@ -168,6 +168,7 @@ class OpenOptions:
     recover: bool = True
     touch_open_date: bool = False  # user sessions (broker, client) stamp the open date; utilities do not
     rolling_forward: bool = False
+    opunlock: bool = False  # rfutil -C roll opunlock: the one opener besides roll forward under oplock
     log_session: bool = False
 
 
@@ -197,8 +198,8 @@ class Database:
             raise StateError(m.VOID_DB.bind(db=name.display))
         if ctl.master.restore_pending and not options.allow_restoring:
             raise StateError(m.NOT_FULLY_RESTORED.bind())
-        if ctl.master.rf.in_progress_seq and not options.rolling_forward:
-            raise StateError(m.RF_MID_ROLL_FORWARD.bind(db=name.display, seq=ctl.master.rf.in_progress_seq))
+        if ctl.master.rf.oplock and not (options.rolling_forward or options.opunlock):
+            raise StateError(m.RF_OPLOCKED.bind(), m.RF_OPLOCK_WAIT.bind())
         if ctl.master.state != control.VOID:
             check_extents(ctl, name)
             _check_busy_ai(name, ctl, options)
@@ -227,10 +228,26 @@ class Database:
                 self.recovery_pending = True
         if master.state == control.VOID:
             return
+        if not options.rolling_forward and (master.rf.applied_files or master.rf.in_progress_seq):
+            self._spend_roll_forward()
         if options.touch_open_date:
             self._touch_open_date()
         master.state = control.OPEN
         self.save()
+
+    def _spend_roll_forward(self) -> None:
+        """A database opened by anything but roll forward after files were applied to it (a broker, a client,
+        truncate bi, ...) can take no further AI file (DOC "Perform roll-forward recovery": "If you start the
+        database before you restore all of the extents, you must begin the roll forward again from the last
+        backup"; semantics §5.3, §6.6 F5). The open completes crash recovery, which changes the database: its
+        last-change stamp moves on, so the next file fails the date check (831-833), ``retry`` included, as
+        F5 says; the interrupted file, if any, is no longer one a retry may resume. That the open changes the
+        stamp even when nothing was in flight is [inferred] from the DOC's unconditional rule. The chain
+        begins with the first file applied: a restored copy opened before its first roll forward is not
+        spent by that open (an emulator choice; its own AI is still on then)."""
+        rf = self.ctl.master.rf
+        rf.applied_files, rf.in_progress_seq = 0, 0
+        self.mark_changed(now_us())
 
     def _touch_open_date(self) -> None:
         """The new open date goes to the control area as the one being written, then to every data extent,

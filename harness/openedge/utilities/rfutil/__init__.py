@@ -1,7 +1,7 @@
 """rfutil db-name -C <qualifier>: after-imaging, backup marks, the AI sequence and roll forward.
 
 Emulates OpenEdge Database Management, RFUTIL utility (semantics.md §3.4, §5). One module per group of
-qualifiers: aimage (the extent lifecycle), marks (mark backedup, sequence), rollforward.
+qualifiers: aimage (the extent lifecycle), marks (mark backedup, sequence), rollforward (and ailist), oplock.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable
 from harness.openedge.argv import split_qualifier
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.outcome import Outcome
-from harness.openedge.utilities.rfutil import aimage, marks, rollforward
+from harness.openedge.utilities.rfutil import aimage, marks, oplock, rollforward
 
 SYNTAX = ("rfutil db-name -C {aimage begin|aimage end|aimage new|aimage list|aimage extent list|"
           "aimage extent empty [n|path]|aimage extent full|aimage query opt by opt value|"
-          "aimage scan [verbose] -a file|mark backedup|sequence|roll forward [retry] [verbose] "
-          "[endtime yyyy:mm:dd:hh:mm:ss | endtrans n] -a file}")
+          "aimage scan [verbose] -a file|mark backedup|sequence|roll forward [oplock] [retry] [verbose] "
+          "[endtime yyyy:mm:dd:hh:mm:ss | endtrans n] {-a file | -ailist listfile}|roll opunlock}")
 
 QUALIFIERS: dict[str, Callable[[DbName, list[str]], Outcome]] = {
     "aimage begin": aimage.begin,
@@ -34,6 +34,8 @@ QUALIFIERS: dict[str, Callable[[DbName, list[str]], Outcome]] = {
     "aimage sequence": marks.sequence,
     "roll forward": rollforward.roll_forward,
     "roll forward retry": rollforward.roll_forward_retry,
+    "roll forward oplock": rollforward.roll_forward_oplock,
+    "roll opunlock": oplock.opunlock,
 }
 
 

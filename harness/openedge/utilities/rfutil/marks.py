@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from harness.openedge import messages as m
 from harness.openedge.argv import usage
-from harness.openedge.engine.database import Database, OpenOptions
+from harness.openedge.dbfiles import logfile
+from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import StateError
+from harness.openedge.hostinfo import tty, user_name
 from harness.openedge.outcome import Outcome
 
 
@@ -33,6 +35,16 @@ def mark_backedup(name: DbName, words: list[str]) -> Outcome:
 
 def sequence(name: DbName, words: list[str]) -> Outcome:
     _no_args(words, "rfutil db-name -C sequence")
+    if not read_control(name).master.ai.enabled:
+        # Refused before the database is opened, since an open spends a roll forward under way (§5.3) and
+        # a refusal changes nothing; the .lg still shows the session: 451, the refusal (E), 334.
+        refuse_if_locked(name)
+        refusal = StateError(m.AI_NOT_ENABLED.bind(db=name.display))
+        logfile.append(name.lg, "RFUTIL", m.SESSION_BEGIN.bind(utility="rfutil", user=user_name(), tty=tty()))
+        logfile.append(name.lg, "RFUTIL", *refusal.messages, severity="E")
+        logfile.append(name.lg, "RFUTIL", m.SESSION_END.bind(utility="rfutil"))
+        refusal.logged = True
+        raise refusal
     db = Database.open(name, OpenOptions("rfutil", log_session=True))
     with db.session():
         ai = db.ctl.master.ai

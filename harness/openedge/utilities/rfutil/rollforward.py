@@ -16,9 +16,19 @@ The database-identity check is an emulator choice placed after the sequence and 
 file of another database shows what the KBs show (8019, or 831-833); it is what refuses such a file under
 ``retry``, where the date check is skipped. GEMINI's text (90053) is used for it.
 
-``retry`` with no interrupted roll forward is a plain roll forward, dates checked. So the retry that
-finishes a ``proquiet enable nolock`` copy with the extent BUSY at the quiet point (§3.7) is not emulated:
-that file is refused by its dates (831-833).
+``retry`` skips the date check (GEMINI) where it resumes a file: the one whose roll forward was
+interrupted, or a file the database's last change lies inside (a note of the file carries the database's
+last-change stamp). That is the file BUSY at a ``proquiet enable nolock`` quiet point, which the DOC says
+to apply with ROLL FORWARD RETRY (§3.7, §6.3): the notes up to that change are already in the copy, and
+the retry applies the rest. Otherwise ``retry`` is a plain roll forward, dates checked (another database's
+or another baseline's file has no such note, and is refused with 831-833).
+
+``oplock`` (11.x, §3.4) protects the database from the first ``roll forward oplock`` until ``rfutil -C roll
+opunlock``: only roll forward opens it meanwhile (``Database.open``). That the protection lasts until
+opunlock, across roll forward sessions, is an emulator choice: OpenEdge releases it after "the final roll
+forward session", which the emulator cannot tell from another one. ``-ailist`` applies the AI files its
+list names in sequence order (DOC); a file that is not an after-image file is skipped with a warning, and
+the first refusal ends the list.
 """
 
 from __future__ import annotations
@@ -42,8 +52,8 @@ from harness.openedge.errors import DamagedError, OEError, StateError, UsageErro
 from harness.openedge.outcome import Outcome
 from harness.openedge.utilities.rfutil.aimage import header_lines, totals
 
-SYNTAX = ("rfutil db-name -C roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss | endtrans n] "
-          "-a ai-file")
+SYNTAX = ("rfutil db-name -C roll forward [oplock] [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss | endtrans n] "
+          "{-a ai-file | -ailist listfile}")
 
 
 @dataclass(frozen=True)
@@ -53,16 +63,18 @@ class Request:
     verbose: bool
     endtime: int | None
     endtrans: int | None
+    oplock: bool = False
+    ailist: Path | None = None  # -ailist: ``path`` is then each listed file in turn
 
 
-def parse(words: list[str], retry: bool) -> Request:
+def parse(words: list[str], retry: bool, oplock: bool = False) -> Request:
     params, rest = take_params("rfutil", words, with_value=["-a", "endtime", "endtrans", "-B", "-ailist"],
-                               flags=["-r"], keywords=["verbose", "retry"])
+                               flags=["-r"], keywords=["verbose", "retry", "oplock"])
     if rest:
         raise usage("rfutil", f"unexpected {rest[0]!r}", SYNTAX)
-    if "-ailist" in params:
-        raise OEError(m.NOT_IMPLEMENTED.bind(utility="rfutil", what="roll forward -ailist"))
-    if "-a" not in params:
+    if "-a" in params and "-ailist" in params:
+        raise usage("rfutil", "give -a or -ailist, not both", SYNTAX)
+    if "-a" not in params and "-ailist" not in params:
         raise UsageError(m.RF_AI_MISSING.bind())
     if "endtime" in params and "endtrans" in params:
         raise usage("rfutil", "give endtime or endtrans, not both", SYNTAX)
@@ -72,7 +84,9 @@ def parse(words: list[str], retry: bool) -> Request:
         if endtime is None:
             raise usage("rfutil", f"endtime {params['endtime']!r} is not yyyy:mm:dd:hh:mm:ss", SYNTAX)
     endtrans = number("rfutil", "endtrans", params["endtrans"], minimum=1) if "endtrans" in params else None
-    return Request(Path(params["-a"]), retry or "retry" in params, "verbose" in params, endtime, endtrans)
+    ailist = Path(params["-ailist"]) if "-ailist" in params else None
+    return Request(Path(params.get("-a", "")), retry or "retry" in params, "verbose" in params, endtime, endtrans,
+                   oplock or "oplock" in params, ailist)
 
 
 def _refused(path: Path, *messages: m.Bound, error: type[OEError] = StateError) -> OEError:
@@ -108,7 +122,19 @@ def read_file(path: Path) -> tuple[aifile.AiHeader, list[notes.Transaction]]:
     return head, found
 
 
-def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiHeader) -> None:
+def resumes_inside(master_lstmod: int, head: aifile.AiHeader, found: list[notes.Transaction]) -> int | None:
+    """How many notes of the file the database already holds, when its last change lies inside the file (a
+    copy taken at a ``proquiet enable nolock`` quiet point); None when it does not."""
+    if head.lstmod == master_lstmod:
+        return None  # the file starts where the database is: a plain roll forward
+    for index, note in enumerate(found):
+        if note.lstmod == master_lstmod:
+            return index + 1
+    return None
+
+
+def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiHeader,
+                  found: list[notes.Transaction] | None = None) -> None:
     """Database-level refusals: endpoint passed, block size, interrupted run, sequence (8019), dates
     (831-833), the database that wrote the file (90053)."""
     master = ctl.master
@@ -121,8 +147,10 @@ def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiH
         raise _refused(path, m.RF_NEEDS_RETRY.bind(seq=master.rf.in_progress_seq, db=name.display))
     if head.seq != master.ai.expected:
         raise _refused(path, m.RF_EXPECTED_SEQ.bind(expected=master.ai.expected, actual=head.seq))
-    # Only the file whose roll forward was interrupted may differ in date: its notes were partly applied.
-    resuming = request.retry and master.rf.in_progress_seq == head.seq
+    # Only a file retry resumes may differ in date: its notes were partly applied (an interrupted run), or
+    # partly held already (the file busy at a nolock quiet point).
+    resuming = request.retry and (master.rf.in_progress_seq == head.seq
+                                  or resumes_inside(master.lstmod, head, found or []) is not None)
     if not resuming and head.lstmod != master.lstmod:
         raise _refused(path, m.RF_DB_CHANGED.bind(date=ctime(master.lstmod)),
                        m.RF_AI_EXPECTED.bind(date=ctime(head.lstmod)), m.RF_DATES_DONT_MATCH.bind())
@@ -162,10 +190,12 @@ def _disable_ai(db: Database) -> list[m.Bound]:
 def apply(db: Database, request: Request, head: aifile.AiHeader, found: list[notes.Transaction]) -> list[m.Bound]:
     master = db.ctl.master
     lines = [m.RF_BEGIN_FILE.bind(path=str(request.path)), *header_lines(head)]
+    # A retry on the file a nolock copy's last change lies inside: the notes up to it are already there.
+    held = resumes_inside(master.lstmod, head, found) if request.retry and not master.rf.in_progress_seq else None
     master.rf.in_progress_seq = head.seq
     db.save(sync=True)
     applied, stopped_at = 0, None
-    for note in found:
+    for note in found[held or 0:]:
         if _stops_before(note, request):
             stopped_at = note
             break
@@ -196,24 +226,35 @@ def _run(name: DbName, words: list[str], retry: bool) -> Outcome:
     """File-level refusals change nothing; once the database is opened for roll forward, after-imaging
     is turned off first, so a sequence or date refusal leaves AI disabled (semantics §6.6 F2: after a
     failed roll forward `rfutil -C sequence` is impossible and the copy must be taken again)."""
-    request = parse(words, retry)
+    return run_request(name, parse(words, retry))
+
+
+def run_request(name: DbName, request: Request) -> Outcome:
+    if request.ailist is not None:
+        from harness.openedge.utilities.rfutil import ailist  # it runs each listed file through here
+
+        return ailist.run(name, request, request.ailist)
     read_control(name)
     refuse_if_locked(name)
     head, found = read_file(request.path)
     db = Database.open(name, OpenOptions("rfutil", recover=True, rolling_forward=True, log_session=True))
     with db.session():
         disabled = _disable_ai(db)
+        locked: list[m.Bound] = []
+        if request.oplock and not db.ctl.master.rf.oplock:
+            db.ctl.master.rf.oplock = True
+            locked.append(m.RF_OPLOCKED.bind())
         db.save(sync=True)
         try:
-            check_against(db.ctl, name, request, head)
+            check_against(db.ctl, name, request, head, found)
         except OEError as refusal:
-            db.log(*disabled)
+            db.log(*locked, *disabled)
             db.log(*refusal.messages, severity="E")
-            error = type(refusal)(*disabled, *refusal.messages, exit_status=refusal.exit_status)
+            error = type(refusal)(*locked, *disabled, *refusal.messages, exit_status=refusal.exit_status)
             error.logged = True
             raise error from None
         # KB-P115048 ends a successful first roll forward with the AI-disabled block (§5.3a).
-        lines = apply(db, request, head, found) + disabled
+        lines = locked + apply(db, request, head, found) + disabled
         db.log(*lines)
     return Outcome(0, [*db.messages, *lines])
 
@@ -224,3 +265,7 @@ def roll_forward(name: DbName, words: list[str]) -> Outcome:
 
 def roll_forward_retry(name: DbName, words: list[str]) -> Outcome:
     return _run(name, words, retry=True)
+
+
+def roll_forward_oplock(name: DbName, words: list[str]) -> Outcome:
+    return run_request(name, parse(words, retry=False, oplock=True))
