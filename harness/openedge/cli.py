@@ -41,6 +41,13 @@ def _disk_full(exc: OSError) -> m.Bound:
                             path=exc.filename if isinstance(exc.filename, str) else "?")
 
 
+def _file_error(exc: OSError) -> m.Bound:
+    """43 with the real errno for a file the operating system refused (13 no permission, 30 a read-only file
+    system, 36 a name too long, 21 a directory, 20 a file where a directory is named): OpenEdge reports every
+    failed open of a database or utility file so, whatever the reason (semantics §11)."""
+    return m.CANNOT_OPEN_FILE.bind(path=exc.filename, errno=exc.errno)
+
+
 def run(utility: str, argv: list[str]) -> int:
     """Run one utility in this process; returns its exit status.
 
@@ -78,9 +85,11 @@ def _outcome(utility: str, argv: list[str]) -> Outcome:
     except StdoutClosed:
         raise  # nobody is reading: run ends the command quietly
     except OSError as exc:
-        if exc.errno != errno.ENOSPC:
-            return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
-        return Outcome(1, [_disk_full(exc)])
+        if exc.errno == errno.ENOSPC:
+            return Outcome(1, [_disk_full(exc)])
+        if exc.errno is not None and isinstance(exc.filename, str):
+            return Outcome(1, [_file_error(exc)])
+        return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
     except Exception as exc:  # noqa: BLE001 - last resort: a numbered message, never a traceback
         return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
 
