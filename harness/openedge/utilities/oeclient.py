@@ -18,7 +18,7 @@ from harness.openedge import messages as m
 from harness.openedge.argv import number, take_params, usage
 from harness.openedge.clock import ctime
 from harness.openedge.engine import aimanager, client, transactions
-from harness.openedge.engine.database import Database, OpenOptions
+from harness.openedge.engine.database import Database, OpenOptions, read_control
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, UsageError
 from harness.openedge.outcome import Outcome
@@ -100,6 +100,8 @@ def main(argv: list[str]) -> Outcome:
         raise usage("oeclient", "load needs --seconds", SYNTAX)
     seconds = number("oeclient", "--seconds", params.get("--seconds", "0"))
     rate = number("oeclient", "--rate", params.get("--rate", "0"))
+    if action != "digest":
+        transactions.check_record_fits(read_control(name).master.block_size, table, size)
     session = _Session(name)
     try:
         if action == "digest":
