@@ -161,7 +161,7 @@ def find_extent(db: Database, what: str | None) -> ExtentInfo:
             raise StateError(m.AI_NO_FULL.bind())
         return min(full, key=lambda pair: pair[0])[1]
     for ext in exts:
-        if what.isascii() and what.isdigit() and int(what) == ext.number:
+        if what.isascii() and what.isdigit() and len(what) < 10 and int(what) == ext.number:
             return ext
         if Path(what).name == Path(ext.path).name and (Path(what).resolve() == Path(ext.path).resolve()
                                                         or "/" not in what):

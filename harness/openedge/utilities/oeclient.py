@@ -18,7 +18,7 @@ from harness.openedge import messages as m
 from harness.openedge.argv import number, take_params, usage
 from harness.openedge.clock import ctime
 from harness.openedge.engine import aimanager, client, transactions
-from harness.openedge.engine.database import Database, OpenOptions, read_control
+from harness.openedge.engine.database import Database, OpenOptions, check_blocks, read_control
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, UsageError
 from harness.openedge.outcome import Outcome
@@ -102,6 +102,8 @@ def main(argv: list[str]) -> Outcome:
     rate = number("oeclient", "--rate", params.get("--rate", "0"))
     if action != "digest":
         transactions.check_record_fits(read_control(name).master.block_size, table, size)
+    elif not client.served_here(name):
+        check_blocks(read_control(name), name)  # a damaged block refuses the scan before the open writes
     session = _Session(name)
     try:
         if action == "digest":

@@ -16,7 +16,7 @@ from harness.openedge.argv import number, take_params, usage
 from harness.openedge.dbfiles import aifile, backup, bilog, control, extents, lockfile, structure
 from harness.openedge.dbfiles.structure import format_line
 from harness.openedge.engine import create as creation
-from harness.openedge.engine.database import read_control, refuse_if_locked
+from harness.openedge.engine.database import clear_stale_lock, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import StateError, UsageError
 from harness.openedge.outcome import Outcome
@@ -171,6 +171,7 @@ def unlock(args: list[str]) -> Outcome:
     if missing:
         raise StateError(*[m.CANNOT_OPEN_FILE.bind(path=p, errno=2) for p in missing],
                          *[m.MISSING_EXTENT.bind(path=p) for p in missing])
+    clear_stale_lock(name)
     return Outcome(0, [m.UNLOCK_DONE.bind(db=name.display)])
 
 
