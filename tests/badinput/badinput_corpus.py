@@ -79,8 +79,9 @@ SKELETONS: dict[str, list[str]] = {
                  "oeclient sports commit --bytes 100"],
 }
 CREATES = ("prostrct create", "prodb", "procopy")
-NUMERIC_AFTER = ("-G", "--count", "--upto", "--bytes", "endtrans", "-S", "bithreshold", "extnum", "-blocksize",
+NUMERIC_AFTER = ("-G", "--count", "--upto", "--bytes", "endtrans", "bithreshold", "extnum", "-blocksize",
                  "-biblocksize", "empty")
+VALUE_AFTER = (*NUMERIC_AFTER, "-S")  # -S takes a port or a service name: any word, but a word it needs
 BAD_NUMBERS = ["-1", "-0", "²", "٣", "１２", "1e3", "0x10", "1.5", "", " ", "99999999999999999999999999",
                "9" * 5000, "12abc", "+5", "∞", "NaN", "1_000"]
 BAD_ENDTIMES = ["0000:01:01:00:00:00", "0001:01:01:00:00:00", "2020:13:01:00:00:00", "2020:02:30:00:00:00",
@@ -111,7 +112,7 @@ def _argv_case(r: random.Random) -> tuple[str, str, bool]:
         words.append(token)
     elif kind == "drop word":  # dropping an optional word can leave a good command: then it may succeed
         dropped = r.randrange(1, len(words))
-        wrong = dropped == 1 or words[dropped - 1] in NUMERIC_AFTER
+        wrong = dropped == 1 or words[dropped - 1] in VALUE_AFTER
         words.pop(dropped)
     elif kind == "unknown parameter":
         words.insert(r.randint(2, len(words)), "-" + token)
