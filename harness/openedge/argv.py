@@ -73,7 +73,8 @@ and Python's int() refuses strings of over 4,300 digits with an error of its own
 
 
 def is_whole(value: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also accepts ``²`` and ``٣``, which OpenEdge's atoi does not read."""
+    """ASCII digits only: ``str.isdigit`` also accepts ``²`` and ``٣``, which OpenEdge's atoi does not read
+    ([inferred]: the reference does not list non-ASCII digits; a C parser reads 0-9 only)."""
     return 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit()
 
 

@@ -58,7 +58,7 @@ def run(utility: str, argv: list[str]) -> int:
     work is done; at a prompt (prorest) or, with unbuffered output, at the banner, it stops before changing
     anything. A standard output that is not open at all (``>&-``) is different: nothing is killed, the
     writes go nowhere (as a C utility's writes fail with EBADF) and the exit status alone says whether the
-    work was done."""
+    work was done (an emulator choice: the reference is silent; a C utility behaves so)."""
     out = sys.stdout if sys.stdout is not None else _Discard()
     try:
         if utility not in NO_BANNER and os.environ.get("OEDR_BANNER", "yes").lower() not in ("no", "0"):

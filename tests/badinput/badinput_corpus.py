@@ -47,6 +47,7 @@ class Case:
     what: str
     changes: tuple[Change, ...] = ()
     stdio: str = ""  # "", "stdout", "stdin" or "both": which standard fds are closed (a subprocess run)
+    user: str = ""  # run as this unprivileged user (a subprocess run) in a directory it cannot write
     must_succeed: bool = False  # a good command: it must do its work (exit 0) whatever stdio is closed
     stdin: str = "y\n"
 
@@ -281,8 +282,9 @@ class Corpus:
     cases: list[Case] = field(default_factory=list)
 
     def add(self, kind: str, template: str, command: str, wrong: bool, what: str,
-            changes: tuple[Change, ...] = (), stdio: str = "", must_succeed: bool = False) -> None:
-        self.cases.append(Case(len(self.cases), kind, template, command, wrong, what, changes, stdio, must_succeed))
+            changes: tuple[Change, ...] = (), stdio: str = "", must_succeed: bool = False, user: str = "") -> None:
+        self.cases.append(Case(len(self.cases), kind, template, command, wrong, what, changes, stdio, user,
+                               must_succeed))
 
 
 def generate(seed: int, size: int, files: dict[str, dict[str, bytes]]) -> list[Case]:
@@ -311,6 +313,8 @@ def generate(seed: int, size: int, files: dict[str, dict[str, bytes]]) -> list[C
             else:
                 corpus.add(kind, *_reorder(_foreign_case(r)))
     _stdio_cases(r, corpus, max(12, size // 25))
+    _overwrite_cases(r, corpus, max(7, size // 50))
+    _unprivileged_cases(r, corpus, max(7, size // 40))
     for case in OEDR_CASES:
         corpus.cases.append(replace(case, number=len(corpus.cases)))
     return corpus.cases
@@ -327,6 +331,29 @@ GOOD_COMMANDS = ["rfutil sports -C aimage list", "proutil sports -C describe", "
                  "proutil sports -C truncate bi", "proutil sports -C busy", "prostrct list sports listed.st"]
 """Commands that succeed on the sports template with every standard fd open (prorest into sports only when
 its prompt is answered)."""
+
+
+OWN_FILES = ["sports.db", "sports.b1", "sports.d1", "sports_7.d1", "sports.a1", "sports.a2", "sports.lg", "./sports.db",
+             "full.bck", "incr.bck", "foreign.a1"]
+
+
+def _overwrite_cases(r: random.Random, corpus: Corpus, count: int) -> None:
+    """An output file named as one of the database's own files (or a backup volume, or another database's)."""
+    for _ in range(count):
+        target = r.choice(OWN_FILES)
+        command = r.choice([f"prostrct list sports {target}", f"probkup sports {target}"])
+        corpus.add("overwrite", r.choice(["sports", "crashed"]) if "bck" not in target and "foreign" not in target
+                   else "sports", command, command.startswith("prostrct") or target.startswith(("sports", "./")),
+                   f"output over {target}")
+
+
+def _unprivileged_cases(r: random.Random, corpus: Corpus, count: int) -> None:
+    """As a user who may read but not write the database directory: refused with a message, or read-only work."""
+    commands = [*OPENERS, *READERS, *GOOD_COMMANDS, "prodb fresh empty", "prorest restored full.bck"]
+    for _ in range(count):
+        command = r.choice(commands)
+        corpus.add("nobody", r.choice(["sports", "crashed"]), command, False, "as an unprivileged user",
+                   user="nobody")
 
 
 def _stdio_cases(r: random.Random, corpus: Corpus, count: int) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from badinput_corpus import Case, generate
+from badinput_helpers import run_script, unprivileged_python
 
 from harness.backends.local import LocalBackend, LocalHost
 from harness.openedge.hostinfo import pid_alive
@@ -188,6 +189,17 @@ def _run_with_closed_stdio(template: Template, case: Case) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
+def _run_as(template: Template, case: Case) -> tuple[int, str]:
+    """The command as an unprivileged user (runuser), in the template's directory, which it cannot write."""
+    Path(template.host.root).parent.chmod(0o755)
+    Path(template.host.root).chmod(0o755)
+    try:
+        done = run_script(template.host, shlex.split(case.command), user=case.user, stdin=case.stdin)
+    except subprocess.TimeoutExpired as exc:
+        raise Hang from exc
+    return done.returncode, done.stdout + done.stderr
+
+
 def _stop_brokers(template: Template) -> None:
     """A case that started a broker (a proserve that was not refused): kill it, so the next case starts clean."""
     lk = Path(template.host.root, "sports.lk")
@@ -202,7 +214,10 @@ def _check(template: Template, case: Case, counts: Counter[str], failures: list[
     _apply(template, case)
     before = template.snapshot()
     try:
-        status, output = (_run_with_closed_stdio if case.stdio else _run_in_process)(template, case)
+        if case.user:
+            status, output = _run_as(template, case)
+        else:
+            status, output = (_run_with_closed_stdio if case.stdio else _run_in_process)(template, case)
     except Hang:
         counts["hangs"] += 1
         failures.append(f"{case.describe()}: no end after {CASE_TIMEOUT}s")
@@ -240,13 +255,21 @@ def test_the_bad_input_corpus_finds_nothing(templates, capsys):
     files = {name: template.files for name, template in templates.items()}
     corpus = generate(SEED, SIZE, files)
     assert len(corpus) >= 1000
-    assert {c.kind for c in corpus} >= {"argv", "number", "name", "st", "damage", "foreign", "stdio"}
+    assert {c.kind for c in corpus} >= {"argv", "number", "name", "st", "damage", "foreign", "stdio", "overwrite",
+                                        "nobody"}
     cases = _select(corpus)
+    if unprivileged_python() is None:  # not root, or no interpreter the user can run: said in the table
+        skipped = [c for c in cases if c.user]
+        cases = [c for c in cases if not c.user]
+    else:
+        skipped = []
     counts: Counter[str] = Counter()
     failures: list[str] = []
     for case in cases:
         _check(templates[case.template], case, counts, failures)
     table = _table(counts, len(cases))
+    if skipped:
+        table += f"\n({len(skipped)} cases as an unprivileged user not run: no root, or no interpreter it can run)"
     with capsys.disabled():
         sys.stdout.write("\n" + table + "\n")
     if os.environ.get("OEDR_BADINPUT_REPORT"):  # every failing case, one line each

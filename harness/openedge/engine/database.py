@@ -50,7 +50,8 @@ def refuse_if_locked(name: DbName) -> None:
     """Apply the .lk rules: another host's lock, or a live local holder, refuses; a dead local one is stale.
 
     A pure check: a stale .lk stays until the command has made every other check and takes the database
-    (``take_lock``), so that a command refused for another reason leaves the .lk of a crash as it was."""
+    (``take_lock``), so that a command refused for another reason leaves the .lk of a crash as it was (an
+    emulator choice: OpenEdge's order of these checks is not in the reference)."""
     lock = lockfile.read(name.lk)
     if lock is None or _stale(lock):
         return
@@ -134,7 +135,7 @@ def check_extents(ctl: Control, name: DbName) -> None:
 def check_blocks(ctl: Control, name: DbName) -> None:
     """Every data block up to its area's high-water mark reads back with a good checksum: a pure read, for a
     command that reads every block anyway (a full scan), so that damage it would meet half-way refuses it
-    before the open changes anything."""
+    before the open changes anything (an emulator choice: OpenEdge reports a bad block when it reads it)."""
     check_extents(ctl, name)
     for area in ctl.of_kind("d"):
         files = extents.AreaFiles(area, ctl.master.block_size)
@@ -152,8 +153,9 @@ def check_writable(ctl: Control, name: DbName) -> None:
     its directory), the extents' open dates, the BI and the AI; finding one read-only half-way would leave
     the others changed. The order of the checks an open makes, each before the first write: the control
     area (43, or damaged), the .lk (263/276), the state (void, restore, roll forward), every extent present
-    and of this database (43/1990, 9212-9217, damaged), every file writable (this check); only then the
-    .lk is written and crash recovery runs."""
+    and of this database (43/1990, 9212-9217, damaged), every file writable (this check); only then a
+    stale .lk is cleared (4194), the .lk written and crash recovery run. The order is an emulator choice
+    ([inferred]): what needs no recovery is checked first, so that a refusal changes nothing."""
     directory = name.db.parent
     paths = [name.db, *(Path(ext.path) for _a, ext in ctl.all_extents())]
     if name.lg.exists():

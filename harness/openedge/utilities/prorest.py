@@ -40,7 +40,8 @@ def confirm_overwrite(db: str) -> bool:
     The one place prorest writes directly: a prompt has to be on the terminal before the answer is read,
     and the catch site in ``cli.run`` only prints once the utility has returned. A standard output that is
     not open (``>&-``) only loses the prompt: the answer is still read. A standard input that is not open
-    (``<&-``) answers nothing, as end of input does: nothing is restored.
+    (``<&-``) answers nothing, as end of input does: nothing is restored (an emulator choice; the
+    reference does not say what prorest does without a terminal).
     """
     out = sys.stdout
     try:

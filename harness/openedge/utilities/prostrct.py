@@ -99,7 +99,8 @@ DB_MAGICS = {control.MAGIC: "a control area", extents.EXTENT_MAGIC: "a data exte
 
 def refuse_database_file(name: DbName, ctl: control.Control, out_path: Path) -> None:
     """The listing goes to a .st, never over a file a database needs: its own control area, extents, .lk and
-    .lg by path, and any other database's file (or backup volume) by its magic number."""
+    .lg by path, and any other database's file (or backup volume) by its magic number (an emulator choice:
+    the reference does not say what a real prostrct list does with such a target; 90140 is emulator-assigned)."""
     own = {name.db, name.lk, name.lg} | {Path(e.path) for _a, e in ctl.all_extents()}
     if out_path in own or out_path.resolve() in {p.resolve() for p in own}:
         raise StateError(m.LIST_OVER_DB_FILE.bind(path=str(out_path), what=f"a file of database {name.display}"))
