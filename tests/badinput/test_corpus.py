@@ -7,8 +7,8 @@ closed standard input or output still does its work (exit 0). The counts are pri
 all be 0.
 
 The default run takes a seeded sample of the corpus (``OEDR_BADINPUT_SAMPLE`` cases, about 300 by default,
-every kind represented, fewer of the slow subprocess kinds); ``make badinput`` runs all of it (``OEDR_BADINPUT_SAMPLE=all``). ``OEDR_BADINPUT_SEED``
-replays another corpus; a case is named by its number.
+every kind represented, fewer of the slow subprocess kinds); ``make badinput`` runs all of it
+(``OEDR_BADINPUT_SAMPLE=all``). ``OEDR_BADINPUT_SEED`` replays another corpus; a case is named by its number.
 """
 
 from __future__ import annotations
