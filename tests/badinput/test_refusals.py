@@ -222,6 +222,18 @@ def test_a_user_without_write_access_gets_messages_and_changes_nothing(host, as_
     assert hashes(host.root, skip_log=False) == before
 
 
+def test_prostrct_repair_without_write_access_names_the_control_area(host, as_unprivileged):
+    as_unprivileged()
+    make_db(host)
+    Path(host.root).parent.chmod(0o755)
+    before = hashes(host.root, skip_log=False)
+    done = run_script(host, ["prostrct", "repair", "sports", "sports.st"], user="nobody")
+    assert done.returncode == 1, done
+    assert numbers(done.stdout) == [43], done.stdout
+    assert f"{host.root}/sports.db, errno = 13" in done.stdout
+    assert hashes(host.root, skip_log=False) == before
+
+
 @pytest.fixture
 def small_disk(host):
     """A 64 KB tmpfs mounted on ``bi/`` in the host directory (root only), unmounted afterwards."""
