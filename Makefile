@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUT ?= oedr-results
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint unit emulator-subprocess features features-subprocess features-docker example clean
+.PHONY: run test lint unit emulator-subprocess features features-subprocess features-docker example badinput clean
 
 ## run: the standard DR suite (features/procedures) on the embedded emulator, writing the evidence report to $(OUT)/
 # The container faults (features/faults) need the docker backend: `oedr run --backend docker`.
@@ -42,6 +42,11 @@ features-docker: $(VENV)/.installed
 ## example: the site example under examples/acme (its own .st and runbook)
 example: $(VENV)/.installed
 	$(BIN)/pytest examples/acme -q
+
+## badinput: the whole generated bad-input corpus (tests/badinput; `make test` runs a sample), with its count table
+# OEDR_BADINPUT_SEED=<n> generates another corpus; a failing case is named by its number.
+badinput: $(VENV)/.installed
+	OEDR_BADINPUT_SAMPLE=all $(BIN)/pytest tests/badinput/test_corpus.py -n 0 -q -s
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "oedr needs Python 3.11 or newer")'

@@ -67,15 +67,26 @@ def take_params(utility: str, words: list[str], with_value: Iterable[str], flags
     return params, positional
 
 
+MAX_DIGITS = 18
+"""Longer numbers are refused as not whole numbers: they fit no OpenEdge parameter (a 64-bit integer at most),
+and Python's int() refuses strings of over 4,300 digits with an error of its own."""
+
+
+def is_whole(value: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts ``²`` and ``٣``, which OpenEdge's atoi does not read
+    ([inferred]: the reference does not list non-ASCII digits; a C parser reads 0-9 only)."""
+    return 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit()
+
+
 def number(utility: str, param: str, value: str, minimum: int = 0) -> int:
-    if not value.isdigit() or int(value) < minimum:
+    if not is_whole(value) or int(value) < minimum:
         raise UsageError(m.BAD_NUMBER.bind(utility=utility, param=param, value=value))
     return int(value)
 
 
 def number_in(utility: str, param: str, value: str, low: int, high: int) -> int:
     """A whole number in [low, high]; out of range says what the range is (not just "a whole number")."""
-    if not value.isdigit():
+    if not is_whole(value):
         raise UsageError(m.BAD_NUMBER.bind(utility=utility, param=param, value=value))
     if not low <= int(value) <= high:
         raise UsageError(m.BAD_RANGE.bind(utility=utility, param=param, low=low, high=high, value=value))

@@ -41,6 +41,13 @@ def _disk_full(exc: OSError) -> m.Bound:
                             path=exc.filename if isinstance(exc.filename, str) else "?")
 
 
+def _file_error(exc: OSError) -> m.Bound:
+    """43 with the real errno for a file the operating system refused (13 no permission, 30 a read-only file
+    system, 36 a name too long, 21 a directory, 20 a file where a directory is named): OpenEdge reports every
+    failed open of a database or utility file so, whatever the reason (semantics §11)."""
+    return m.CANNOT_OPEN_FILE.bind(path=exc.filename, errno=exc.errno)
+
+
 def run(utility: str, argv: list[str]) -> int:
     """Run one utility in this process; returns its exit status.
 
@@ -49,8 +56,10 @@ def run(utility: str, argv: list[str]) -> int:
     printed (an emulator choice: it exits with that status instead of dying of the signal). Where the write
     fails decides how far the utility got, as a real SIGPIPE would: at the final report (the usual case) the
     work is done; at a prompt (prorest) or, with unbuffered output, at the banner, it stops before changing
-    anything."""
-    out = sys.stdout
+    anything. A standard output that is not open at all (``>&-``) is different: nothing is killed, the
+    writes go nowhere (as a C utility's writes fail with EBADF) and the exit status alone says whether the
+    work was done (an emulator choice: the reference is silent; a C utility behaves so)."""
+    out = sys.stdout if sys.stdout is not None else _Discard()
     try:
         if utility not in NO_BANNER and os.environ.get("OEDR_BANNER", "yes").lower() not in ("no", "0"):
             out.write(banner() + "\n\n")
@@ -76,11 +85,39 @@ def _outcome(utility: str, argv: list[str]) -> Outcome:
     except StdoutClosed:
         raise  # nobody is reading: run ends the command quietly
     except OSError as exc:
-        if exc.errno != errno.ENOSPC:
-            return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
-        return Outcome(1, [_disk_full(exc)])
+        if exc.errno == errno.ENOSPC:
+            return Outcome(1, [_disk_full(exc)])
+        if exc.errno is not None and isinstance(exc.filename, str):
+            return Outcome(1, [_file_error(exc)])
+        return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
     except Exception as exc:  # noqa: BLE001 - last resort: a numbered message, never a traceback
         return Outcome(99, [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])
+
+
+class _Discard:
+    """Standard output when fd 1 was not open: what is written is lost, as a C utility's EBADF writes are."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+def _reserve_standard_fds() -> None:
+    """Point a closed fd 0, 1 or 2 at /dev/null before anything is opened.
+
+    Otherwise the first file a utility opens would get that number, and a later write meant for the
+    terminal could land in a database file. ``sys.stdin``/``sys.stdout`` stay None (Python saw them closed),
+    so a closed stdin still reads as no answer and a closed stdout still discards."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
 
 
 def _stdout_closed() -> int:
@@ -99,6 +136,7 @@ def _stdout_closed() -> int:
 
 def _script(utility: str) -> Callable[[], None]:
     def entry() -> None:
+        _reserve_standard_fds()
         sys.exit(run(utility, sys.argv[1:]))
     entry.__name__ = utility
     return entry
@@ -118,6 +156,7 @@ oeclient = _script("oeclient")
 
 
 def main() -> None:
+    _reserve_standard_fds()
     if len(sys.argv) < 2 or sys.argv[1] not in UTILITIES:
         sys.stdout.write(m.USAGE.render(utility="harness.openedge.cli", problem="unknown utility",
                                         syntax=f"python -m harness.openedge.cli {{{'|'.join(UTILITIES)}}} ...")

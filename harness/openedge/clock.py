@@ -29,9 +29,13 @@ def lg_stamp(stamp_us: int) -> str:
 
 
 def parse_endtime(text: str) -> int | None:
-    """Parse roll forward's ``yyyy:mm:dd:hh:mm:ss`` (local time) into microseconds, or None if malformed."""
-    try:
-        dt = datetime.strptime(text, "%Y:%m:%d:%H:%M:%S")
-    except ValueError:
+    """Parse roll forward's ``yyyy:mm:dd:hh:mm:ss`` (local time) into microseconds, or None if malformed.
+
+    ASCII digits only (strptime also reads full-width ones); a date the platform clock cannot hold (year 1
+    east of Greenwich is before year 1 in UTC) is malformed too."""
+    if not text.isascii():
         return None
-    return int(dt.timestamp()) * 1_000_000
+    try:
+        return int(datetime.strptime(text, "%Y:%m:%d:%H:%M:%S").timestamp()) * 1_000_000
+    except (ValueError, OverflowError, OSError):
+        return None

@@ -134,6 +134,9 @@ DB_EXISTS = _m(90021, "** The database {db} already exists. Delete it first or c
 ST_MISMATCH = _m(90022, "Structure file {path} does not match the database: {reason}.", E,
                  "semantics §3.8 (repair cannot add/remove extents)")
 LIST_NOT_FOUND = _m(6921, "PROSTRCT LIST: file {path} does not exist, command ignored.", S, "POTEMKIN")
+LIST_OVER_DB_FILE = _m(90140, "PROSTRCT LIST: {path} is {what}; the structure listing is not written over it.",
+                      E, "emulator: refuses to overwrite a database's own files (real behaviour not in the fact "
+                      "sheet)")
 REPAIR_DONE = _m(90023, "Structure repaired: {count} extent path(s) now recorded in {db}.", E,
                  "emulator summary line")
 UNLOCK_DONE = _m(90024, "The database {db} has been unlocked.", E, "emulator summary line")

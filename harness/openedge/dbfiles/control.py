@@ -162,7 +162,10 @@ def write(path: Path, control: Control, *, sync: bool = False) -> None:
     faults.before_write()
     data = encode_header(MAGIC, asdict(control), CONTROL_SIZE)
     tmp = path.with_name(path.name + ".oedr-tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except OSError as exc:  # name the control area, not the emulator's temporary file (43 with its errno)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         diskio.pwrite(fd, data, 0, path)  # a full disk leaves the old control area in place
         if sync:

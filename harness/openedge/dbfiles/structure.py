@@ -18,7 +18,7 @@ from harness.openedge.errors import UsageError
 SCHEMA_AREA = 6
 FIRST_DATA_AREA = 7
 KIND_NAMES = {"a": "after-image", "b": "before-image", "d": "data", "t": "transaction log"}
-_AREA_RE = re.compile(r'^"(?P<name>[^"]+)"(?::(?P<num>\d+))?(?:,(?P<rpb>\d+))?(?:;(?P<bpc>\d+))?$')
+_AREA_RE = re.compile(r'^"(?P<name>[^"]+)"(?::(?P<num>[0-9]{1,9}))?(?:,(?P<rpb>[0-9]{1,9}))?(?:;(?P<bpc>[0-9]{1,9}))?$')
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def parse_line(raw: str, source: str, lineno: int) -> ExtentSpec | None:
     if sizeinfo:
         if len(sizeinfo) != 2 or sizeinfo[0].lower() not in ("f", "v"):
             raise _fail(source, lineno, f"bad size description {' '.join(sizeinfo)} (expected f|v size)")
-        if not sizeinfo[1].isdigit():
+        if not (sizeinfo[1].isascii() and sizeinfo[1].isdigit() and len(sizeinfo[1]) <= 9):
             raise _fail(source, lineno, f"size {sizeinfo[1]} is not a whole number of KB")
         fixed, size = sizeinfo[0].lower() == "f", int(sizeinfo[1])
     return ExtentSpec(kind, path, fixed, size, area[0], area[1], area[2], area[3], lineno)

@@ -168,12 +168,17 @@ def find_extent(db: Database, what: str | None) -> ExtentInfo:
                 return min(found, key=lambda pair: pair[0])[1]
         raise StateError(m.AI_NO_FULL.bind())
     for ext in exts:
-        if what.isdigit() and int(what) == ext.number:
-            return ext
-        if Path(what).name == Path(ext.path).name and (Path(what).resolve() == Path(ext.path).resolve()
-                                                        or "/" not in what):
+        if names_extent(what, ext):
             return ext
     raise StateError(m.AI_EXTENT_UNKNOWN.bind(extent=what, db=db.name.display))
+
+
+def names_extent(what: str, ext: ExtentInfo) -> bool:
+    """``what`` (an extent number or path, as the DBA typed it) is this AI extent."""
+    if what.isascii() and what.isdigit() and len(what) < 10 and int(what) == ext.number:
+        return True
+    return Path(what).name == Path(ext.path).name and (Path(what).resolve() == Path(ext.path).resolve()
+                                                       or "/" not in what)
 
 
 def empty(db: Database, what: str | None) -> ExtentInfo:

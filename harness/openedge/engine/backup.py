@@ -47,10 +47,10 @@ from harness.openedge.dbfiles.framing import FRAME, FrameError, read_frames
 from harness.openedge.engine import aimanager, wire
 from harness.openedge.engine.broker import ENABLED, USER_NUMBER, Broker, operation
 from harness.openedge.engine.create import check_targets, create_void
-from harness.openedge.engine.database import Database, not_a_directory, read_control, refuse_if_locked
+from harness.openedge.engine.database import Database, not_a_directory, read_control, refuse_if_locked, take_lock
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, OEError, StateError
-from harness.openedge.hostinfo import host_name, tty, user_name
+from harness.openedge.hostinfo import tty, user_name
 from harness.openedge.waiting import Timeout, poll_until
 
 SCHEMA_AREA = 6
@@ -846,9 +846,7 @@ def restore(reader: volumes.BackupReader, name: DbName, confirm: Callable[[str],
         if not name.db.exists():
             raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(name.db), errno=2))
         target = _prepare_incremental(name, header, image)
-    if not lockfile.write_exclusive(name.lk, lockfile.Lock(lockfile.SINGLE_USER, os.getpid(), host_name())):
-        refuse_if_locked(name)
-        raise StateError(m.IN_USE_SINGLE.bind(db=name.display))
+    take_lock(name, lockfile.SINGLE_USER)
     try:
         if target is None:
             target = create_void(name, _structure_for(name, image), header.block_size)

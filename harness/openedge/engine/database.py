@@ -48,17 +48,38 @@ def record_payload(table: str, trid: int, index: int, size: int) -> bytes:
 
 
 def refuse_if_locked(name: DbName) -> None:
-    """Apply the .lk rules: another host's lock, or a live local holder, refuses; a dead local one is stale."""
+    """Apply the .lk rules: another host's lock, or a live local holder, refuses; a dead local one is stale.
+
+    A pure check: a stale .lk stays until the command has made every other check and takes the database
+    (``take_lock``), so that a command refused for another reason leaves the .lk of a crash as it was (an
+    emulator choice: OpenEdge's order of these checks is not in the reference)."""
     lock = lockfile.read(name.lk)
-    if lock is None:
-        return
-    if lock.host == host_name() and not pid_alive(lock.pid):
-        lockfile.remove(name.lk)  # stale: the holder died on this host (semantics §1.4)
-        if name.lg.exists():
-            logfile.append(name.lg, "BROKER", m.BROKER_DISAPPEARED.bind(db=name.display), user=0)
+    if lock is None or _stale(lock):
         return
     message = m.IN_USE_SINGLE if lock.mode == lockfile.SINGLE_USER else m.IN_USE_MULTI
     raise StateError(message.bind(db=name.display))
+
+
+def _stale(lock: lockfile.Lock) -> bool:
+    return lock.host == host_name() and not pid_alive(lock.pid)
+
+
+def clear_stale_lock(name: DbName) -> None:
+    """Remove the .lk of a holder that died on this host (semantics §1.4), logging 4194: the first change a
+    command makes to a crashed database, once every check that needs no recovery has passed."""
+    lock = lockfile.read(name.lk)
+    if lock is not None and _stale(lock):
+        lockfile.remove(name.lk)
+        if name.lg.exists():
+            logfile.append(name.lg, "BROKER", m.BROKER_DISAPPEARED.bind(db=name.display), user=0)
+
+
+def take_lock(name: DbName, mode: int) -> None:
+    """Write the .lk (a stale one cleared first); 263/276 when someone holds the database."""
+    clear_stale_lock(name)
+    if not lockfile.write_exclusive(name.lk, lockfile.Lock(mode, os.getpid(), host_name())):
+        refuse_if_locked(name)
+        raise StateError(m.IN_USE_SINGLE.bind(db=name.display))
 
 
 def lock_state(name: DbName) -> lockfile.Lock | None:
@@ -110,6 +131,39 @@ def check_extents(ctl: Control, name: DbName) -> None:
                                m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(opened))),
                                m.CONTROL_OPEN.bind(date=ctime(ctl.master.last_open)))
     _check_high_water(ctl, name)
+
+
+def check_blocks(ctl: Control, name: DbName) -> None:
+    """Every data block up to its area's high-water mark reads back with a good checksum: a pure read, for a
+    command that reads every block anyway (a full scan), so that damage it would meet half-way refuses it
+    before the open changes anything (an emulator choice: OpenEdge reports a bad block when it reads it)."""
+    check_extents(ctl, name)
+    for area in ctl.of_kind("d"):
+        files = extents.AreaFiles(area, ctl.master.block_size)
+        for number in range(1, ctl.master.hiwater.get(str(area.number), 0) + 1):
+            try:
+                files.read(number)
+            except (FrameError, extents.AreaFull) as exc:
+                raise DamagedError(m.DB_DAMAGED.bind(db=name.display, reason=str(exc))) from None
+
+
+def check_writable(ctl: Control, name: DbName) -> None:
+    """43 with errno 13 for a file of the database this user cannot write, before the open writes anything.
+
+    An open writes the .lk and the .lg beside the control area, the control area itself (through a file in
+    its directory), the extents' open dates, the BI and the AI; finding one read-only half-way would leave
+    the others changed. The order of the checks an open makes, each before the first write: the control
+    area (43, or damaged), the .lk (263/276), the state (void, restore, roll forward), every extent present
+    and of this database (43/1990, 9212-9217, damaged), every file writable (this check); only then a
+    stale .lk is cleared (4194), the .lk written and crash recovery run. The order is an emulator choice
+    ([inferred]): what needs no recovery is checked first, so that a refusal changes nothing."""
+    directory = name.db.parent
+    paths = [name.db, *(Path(ext.path) for _a, ext in ctl.all_extents())]
+    if name.lg.exists():
+        paths.append(name.lg)
+    for path in [directory, *paths]:
+        if path.exists() and not os.access(path, os.W_OK | (os.X_OK if path == directory else 0)):
+            raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=errno.EACCES))
 
 
 def _check_high_water(ctl: Control, name: DbName) -> None:
@@ -203,9 +257,8 @@ class Database:
         if ctl.master.state != control.VOID:
             check_extents(ctl, name)
             _check_busy_ai(name, ctl, options)
-        if not lockfile.write_exclusive(name.lk, lockfile.Lock(mode, os.getpid(), host_name())):
-            refuse_if_locked(name)
-            raise StateError(m.IN_USE_SINGLE.bind(db=name.display))
+        check_writable(ctl, name)
+        take_lock(name, mode)
         db = cls(name, ctl, mode, options.utility)
         try:
             if options.log_session:

@@ -7,8 +7,9 @@ nothing is written, so a committed transaction is always in the AI. That the tra
 is an emulator choice: OpenEdge writes AI notes as the transaction goes, so one whose notes cannot be
 written cannot commit (single-user: refused; broker: shutdown 5350, or a stall with -aistall).
 
-Then, per transaction: BEGIN note; for each record a before/after block-image note, then the block
-itself; COMMIT note and fsync of the BI (the commit is durable here); the AI note (fsynced); the
+Then, per transaction: BEGIN note and, for each record, a before/after block-image note, made durable
+(fsync) before any block is written (write-ahead: a failed BI write leaves every data block as it was);
+then the blocks themselves; COMMIT note and fsync of the BI (the commit is durable here); the AI note (fsynced); the
 master block. A crash between the block writes and the COMMIT leaves uncommitted changes in the data
 blocks that crash recovery undoes from the before images.
 """
@@ -49,13 +50,19 @@ def _fault(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def check_record_fits(block_size: int, table: str, size: int) -> None:
+    """90080 for a record that no block can hold: a pure check, made before the database is opened (so that
+    the refusal changes nothing, not even the open date) and before the record is built."""
+    record = len(encode_record(table, 0, 0, b"")) + size
+    if extents.BLOCK.size + extents.SLOT.size + record > block_size:
+        raise StateError(m.RECORD_TOO_LARGE.bind(size=record, block_size=block_size))
+
+
 def _place(db: Database, area: int, record: bytes, highest: int, last: extents.Block | None) -> extents.Block:
     """The block a new record goes to: the area's last block if it has room, else a new one."""
     master = db.ctl.master
     files = db.area_files(area)
     block_size = master.block_size
-    if extents.BLOCK.size + extents.SLOT.size + len(record) > block_size:
-        raise StateError(m.RECORD_TOO_LARGE.bind(size=len(record), block_size=block_size))
     if highest:
         block = last if last is not None and last.number == highest else files.read(highest)
         rpb = db.ctl.area(area).rpb
@@ -70,6 +77,7 @@ def _place(db: Database, area: int, record: bytes, highest: int, last: extents.B
 def _plan(db: Database, area: int, table: str, trid: int, records: int, size: int) -> list[_Change]:
     """The block changes of the transaction, computed without writing anything (LSNs after BEGIN's)."""
     master = db.ctl.master
+    check_record_fits(master.block_size, table, size)
     highest = master.hiwater.get(str(area), 0)
     lsn = master.next_lsn + 1
     last: extents.Block | None = None
@@ -103,9 +111,11 @@ def commit(db: Database, table: str, records: int = 1, size: int = 100) -> Commi
     master.next_trid += 1
     bi = db.bi()
     bi.write(notes.Begin(trid, db.next_lsn()))
-    files = db.area_files(area)
     for change in changes:
         bi.write(notes.BlockChange(trid, change.lsn, area, change.number, change.before, change.after))
+    bi.sync()  # write-ahead: every before image is durable before the first data block changes
+    files = db.area_files(area)
+    for change in changes:
         files.write(extents.decode_block(change.after, change.number, area))
         master.hiwater[str(area)] = max(master.hiwater.get(str(area), 0), change.number)
         master.next_lsn = change.lsn + 1

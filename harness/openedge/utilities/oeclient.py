@@ -17,8 +17,9 @@ import time
 from harness.openedge import messages as m
 from harness.openedge.argv import number, take_params, usage
 from harness.openedge.clock import ctime
+from harness.openedge.dbfiles import control
 from harness.openedge.engine import aimanager, client, transactions
-from harness.openedge.engine.database import Database, OpenOptions
+from harness.openedge.engine.database import Database, OpenOptions, check_blocks, read_control
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, UsageError
 from harness.openedge.outcome import Outcome
@@ -100,6 +101,11 @@ def main(argv: list[str]) -> Outcome:
         raise usage("oeclient", "load needs --seconds", SYNTAX)
     seconds = number("oeclient", "--seconds", params.get("--seconds", "0"))
     rate = number("oeclient", "--rate", params.get("--rate", "0"))
+    if action != "digest":
+        transactions.check_record_fits(read_control(name).master.block_size, table, size)
+    elif not client.served_here(name) and (ctl := read_control(name)).master.state == control.CLOSED:
+        check_blocks(ctl, name)  # a damaged block refuses the scan before the open writes (a crashed database:
+        # crash recovery meets it first, and says the copy was torn)
     session = _Session(name)
     try:
         if action == "digest":

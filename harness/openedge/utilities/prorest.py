@@ -38,15 +38,21 @@ def confirm_overwrite(db: str) -> bool:
     """Ask on stdin before overwriting a database.
 
     The one place prorest writes directly: a prompt has to be on the terminal before the answer is read,
-    and the catch site in ``cli.run`` only prints once the utility has returned.
+    and the catch site in ``cli.run`` only prints once the utility has returned. A standard output that is
+    not open (``>&-``) only loses the prompt: the answer is still read. A standard input that is not open
+    (``<&-``) answers nothing, as end of input does: nothing is restored (an emulator choice; the
+    reference does not say what prorest does without a terminal).
     """
+    out = sys.stdout
     try:
-        sys.stdout.write(m.RESTORE_OVERWRITE_PROMPT.bind(db=db).text() + " ")
-        sys.stdout.flush()
+        if out is not None:
+            out.write(m.RESTORE_OVERWRITE_PROMPT.bind(db=db).text() + " ")
+            out.flush()
     except BrokenPipeError:
         raise StdoutClosed from None  # nobody can answer: nothing is restored
-    answer = sys.stdin.readline()
-    sys.stdout.write("\n" if not answer.endswith("\n") else "")
+    answer = sys.stdin.readline() if sys.stdin is not None else ""
+    if out is not None:
+        out.write("\n" if not answer.endswith("\n") else "")
     return answer.strip().lower() in ("y", "yes")
 
 

@@ -22,6 +22,8 @@ from harness.openedge.outcome import Outcome
 
 SYNTAX = "proserve db-name [-S port] [-H host] [-n users] [-aistall] [...]"
 FLAGS = {"-aistall", "-i", "-r", "-RO"}
+VALUED = {"-S", "-H", "-n", "-N", "-B", "-L", "-Ma", "-Mn", "-Mi", "-bithold", "-aiarcdir", "-aiarcinterval",
+          "-minport", "-maxport", "-db", "-pf"}  # startup parameters that take a value (DOC, startup reference)
 
 
 def parse_params(words: list[str]) -> dict[str, str]:
@@ -32,6 +34,8 @@ def parse_params(words: list[str]) -> dict[str, str]:
         if not word.startswith("-") or len(word) < 2:
             raise usage("proserve", f"unexpected {word!r}", SYNTAX)
         if word in FLAGS or i + 1 >= len(words) or words[i + 1].startswith("-"):
+            if word in VALUED:
+                raise usage("proserve", f"{word} needs a value", SYNTAX)
             params[word] = ""
             i += 1
         else:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from harness.openedge import messages as m
 from harness.openedge.argv import number, take_params, usage
-from harness.openedge.dbfiles import control, lockfile, structure
+from harness.openedge.dbfiles import aifile, backup, bilog, control, extents, lockfile, structure
 from harness.openedge.dbfiles.structure import format_line
 from harness.openedge.engine import create as creation
-from harness.openedge.engine.database import read_control, refuse_if_locked
+from harness.openedge.engine.database import clear_stale_lock, read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import StateError, UsageError
 from harness.openedge.outcome import Outcome
@@ -83,6 +83,7 @@ def list_structure(args: list[str]) -> Outcome:
     out_path = Path(rest[1]) if len(rest) > 1 else name.st
     text, st_lines = _listing(name, ctl)
     if "-RO" not in _params:
+        refuse_database_file(name, ctl, out_path)
         try:
             out_path.write_text("\n".join(st_lines) + "\n", encoding="utf-8")
         except OSError as exc:  # a missing directory, a directory, no permission: 43, the old .st untouched
@@ -90,6 +91,29 @@ def list_structure(args: list[str]) -> Outcome:
                 raise  # the disk-full message (6091)
             raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(out_path), errno=exc.errno or 2)) from None
     return Outcome(0, text=text)
+
+
+DB_MAGICS = {control.MAGIC: "a control area", extents.EXTENT_MAGIC: "a data extent", bilog.MAGIC: "a before-image file",
+             aifile.MAGIC: "an after-image file"}
+
+
+def refuse_database_file(name: DbName, ctl: control.Control, out_path: Path) -> None:
+    """The listing goes to a .st, never over a file a database needs: its own control area, extents, .lk and
+    .lg by path, and any other database's file (or backup volume) by its magic number (an emulator choice:
+    the reference does not say what a real prostrct list does with such a target; 90140 is emulator-assigned)."""
+    own = {name.db, name.lk, name.lg} | {Path(e.path) for _a, e in ctl.all_extents()}
+    if out_path in own or out_path.resolve() in {p.resolve() for p in own}:
+        raise StateError(m.LIST_OVER_DB_FILE.bind(path=str(out_path), what=f"a file of database {name.display}"))
+    try:
+        with out_path.open("rb") as existing:
+            head = existing.read(backup.TEXT_SIZE + len(backup.MAGIC))
+    except OSError:
+        return  # not there, or not readable: the write reports it (43)
+    what = DB_MAGICS.get(head[:8])
+    if what is None and head[backup.TEXT_SIZE:] == backup.MAGIC:
+        what = "a backup volume"
+    if what is not None:
+        raise StateError(m.LIST_OVER_DB_FILE.bind(path=str(out_path), what=what))
 
 
 def repair(args: list[str]) -> Outcome:
@@ -148,6 +172,7 @@ def unlock(args: list[str]) -> Outcome:
     if missing:
         raise StateError(*[m.CANNOT_OPEN_FILE.bind(path=p, errno=2) for p in missing],
                          *[m.MISSING_EXTENT.bind(path=p) for p in missing])
+    clear_stale_lock(name)
     return Outcome(0, [m.UNLOCK_DONE.bind(db=name.display)])
 
 

@@ -105,6 +105,8 @@ def extent_empty(name: DbName, words: list[str]) -> Outcome:
     refuse_if_locked(name)
     if not ctl.master.ai.enabled:
         raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
+    if what is not None and not any(aimanager.names_extent(what, ext) for ext in ctl.ai_extents()):
+        raise StateError(m.AI_EXTENT_UNKNOWN.bind(extent=what, db=name.display))  # before the open changes anything
     db = Database.open(name, _AI_ONLY)
     with db.session():
         ext = aimanager.empty(db, what)
