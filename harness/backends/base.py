@@ -13,11 +13,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
 
 from harness.evidence import hooks
 from harness.result import CommandResult
 
 ALLOWED_OUTSIDE = ("/dev/null",)
+UNREACHABLE = 255  # what ssh returns when the remote host does not answer (a container backend says the same)
 
 
 class SandboxError(Exception):
@@ -149,6 +151,18 @@ def record_copy(source: Host, target: Host, files: list[tuple[str, bytes]], dire
     hooks.record_event({"kind": "copy", "host": target.name, "label": label or f"{len(files)} files from {source.name}",
                         "seq": None, "time": utc_now(), "from": source.name, "directory": directory,
                         "target_directory": target_directory, "files": listing})
+
+
+@runtime_checkable
+class ContainerFaults(Protocol):
+    """The faults only a container host gives truthfully (the docker and openedge backends' hosts)."""
+
+    def kill(self) -> None: ...
+    def start_again(self) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def limit_disk(self, free_kb: int) -> None: ...
+    def free_kb(self) -> int: ...
 
 
 class Backend(ABC):
