@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from harness.backends import Backend, Host, SandboxError
 from harness.backends.base import record_copy, utc_now
 from harness.evidence import hooks
-from harness.waiting import poll_until
 from harness.result import CommandResult
+from harness.waiting import poll_until
 
 HOST_ALIASES = {"production": "production", "prod": "production", "dr": "dr", "DR": "dr", "the DR host": "dr",
                 "the production host": "production"}

@@ -127,10 +127,6 @@ class Host(ABC):
     def kill_processes(self) -> None:
         """Kill every process this host started (brokers included): scenario cleanup."""
 
-    @abstractmethod
-    def host_identity(self) -> str:
-        """What proves where commands ran: the host name, and the container id for containers."""
-
     def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
                    target_directory: str = ".") -> list[str]:
         """Copy files byte for byte from this host to another, as an OS copy would."""

@@ -387,9 +387,6 @@ class DockerHost(Host):
         with contextlib.suppress(HostUnreachable):
             self._exec(["sh", "-c", script])
 
-    def host_identity(self) -> str:
-        return f"{self.hostname} (container {self.container_id[:12]})"
-
     def remove(self) -> None:
         """Remove the container (and its anonymous volumes); its processes die with it."""
         self._jobs.clear()

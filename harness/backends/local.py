@@ -158,9 +158,6 @@ class LocalHost(Host):
 
                 poll_until(dead, timeout=10, what="broker to die")
 
-    def host_identity(self) -> str:
-        return self.hostname
-
 
 class LocalBackend(Backend):
     """Hosts under one short temporary root (short, because broker sockets live there)."""
