@@ -14,8 +14,7 @@ import threading
 import time
 from typing import Any
 
-from pytest_bdd.parser import Feature, Scenario, Step
-
+from harness.bdd import Feature, Scenario, Step
 from harness.evidence.derive import command_words, database_of, is_counters_read
 from harness.evidence.environment import now_iso
 from harness.evidence.redact import redact_command, redact_dict, redact_text, redact_value
