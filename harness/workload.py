@@ -6,14 +6,12 @@ client sessions driven from here, so that each acknowledged transaction is known
 
 from __future__ import annotations
 
-import re
 import threading
 
 from harness.backends.base import UNREACHABLE, Host
+from harness.dba import readings
 from harness.result import CommandResult
 from harness.waiting import poll_until
-
-_COMMITTED = re.compile(r"^committed trid=(\d+) time=.*\((\d+)\)$", re.M)
 
 
 class CommitLoop:
@@ -51,7 +49,7 @@ class CommitLoop:
                 continue
             if result.exit_status != 0:
                 return
-            self.acknowledged.extend((int(t), int(u)) for t, u in _COMMITTED.findall(result.stdout))
+            self.acknowledged.extend((c.trid, c.time_us) for c in readings.commits(result.stdout))
 
     def wait_for(self, count: int, timeout: float = 120) -> None:
         """Until at least ``count`` transactions are acknowledged (fails if the client stops first)."""

@@ -99,7 +99,7 @@ def does_not_answer(site: Site, host: str) -> None:
     _container(site, host)
     last = site.last
     if last is None or last.host != site.host(host).name or last.exit_status != 255:
-        raise StepFailure(f"expected {host} not to answer\n{last.describe() if last else 'no command ran'}")
+        raise StepFailure(f"expected {host} not to answer" + ("" if last else ": no command ran"), last)
 
 
 @then(parsers.parse('every transaction the clients saw committed is in "{db:Name}" on {host:Machine}',

@@ -233,7 +233,8 @@ def _counter_table(host: str, db: str, snaps: dict[str, JSON]) -> str:
 
 
 def _seq(event: JSON) -> str:
-    return f" (sequence {escape(str(event['seq']))})" if event.get("seq") is not None else ""
+    seq = event.get("seq") if event.get("expects") is None else f"expects {event['expects']}"
+    return f" (sequence {escape(str(seq))})" if seq is not None else ""
 
 
 def _size(count: Any, word: str = "") -> str:
