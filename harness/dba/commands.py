@@ -80,8 +80,10 @@ def _qualifier(program: str, words: list[str]) -> str:
         after = lowered[lowered.index("-c", 1) + 1 :]
     elif program == "probkup":
         return "online" if "online" in lowered[1:2] else ""
-    else:
+    elif program in ("proquiet", "oeclient"):  # DB ACTION
         after = lowered[2:]
+    else:
+        return ""
     taken = []
     for word in after:
         if word.startswith("-"):
