@@ -27,7 +27,7 @@ from harness.evidence import results as res
 from harness.evidence.console import ProgressDisplay, summary_lines
 from harness.evidence.progress import PROGRESS_FILE, ProgressReader
 from harness.evidence.redact import redact_text
-from harness.evidence.scaffold import ScaffoldError, SitePlan, scaffold
+from harness.scaffold import ScaffoldError, SitePlan, scaffold
 
 if TYPE_CHECKING:
     from harness.bdd import Feature

@@ -254,6 +254,25 @@ def scan_trids(output: str) -> list[int]:
     return [int(t) for t in _SCAN_TRID.findall(output)]
 
 
+_SCAN_BLOCK = re.compile(r"^Trid: (\d+) area = (\d+) dbkey = (\d+) update counter = (\d+) \(12529\)$", re.M)
+
+
+@dataclass(frozen=True)
+class ScanBlock:
+    """A block change of ``aimage scan verbose`` (message 12529), with the line as printed."""
+
+    trid: int
+    area: int
+    dbkey: int
+    update_counter: int
+    line: str
+
+
+def scan_blocks(output: str) -> list[ScanBlock]:
+    """The block changes ``rfutil -C aimage scan verbose`` shows, in order."""
+    return [ScanBlock(int(m[1]), int(m[2]), int(m[3]), int(m[4]), m[0]) for m in _SCAN_BLOCK.finditer(output)]
+
+
 # --- oeclient (the stand-in for an ABL session; commit.p/digest.p print the same on OpenEdge) -------------
 _COMMITTED = re.compile(r"^committed trid=(\d+) time=.*\((\d+)\)$", re.M)
 _DIGEST = re.compile(r"^records=(\d+) sha256=([0-9a-f]{64})$", re.M)
