@@ -77,6 +77,8 @@ def _table(rows: list[tuple[str, Any]]) -> str:
 def _text(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, bool):  # a counter's flag (after imaging, changed since backup): as describe says it
+        return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value) or "—"
     if isinstance(value, dict):
