@@ -60,12 +60,16 @@ class DbaCommand:
 
     @property
     def switch_label(self) -> str:
-        """What made an AI switch: ``aimage new``, ``aimage begin``, ``proquiet enable``, ``probkup online``."""
-        if self.program == "probkup":
-            return "probkup online" if "online" in self.words else "probkup"
-        if self.program == "rfutil":
-            return " ".join(self.qualifier.split()[:2])
-        return " ".join([self.program, *self.words[2:3]])
+        return switch_label(self.program, self.qualifier)
+
+
+def switch_label(program: str, qualifier: str) -> str:
+    """What made an AI switch: ``aimage new``, ``aimage begin``, ``proquiet enable``, ``probkup online``."""
+    if program == "probkup":
+        return "probkup online" if qualifier == "online" else "probkup"
+    if program == "rfutil":
+        return " ".join(qualifier.split()[:2])
+    return " ".join([program, *qualifier.split()[:1]])
 
 
 def _stem(word: str) -> str:

@@ -48,16 +48,6 @@ def _ai_switch_seq(before: JSON | None, after: JSON | None) -> int | None:
     return new if (after or {}).get("ai_enabled", True) is not False else None
 
 
-def _switch_label(facts: JSON) -> str:
-    """What made the AI switch: ``aimage new``, ``aimage begin``, ``proquiet enable``, ``probkup online``."""
-    program, qualifier = str(facts.get("program") or ""), str(facts.get("qualifier") or "")
-    if program == "rfutil":
-        return " ".join(qualifier.split()[:2])
-    if program == "probkup":
-        return "probkup online" if qualifier == "online" else "probkup"
-    return " ".join([program, *qualifier.split()[:1]])
-
-
 def _ai_file(facts: JSON) -> str:
     return PurePosixPath(str(facts["ai_file"])).name if facts.get("ai_file") else "roll forward"
 
@@ -87,7 +77,8 @@ def _events_for(command: JSON, before: JSON | None, after: JSON | None) -> list[
     if kind in (None, "backup", "ai-switch"):
         seq = _ai_switch_seq(before, after)
         if seq is not None or kind == "ai-switch":
-            events.append({**base, "kind": "ai-switch", "label": _switch_label(facts), "seq": seq})
+            label = commands.switch_label(str(facts.get("program") or ""), str(facts.get("qualifier") or ""))
+            events.append({**base, "kind": "ai-switch", "label": label, "seq": seq})
     return events
 
 
