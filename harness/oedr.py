@@ -27,10 +27,10 @@ from harness.evidence import results as res
 from harness.evidence.console import ProgressDisplay, summary_lines
 from harness.evidence.progress import PROGRESS_FILE, ProgressReader
 from harness.evidence.redact import redact_text
-from harness.evidence.scaffold import ScaffoldError, SitePlan, scaffold
+from harness.scaffold import ScaffoldError, SitePlan, scaffold
 
 if TYPE_CHECKING:
-    from pytest_bdd.parser import Feature
+    from harness.bdd import Feature
 
 OK, FAILED, USAGE = 0, 1, 2
 BACKENDS = ("local", "docker", "openedge")
@@ -221,11 +221,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _parse_feature(path: Path) -> Feature:
-    from pytest_bdd.exceptions import GherkinParseError
-    from pytest_bdd.parser import FeatureParser
+    from harness.bdd import GherkinParseError, parse_feature
 
     try:
-        return FeatureParser(str(path.parent), path.name).parse()
+        return parse_feature(path)
     except GherkinParseError as exc:
         raise UsageProblem(f"{_relative(path)} line {exc.line} is not Gherkin: {exc.message}\n"
                            f"  {exc.line}: {exc.line_content}\nFix that line and list again.") from None  # fmt: skip

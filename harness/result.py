@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-_NUMBERED = re.compile(r"\((\d{1,5})\)\s*$")  # OpenEdge numbers; not oeclient's microsecond stamps
+from harness.dba import commands, readings
+from harness.evidence.records import CommandRecord, command_facts
 
 
 @dataclass(frozen=True)
@@ -30,19 +30,20 @@ class CommandResult:
 
     def message_numbers(self) -> list[int]:
         """The OpenEdge message numbers printed, in order (lines ending with ``(NNNN)``)."""
-        return [int(match.group(1)) for line in self.output.splitlines() if (match := _NUMBERED.search(line))]
+        return readings.message_numbers(self.output)
 
     def message_line(self, number: int) -> str | None:
-        for line in self.output.splitlines():
-            match = _NUMBERED.search(line)
-            if match and int(match.group(1)) == number:
-                return line.strip()
-        return None
+        return readings.message_line(self.output, number)
 
     def describe(self) -> str:
         """A readable account for assertion messages: host, command, exit status and output."""
         return (f"on {self.host}: `{self.command}` exited {self.exit_status}\n"
                 f"--- output ---\n{self.output.rstrip()}\n--------------")
 
-    def as_record(self) -> dict[str, Any]:
-        return asdict(self)
+    def as_record(self, *, internal: bool = False, bracket: int | None = None) -> CommandRecord:
+        """The evidence of this command, with what its line names (parsed once, here)."""
+        return CommandRecord(host=self.host, command=self.command, argv=list(self.argv), cwd=self.cwd,
+                             started=self.started, duration=self.duration, exit_status=self.exit_status,
+                             stdout=self.stdout, stderr=self.stderr, backend=self.backend, container=self.container,
+                             extra=dict(self.extra), dba=command_facts(commands.parse(self.command or self.argv)),
+                             internal=internal, bracket=bracket)

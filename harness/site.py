@@ -8,50 +8,36 @@ emulator, the emulator in containers, or a real OpenEdge); the only emulator-spe
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from harness.backends import Backend, Host, SandboxError
 from harness.backends.base import record_copy, utc_now
+from harness.dba import commands, readings, structure
+from harness.dba.readings import AiExtent, Commit, Counters
 from harness.evidence import hooks
-from harness.openedge.waiting import poll_until
 from harness.result import CommandResult
+from harness.waiting import poll_until
 
 HOST_ALIASES = {"production": "production", "prod": "production", "dr": "dr", "DR": "dr", "the DR host": "dr",
                 "the production host": "production"}
-_COMMIT = re.compile(r"^committed trid=(\d+) time=.*\((\d+)\)$", re.M)
-_DIGEST = re.compile(r"^records=(\d+) sha256=([0-9a-f]+)$", re.M)
-_DESCRIBE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z -]+?)\s+: (?P<value>.*)$", re.M)
-_SCAN_TRID = re.compile(r"^Trid: (\d+) code", re.M)
-_BEGIN_FILE = re.compile(r"^\*\*\*Beginning processing of After-image extent (.+?) \(17047\)$", re.M)
-_LIST_FIELD = re.compile(r"^\s*(Extent|Status|Type|Path|Seqno):\s+(.*)$", re.M)
-COUNTER_FIELDS = {
-    "Expected AI Sequence": "expected_ai_seq", "Current AI Sequence": "current_ai_seq",
-    "Backup Counter": "backup_counter", "After Imaging": "ai_enabled", "Busy AI Extent": "busy_extent",
-    "Database State": "state", "Last Change Date": "last_change", "Changed Since Backup": "changed_since_backup",
-    "Roll Forward In Progress": "roll_forward_in_progress", "Records": "records",
-}
+
+__all__ = ["AiExtent", "Commit", "Counters", "Ledger", "Site", "StepFailure", "standard_structure"]
 
 
 class StepFailure(AssertionError):
-    """A harness check failed; the message says what was expected and shows the command's output."""
+    """A harness check failed: ``check`` says what was expected; ``result`` is the command it was about.
 
+    The message shows both (the command's host, line, exit status and output); the evidence keeps the
+    result itself, so it names the command and its deciding message without reading the message back.
+    """
 
-@dataclass
-class Commit:
-    trid: int
-    time_us: int
-
-
-@dataclass
-class AiExtent:
-    number: int
-    status: str
-    path: str
-    seq: int
+    def __init__(self, check: str, result: CommandResult | None = None) -> None:
+        super().__init__(f"{check}\n{result.describe()}" if result is not None else check)
+        self.check, self.result = check, result
 
 
 @dataclass
@@ -83,6 +69,7 @@ class Site:
         self.load_commits: list[Commit] = []  # what every stopped load committed, in order
         self.history: list[CommandResult] = []  # every DBA command run through the site, in order
         self.snapshots: dict[tuple[str, str], dict[str, str]] = {}
+        self._brackets = itertools.count(1)  # ties a command to the counter reads around it (evidence)
 
     def host(self, name: str) -> Host:
         """The host by name ("production", "dr", or any other), created on first use."""
@@ -119,43 +106,39 @@ class Site:
         """Run a DBA command on a host, with counters recorded around commands that move them."""
         host = self.host(host_name)
         command = self.expand(host, command)
-        db = _database_of(command)
-        watch = db is not None and _moves_counters(command)
-        if watch and db is not None:
-            self.counters(host, db, "before", quiet=True)
+        dba = commands.parse(command)
+        bracket = next(self._brackets) if dba.moves_counters and dba.database else None
+        if bracket is not None and dba.database:
+            self.counters(host, dba.database, "before", quiet=True, bracket=bracket)
         try:
             if cwd:
                 host.write_file(os.path.relpath(host.workdir(cwd), host.root) + "/.keep", b"")
-            result = host.run(command, stdin=stdin, env=env, cwd=cwd)
+            result = host.run(command, stdin=stdin, env=env, cwd=cwd, bracket=bracket)
         except SandboxError as refused:
             raise StepFailure(f"not run on {host.name}: {refused} (every path must stay inside the host's "
                               "directory)") from None
         self.last = result
         self.history.append(result)
-        if watch and db is not None:
-            self.counters(host, db, "after", quiet=True)
-        self._remember(host, command, result)
+        if bracket is not None and dba.database:
+            self.counters(host, dba.database, "after", quiet=True, bracket=bracket)
+        self._remember(host, dba, result)
         return result
 
-    def _remember(self, host: Host, command: str, result: CommandResult) -> None:
-        argv = shlex.split(command)
-        if argv[:1] == ["oeclient"] and result.exit_status == 0:
-            self.ledger.add(self._key(host, argv[1]), _commits(result.stdout))
-        if argv[:1] == ["rfutil"] and "roll" in argv and result.exit_status == 0 and "-a" in argv:
-            self.applied.setdefault((host.name, _stem(argv[1])), []).append(argv[argv.index("-a") + 1])
-            hooks.record_event({"kind": "roll-forward", "host": host.name, "label": argv[argv.index("-a") + 1],
-                                "seq": None, "time": utc_now()})
-        if argv[:1] == ["rfutil"] and "roll" in argv and result.exit_status == 0 and "-ailist" in argv:
-            for path in _BEGIN_FILE.findall(result.stdout):  # the list's files, in the order they were applied
-                self.applied.setdefault((host.name, _stem(argv[1])), []).append(path)
-                hooks.record_event({"kind": "roll-forward", "host": host.name, "label": path, "seq": None,
-                                    "time": utc_now()})
+    def _remember(self, host: Host, dba: commands.DbaCommand, result: CommandResult) -> None:
+        if result.exit_status != 0 or dba.database is None:
+            return
+        if dba.program == "oeclient":
+            self.ledger.add(self._key(host, dba.database), readings.commits(result.stdout))
+        if dba.kind is commands.Kind.ROLL_FORWARD:
+            # -a names one file; -ailist names a list, whose files the output shows in the order applied
+            files = [dba.ai_file] if dba.ai_file else readings.applied_ai_files(result.stdout)
+            self.applied.setdefault((host.name, dba.database), []).extend(files)
 
     def run_killed(self, host_name: str, command: str, fault: str) -> CommandResult:
         """Run with an emulator fault-injection point armed; the process must die of SIGKILL there."""
         result = self.run(host_name, command, env={"OEDR_FAULT": fault})
         if result.exit_status != -9:
-            raise StepFailure(f"expected the process to be killed (fault {fault})\n{result.describe()}")
+            raise StepFailure(f"expected the process to be killed (fault {fault})", result)
         hooks.record_event({"kind": "fault", "host": self.host(host_name).name, "label": f"killed: {fault}",
                             "seq": None, "time": utc_now()})
         return result
@@ -208,7 +191,7 @@ class Site:
     def commit(self, host_name: str, db: str, count: int, offset_seconds: int = 0) -> list[Commit]:
         env = {"OEDR_CLOCK_OFFSET": str(offset_seconds)} if offset_seconds else None
         result = self.must(host_name, f"oeclient {db} commit --count {count}", env=env)
-        return _commits(result.stdout)
+        return readings.commits(result.stdout)
 
     def start_load(self, host_name: str, db: str, seconds: int, rate: int = 0) -> object:
         """A background client committing for ``seconds``; returns once it has committed something, so that
@@ -230,8 +213,8 @@ class Site:
         self.loads.clear()
         for result in results:
             if result.exit_status != 0:
-                raise StepFailure(f"the load failed:\n{result.describe()}")
-            self.load_commits += _commits(result.stdout)
+                raise StepFailure("the load failed", result)
+            self.load_commits += readings.commits(result.stdout)
         return results
 
     def load_commits_around(self, first: str, last: str) -> tuple[int, int, int]:
@@ -255,40 +238,38 @@ class Site:
              env: dict[str, str] | None = None) -> CommandResult:
         result = self.run(host_name, command, stdin=stdin, env=env)
         if result.exit_status != 0:
-            raise StepFailure(f"expected success, got exit status {result.exit_status}\n{result.describe()}")
+            raise StepFailure(f"expected success, got exit status {result.exit_status}", result)
         return result
 
-    def counters(self, host: Host | str, db: str, when: str = "now", quiet: bool = False) -> dict[str, str]:
-        """The master-block counters as ``proutil -C describe`` shows them; recorded as evidence."""
+    def counters(self, host: Host | str, db: str, when: str = "now", quiet: bool = False,
+                 bracket: int | None = None) -> Counters:
+        """The master-block counters, read the way this backend's OpenEdge shows them; recorded as evidence.
+
+        The reads are the harness's own (marked ``internal``); ``bracket`` ties them to the command they
+        are read around. ``quiet``: a database that does not exist (yet) has no counters, and that is no error.
+        """
         target = host if isinstance(host, Host) else self.host(host)
-        result = target.run(f"proutil {db} -C describe")
-        values = {COUNTER_FIELDS[m["key"]]: m["value"].strip() for m in _DESCRIBE.finditer(result.stdout)
-                  if m["key"] in COUNTER_FIELDS}
-        if values:
-            hooks.record_counters({"host": target.name, "db": _stem(db), "when": when, "values": values})
+        dialect = readings.dialect_of(target.backend_name)
+        results = [target.run(read, internal=True, bracket=bracket) for read in readings.counter_reads(db, dialect)]
+        found = readings.counters([r.stdout for r in results], dialect)
+        if found is not None:
+            hooks.record_counters({"host": target.name, "db": _stem(db), "when": when, "values": found.values(),
+                                   "bracket": bracket})
         elif not quiet:
-            raise StepFailure(f"could not read the counters of {db}\n{result.describe()}")
-        return values
+            raise StepFailure(f"could not read the counters of {db}", results[0])
+        return found or Counters()
 
     def digest(self, host_name: str, db: str, upto: int | None = None) -> tuple[int, str]:
         command = f"oeclient {db} digest" + (f" --upto {upto}" if upto is not None else "")
         result = self.must(host_name, command)
-        match = _DIGEST.search(result.stdout)
-        if not match:
-            raise StepFailure(f"no digest in the output\n{result.describe()}")
-        return int(match.group(1)), match.group(2)
+        found = readings.digest(result.stdout)
+        if found is None:
+            raise StepFailure("no digest in the output", result)
+        return found.records, found.sha256
 
     def ai_extents(self, host_name: str, db: str) -> list[AiExtent]:
         """The AI extents as ``rfutil -C aimage list`` shows them."""
-        result = self.must(host_name, f"rfutil {db} -C aimage list")
-        extents, current = [], {}
-        for key, value in _LIST_FIELD.findall(result.stdout):
-            current[key] = value.strip()
-            if key == "Seqno":
-                extents.append(AiExtent(int(current["Extent"]), current["Status"].upper(), current["Path"],
-                                        int(current["Seqno"])))
-                current = {}
-        return extents
+        return readings.ai_extents(self.must(host_name, f"rfutil {db} -C aimage list").stdout)
 
     def archive_full_extents(self, source: str, db: str, target: str, directory: str = "archive") -> list[str]:
         """Copy every FULL AI extent to the target's archive directory, named by sequence, then empty it.
@@ -325,9 +306,7 @@ class Site:
 
     def database_files(self, host_name: str, db: str) -> list[str]:
         """The files of a database in its directory (control area, extents, .lk, .lg, .st)."""
-        stem = _stem(db)
-        pattern = re.compile(rf"^{re.escape(stem)}(_\d+)?\.(db|lk|lg|st|[bdat]\d+)$")
-        return [f for f in self.host(host_name).list_files() if pattern.match(f)]
+        return readings.database_files(self.host(host_name).list_files(), db)
 
     def copy_database(self, source: str, db: str, target: str, except_files: tuple[str, ...] = ()) -> list[str]:
         files = [f for f in self.database_files(source, db) if f not in except_files]
@@ -392,17 +371,20 @@ class Site:
     def write_structure(self, host_name: str, db: str, file_name: str, relative: bool = False) -> str:
         """A .st listing every extent of the database at its place on this host (full or relative paths)."""
         host = self.host(host_name)
-        listing = self.must(host_name, f"prostrct list {db} {file_name}.orig")
-        lines = []
-        for raw in host.read_file(f"{file_name}.orig").decode().splitlines():
-            *head, path = _split_st_path(raw)
+        self.must(host_name, f"prostrct list {db} {file_name}.orig")
+        listed = host.read_file(f"{file_name}.orig").decode()
+
+        def here(path: str) -> str:
             name = os.path.basename(path)
-            new_path = f"./{name}" if relative else os.path.join(host.root, name)
-            lines.append(" ".join([*head, new_path, *_st_size(raw)]).strip())
+            return f"./{name}" if relative else os.path.join(host.root, name)
+
+        try:
+            text, _changed = structure.rewrite_paths(listed, f"{file_name}.orig", here)
+        except structure.StructureError as exc:
+            raise StepFailure(f"prostrct list wrote no structure file this harness can read: {exc}") from None
         host.remove_file(f"{file_name}.orig")
-        host.write_file(file_name, ("\n".join(lines) + "\n").encode())
-        del listing
-        return "\n".join(lines)
+        host.write_file(file_name, text.encode())
+        return text.rstrip("\n")
 
     def last_trid_applied(self, host_name: str, db: str) -> int:
         """The last transaction in the last AI file rolled forward on this host (from ``aimage scan``)."""
@@ -411,7 +393,7 @@ class Site:
             raise StepFailure(f"no AI file has been rolled forward into {db} on {host_name}")
         for path in reversed(files):
             scan = self.must(host_name, f"rfutil {db} -C aimage scan verbose -a {path}")
-            trids = [int(t) for t in _SCAN_TRID.findall(scan.stdout)]
+            trids = readings.scan_trids(scan.stdout)
             if trids:
                 return max(trids)
         return 0
@@ -424,11 +406,6 @@ def standard_structure(areas: int, ai_extents: int, fixed: bool) -> str:
         lines += [f'd "Data{number}":{number},32;1 . f 1024', f'd "Data{number}":{number},32;1 .']
     lines += ["a . f 8192" if fixed else "a ."] * ai_extents
     return "\n".join(lines)
-
-
-def _commits(output: str) -> list[Commit]:
-    """The transactions an oeclient run reports as committed (its ``committed trid=… (µs)`` lines)."""
-    return [Commit(int(trid), int(micros)) for trid, micros in _COMMIT.findall(output)]
 
 
 def _middle_of_content(data: bytes) -> int:
@@ -444,36 +421,3 @@ def _stem(db: str) -> str:
 
 def _relative(host: Host, path: str) -> str:
     return os.path.relpath(path, host.root) if path.startswith("/") else path
-
-
-def _database_of(command: str) -> str | None:
-    argv = shlex.split(command)
-    if not argv:
-        return None
-    if argv[0] in ("proutil", "rfutil", "proserve", "proshut", "proquiet", "prorest"):
-        return argv[1] if len(argv) > 1 and not argv[1].startswith("-") else None
-    if argv[0] == "probkup":
-        words = [w for w in argv[1:] if w not in ("online",)]
-        return words[0] if words else None
-    return None
-
-
-def _moves_counters(command: str) -> bool:
-    return any(word in command for word in ("aimage", "mark backedup", "sequence", "roll forward", "probkup",
-                                            "prorest", "proquiet", "truncate bi", "-C describe")) and \
-        "-C describe" not in command and "aimage list" not in command and "aimage scan" not in command
-
-
-def _split_st_path(line: str) -> list[str]:
-    words = shlex.split(line.replace('!"', '"'))
-    size = _st_size(line)
-    body = words[: len(words) - len(size)] if size else words
-    if body and body[0] == "d" and len(body) >= 3:
-        head = [body[0], f'"{body[1].split(":")[0]}":{body[1].split(":", 1)[1]}' if ":" in body[1] else body[1]]
-        return [*head, body[-1]]
-    return body
-
-
-def _st_size(line: str) -> list[str]:
-    words = line.split()
-    return words[-2:] if len(words) >= 3 and words[-2] in ("f", "v") else []

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness.dba import readings  # noqa: E402 - after the path is set for a checkout without install
 from harness.openedge import messages as m  # noqa: E402 - after the path is set for a checkout without install
 
 EMULATOR = ROOT / "harness" / "openedge"
@@ -315,7 +316,6 @@ REFERENCE: dict[str, list[tuple[str, str, str]]] = {
 REFUSALS = {m.NOT_IMPLEMENTED.number: "refused as not emulated", m.USAGE.number: "refused: not in the syntax",
             m.UNKNOWN_QUALIFIER.number: "refused: unknown qualifier",
             m.UNKNOWN_PARAMETER.number: "refused: unknown parameter"}
-_NUMBER = re.compile(r"\((\d+)\)\s*$")
 
 
 @contextmanager
@@ -349,7 +349,7 @@ def probe(command: str) -> tuple[str, int | None]:
             status = cli.run(words[0], words[1:])
         finally:
             sys.stdin = saved_stdin
-    numbers = [int(match.group(1)) for line in out.getvalue().splitlines() if (match := _NUMBER.search(line))]
+    numbers = readings.message_numbers(out.getvalue())
     first = numbers[0] if numbers else None
     if status != 0 and first in REFUSALS:
         return REFUSALS[first], first

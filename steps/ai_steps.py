@@ -27,8 +27,8 @@ def write_ai_list(site: Site, list_name: str, host: str, db: str, first: int) ->
 def counters_are(site: Site, db: str, host: str, expected: int, current: int) -> None:
     """The master block's expected and current AI sequence (proutil -C describe)."""
     values = site.counters(host, db)
-    actual = (values.get("expected_ai_seq"), values.get("current_ai_seq"))
-    if actual != (str(expected), str(current)):
+    actual = (values.expected_ai_seq, values.current_ai_seq)
+    if actual != (expected, current):
         raise StepFailure(f"{db} on {host}: expected AI sequence {actual[0]}, current {actual[1]}; "
                           f"the runbook says {expected} and {current}")
 
@@ -37,13 +37,13 @@ def counters_are(site: Site, db: str, host: str, expected: int, current: int) ->
 def expects_file(site: Site, db: str, host: str, expected: int) -> None:
     """The master block's expected AI sequence alone."""
     values = site.counters(host, db)
-    if values.get("expected_ai_seq") != str(expected):
-        raise StepFailure(f"{db} on {host} expects AI file {values.get('expected_ai_seq')}, not {expected}")
+    if values.expected_ai_seq != expected:
+        raise StepFailure(f"{db} on {host} expects AI file {values.expected_ai_seq}, not {expected}")
 
 
 @then(parsers.parse('after-imaging is {state} for "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
 def ai_state(site: Site, state: str, db: str, host: str) -> None:
     """"enabled" or "disabled", as proutil -C describe reports it."""
     values = site.counters(host, db)
-    if values.get("ai_enabled") != state:
-        raise StepFailure(f"after-imaging is {values.get('ai_enabled')} for {db} on {host}, not {state}")
+    if values.ai_state != state:
+        raise StepFailure(f"after-imaging is {values.ai_state} for {db} on {host}, not {state}")

@@ -39,7 +39,7 @@ def it_succeeds(site: Site) -> None:
     """The last command exited 0."""
     assert site.last is not None
     if site.last.exit_status != 0:
-        raise StepFailure(f"expected success\n{site.last.describe()}")
+        raise StepFailure("expected success", site.last)
 
 
 @then(parsers.parse("it fails with message {number:d}"))
@@ -47,7 +47,7 @@ def it_fails_with(site: Site, number: int) -> None:
     """The last command exited non-zero and printed message (number)."""
     assert site.last is not None
     if site.last.exit_status == 0 or number not in site.last.message_numbers():
-        raise StepFailure(f"expected failure with message ({number})\n{site.last.describe()}")
+        raise StepFailure(f"expected failure with message ({number})", site.last)
 
 
 @then(parsers.parse("the output shows message {number:d}"))
@@ -55,7 +55,7 @@ def output_shows(site: Site, number: int) -> None:
     """The last command printed message (number), whatever its exit status."""
     assert site.last is not None
     if number not in site.last.message_numbers():
-        raise StepFailure(f"expected message ({number})\n{site.last.describe()}")
+        raise StepFailure(f"expected message ({number})", site.last)
 
 
 @then(parsers.parse('message {number:d} reads "{text}"'))
@@ -65,7 +65,7 @@ def message_reads(site: Site, number: int, text: str) -> None:
     expected = site.expand(site.host(site.last.host), text)
     line = site.last.message_line(number)
     if line != expected:
-        raise StepFailure(f"expected the line\n  {expected}\ngot\n  {line}\n{site.last.describe()}")
+        raise StepFailure(f"expected the line\n  {expected}\ngot\n  {line}", site.last)
 
 
 @then(parsers.parse("the exit status is {status:d}"))
@@ -73,4 +73,4 @@ def exit_status_is(site: Site, status: int) -> None:
     """The last command's exact exit status (busy 0/6, holder 0/14/16, proquiet 2..16)."""
     assert site.last is not None
     if site.last.exit_status != status:
-        raise StepFailure(f"expected exit status {status}\n{site.last.describe()}")
+        raise StepFailure(f"expected exit status {status}", site.last)

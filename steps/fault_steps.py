@@ -1,31 +1,24 @@
 """Faults only a container can give truthfully (disk full, host killed, host paused): docker backend.
 
-Each step takes the host from the site and needs it to be a container (``DockerHost``); on another
+Each step takes the host from the site and needs it to be a container (``ContainerFaults``); on another
 backend it skips with the reason (the ``@docker_only`` tag normally skips the scenario before that).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from harness.backends.base import ContainerFaults
 from harness.site import Site, StepFailure
+from harness.workload import CommitLoop
 from steps.parse_types import EXTRA_TYPES as TYPES
 
-if TYPE_CHECKING:
-    from harness.backends.docker import CommitLoop, DockerHost
 
-
-
-
-def _container(site: Site, name: str) -> DockerHost:
+def _container(site: Site, name: str) -> ContainerFaults:
     """The named host, which must be a container; skip the scenario otherwise."""
-    from harness.backends.docker import DockerHost
-
     host = site.host(name)
-    if not isinstance(host, DockerHost):
+    if not isinstance(host, ContainerFaults):
         pytest.skip(f"this fault needs a container host; {name} runs on the {host.backend_name} backend")
     return host
 
@@ -49,10 +42,9 @@ def disk_is_full(site: Site, host: str) -> None:
       target_fixture="clients")
 def clients_keep_committing(site: Site, db: str, host: str) -> CommitLoop:
     """Client sessions one after another, 10 transactions each, until stopped; acknowledged ones are kept."""
-    from harness.backends.docker import CommitLoop
-
     records, _digest = site.digest(host, db)
-    return CommitLoop(_container(site, host), db, baseline=records).start()
+    _container(site, host)
+    return CommitLoop(site.host(host), db, baseline=records).start()
 
 
 @when(parsers.parse("{host:Machine} is killed once {count:d} transactions are acknowledged", extra_types=TYPES))
@@ -104,9 +96,10 @@ def resumed(site: Site, host: str) -> None:
 @then(parsers.parse("{host:Machine} does not answer", extra_types=TYPES))
 def does_not_answer(site: Site, host: str) -> None:
     """The last command could not run there: exit status 255, as ssh gives for a host that is down."""
+    _container(site, host)
     last = site.last
-    if last is None or last.host != _container(site, host).name or last.exit_status != 255:
-        raise StepFailure(f"expected {host} not to answer\n{last.describe() if last else 'no command ran'}")
+    if last is None or last.host != site.host(host).name or last.exit_status != 255:
+        raise StepFailure(f"expected {host} not to answer" + ("" if last else ": no command ran"), last)
 
 
 @then(parsers.parse('every transaction the clients saw committed is in "{db:Name}" on {host:Machine}',

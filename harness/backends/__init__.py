@@ -14,10 +14,14 @@ def get_backend(name: str, **options: str) -> Backend:
         from harness.backends.local import LocalBackend
 
         return LocalBackend()
-    if name in ("docker", "openedge"):
-        from harness.backends.docker import make_backend
+    if name == "docker":
+        from harness.backends.docker_backend import DockerBackend
 
-        return make_backend(name, **options)
+        return DockerBackend(image=options.get("image", ""))
+    if name == "openedge":
+        from harness.backends.openedge import OpenEdgeBackend
+
+        return OpenEdgeBackend(image=options.get("image", ""), licence=options.get("licence", ""))
     raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
 
 

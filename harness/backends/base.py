@@ -13,11 +13,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
 
 from harness.evidence import hooks
+from harness.evidence.records import CopiedFile
 from harness.result import CommandResult
 
 ALLOWED_OUTSIDE = ("/dev/null",)
+UNREACHABLE = 255  # what ssh returns when the remote host does not answer (a container backend says the same)
 
 
 class SandboxError(Exception):
@@ -86,13 +89,18 @@ class Host(ABC):
         return workdir
 
     def run(self, command: str, *, cwd: str | None = None, stdin: str | None = None,
-            env: dict[str, str] | None = None, timeout: float = 300) -> CommandResult:
-        """Run a command line as the DBA typed it, in the host's directory; record it as evidence."""
+            env: dict[str, str] | None = None, timeout: float = 300, internal: bool = False,
+            bracket: int | None = None) -> CommandResult:
+        """Run a command line as the DBA typed it, in the host's directory; record it as evidence.
+
+        ``internal``: the harness runs it for itself (a counters read); ``bracket``: the counter reads
+        around one command share it with that command (see harness.evidence.records).
+        """
         argv = shlex.split(command)
         workdir = self.workdir(cwd)
         check_sandbox(argv, self.root, workdir)
         result = self._execute(argv, command, workdir, stdin, env or {}, timeout)
-        hooks.record_command(result.as_record())
+        hooks.record_command(result.as_record(internal=internal, bracket=bracket))
         return result
 
     @abstractmethod
@@ -125,10 +133,6 @@ class Host(ABC):
     def kill_processes(self) -> None:
         """Kill every process this host started (brokers included): scenario cleanup."""
 
-    @abstractmethod
-    def host_identity(self) -> str:
-        """What proves where commands ran: the host name, and the container id for containers."""
-
     def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
                    target_directory: str = ".") -> list[str]:
         """Copy files byte for byte from this host to another, as an OS copy would."""
@@ -145,10 +149,22 @@ def record_copy(source: Host, target: Host, files: list[tuple[str, bytes]], dire
                 target_directory: str, label: str = "") -> None:
     """Evidence of an OS copy: which files went where, with their sizes and SHA-256, so an auditor can see
     that every extent (and whether the .lk) was copied."""
-    listing = [{"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()} for name, data in files]
+    listing = [CopiedFile(name=name, bytes=len(data), sha256=hashlib.sha256(data).hexdigest()) for name, data in files]
     hooks.record_event({"kind": "copy", "host": target.name, "label": label or f"{len(files)} files from {source.name}",
                         "seq": None, "time": utc_now(), "from": source.name, "directory": directory,
                         "target_directory": target_directory, "files": listing})
+
+
+@runtime_checkable
+class ContainerFaults(Protocol):
+    """The faults only a container host gives truthfully (the docker and openedge backends' hosts)."""
+
+    def kill(self) -> None: ...
+    def start_again(self) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def limit_disk(self, free_kb: int) -> None: ...
+    def free_kb(self) -> int: ...
 
 
 class Backend(ABC):

@@ -20,12 +20,11 @@ import time
 from pathlib import Path
 
 from harness.backends.base import Backend, Background, Host, check_sandbox, utc_now
+from harness.dba import embedded
+from harness.dba.emulator import lock_holder, pid_alive
 from harness.evidence import hooks
-from harness.openedge import cli
-from harness.openedge.dbfiles import lockfile
-from harness.openedge.hostinfo import pid_alive
-from harness.openedge.waiting import poll_until
 from harness.result import CommandResult
+from harness.waiting import poll_until
 
 BIN = str(Path(sys.executable).parent)
 _IN_PROCESS = threading.Lock()
@@ -46,7 +45,7 @@ def _run_in_process(argv: list[str], cwd: str, stdin: str | None, env: dict[str,
             os.chdir(cwd)
             sys.stdin = io.StringIO(stdin or "")
             with contextlib.redirect_stdout(out):
-                status = cli.run(argv[0], argv[1:])
+                status = embedded.run_utility(argv[0], argv[1:])
         finally:
             sys.stdin = saved_stdin
             os.chdir(saved_cwd)
@@ -76,7 +75,7 @@ class LocalHost(Host):
     def _execute(self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str],
                  timeout: float) -> CommandResult:
         started, clock = utc_now(), time.monotonic()
-        if self.in_process and argv[0] in cli.UTILITIES and not any(k.startswith("OEDR_FAULT") for k in env):
+        if self.in_process and argv[0] in embedded.UTILITIES and not any(k.startswith("OEDR_FAULT") for k in env):
             status, out = _run_in_process(argv, cwd, stdin, self.environment(env))
             return CommandResult(self.name, command, argv, cwd, started, time.monotonic() - clock, status, out, "",
                                  backend="local", extra={"hostname": self.hostname, "mode": "in-process"})
@@ -149,17 +148,14 @@ class LocalHost(Host):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         for lk in Path(self.root).rglob("*.lk"):
-            lock = lockfile.read(lk)
-            if lock and lock.host == self.hostname and lock.pid > 0 and pid_alive(lock.pid):
-                os.kill(lock.pid, signal.SIGKILL)
+            holder = lock_holder(lk)
+            if holder and holder[1] == self.hostname and pid_alive(holder[0]):
+                os.kill(holder[0], signal.SIGKILL)
 
-                def dead(pid: int = lock.pid) -> bool:
+                def dead(pid: int = holder[0]) -> bool:
                     return not pid_alive(pid)
 
                 poll_until(dead, timeout=10, what="broker to die")
-
-    def host_identity(self) -> str:
-        return self.hostname
 
 
 class LocalBackend(Backend):

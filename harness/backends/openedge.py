@@ -29,7 +29,8 @@ import tarfile
 import time
 from pathlib import Path
 
-from harness.backends.docker import DockerBackend, DockerHost, OpenEdgeLikeContainer
+from harness.backends.docker_backend import DockerBackend
+from harness.backends.docker_host import DockerHost, OpenEdgeLikeContainer
 
 ABL_DIR = Path(__file__).with_name("abl")
 ABL_IN_HOST = "/tmp/oedr-abl"

@@ -13,6 +13,8 @@ import os
 
 import pytest
 
+from harness.bdd import EXAMPLE_PARAM
+
 CONTAINER_BACKENDS = ("docker", "openedge")
 _MISSING = pytest.StashKey[str]()
 
@@ -29,7 +31,7 @@ def _needs_docker(item: pytest.Item, backend: str) -> bool:
     if item.get_closest_marker("docker") is not None:
         return True
     names = getattr(item, "fixturenames", ())
-    return backend in CONTAINER_BACKENDS and ("site" in names or "_pytest_bdd_example" in names)
+    return backend in CONTAINER_BACKENDS and ("site" in names or EXAMPLE_PARAM in names)
 
 
 def _skipped(item: pytest.Item) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import harness
+from harness.dba.emulator import EMULATED_RELEASE
 from harness.evidence.redact import redact_dict
 
 EMULATOR = "the oedr OpenEdge-like emulator (not Progress OpenEdge)"
@@ -70,8 +71,6 @@ def current_user() -> str:
 
 def emulator_release() -> str:
     """The OpenEdge release the emulator imitates."""
-    from harness.openedge import EMULATED_RELEASE
-
     return EMULATED_RELEASE
 
 

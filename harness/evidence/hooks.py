@@ -3,32 +3,28 @@
 The harness calls these functions as things happen; the recorder plugin installs a sink for the
 scenario being run. With no sink installed (the harness used outside pytest) they do nothing.
 
-Payloads (plain JSON-able dicts):
-- command: {"host", "argv" (list[str]), "command" (str, as the DBA would type it), "cwd", "started"
-  (ISO-8601 UTC), "duration" (seconds, float), "exit_status" (int), "stdout", "stderr",
-  "backend" (str), "container" (str | None)}; optional: "image", "image_id", "image_digest",
-  "openedge_version" (listed in the report's environment), "internal" (bool: a command the harness ran for
-  itself, such as its counters reads; the recorder also marks those it recognises)
-- counters: {"host", "db", "when" ("before"|"after"), "values": {"expected_ai_seq", "current_ai_seq",
-  "backup_counter", "ai_enabled", "busy_extent", "state", "last_change", ...}}
-- event: {"kind" ("ai-switch"|"backup"|"restore"|"copy"|"roll-forward"|"sequence"|"load"|"start"|"stop"|
-  "fault"), "host", "label" (short text), "seq" (int | None), "time" (ISO-8601 UTC)}
+Payloads are the TypedDicts of harness.evidence.records (``CommandRecord``, ``CountersRecord``,
+``EventRecord``), so mypy checks every producer: each record carries the facts known when it was made
+(what a command names, whether it is the harness's own read, which counters bracket it).
 
 The recorder (harness.evidence.plugin) redacts every record as it arrives, attributes it to the step running
 then (or to the scenario's set-up / tear-down), and stamps it with ``recorded``, its arrival number. Backups,
-AI switches, restores, ``rfutil -C sequence`` and roll forwards are also derived from the commands for the
-timeline (harness.evidence.derive), so the harness need not report those as events.
+AI switches, restores, ``rfutil -C sequence`` and roll forwards are drawn on the timeline from the commands'
+recorded facts and the counters that bracket them (harness.evidence.derive), so the harness does not report
+those as events.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
+
+from harness.evidence.records import CommandRecord, CountersRecord, EventRecord
 
 
 class Sink(Protocol):
-    def command(self, record: dict[str, Any]) -> None: ...
-    def counters(self, record: dict[str, Any]) -> None: ...
-    def event(self, record: dict[str, Any]) -> None: ...
+    def command(self, record: CommandRecord) -> None: ...
+    def counters(self, record: CountersRecord) -> None: ...
+    def event(self, record: EventRecord) -> None: ...
 
 
 _sink: Sink | None = None
@@ -40,16 +36,16 @@ def install(sink: Sink | None) -> None:
     _sink = sink
 
 
-def record_command(record: dict[str, Any]) -> None:
+def record_command(record: CommandRecord) -> None:
     if _sink is not None:
         _sink.command(record)
 
 
-def record_counters(record: dict[str, Any]) -> None:
+def record_counters(record: CountersRecord) -> None:
     if _sink is not None:
         _sink.counters(record)
 
 
-def record_event(record: dict[str, Any]) -> None:
+def record_event(record: EventRecord) -> None:
     if _sink is not None:
         _sink.event(record)

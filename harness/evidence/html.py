@@ -77,6 +77,8 @@ def _table(rows: list[tuple[str, Any]]) -> str:
 def _text(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, bool):  # a counter's flag (after imaging, changed since backup): as describe says it
+        return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value) or "—"
     if isinstance(value, dict):
@@ -233,7 +235,8 @@ def _counter_table(host: str, db: str, snaps: dict[str, JSON]) -> str:
 
 
 def _seq(event: JSON) -> str:
-    return f" (sequence {escape(str(event['seq']))})" if event.get("seq") is not None else ""
+    seq = event.get("seq") if event.get("expects") is None else f"expects {event['expects']}"
+    return f" (sequence {escape(str(seq))})" if seq is not None else ""
 
 
 def _size(count: Any, word: str = "") -> str:

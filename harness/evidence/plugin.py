@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from harness.bdd import Feature, Scenario, Step, example_of, scenario_template
 from harness.evidence import hooks, outputs
 from harness.evidence import results as res
 from harness.evidence.environment import collect, now_iso
@@ -51,21 +50,6 @@ def pytest_configure(config: pytest.Config) -> None:
     out = config.getoption("oedr_out")
     if out and not config.pluginmanager.has_plugin(PLUGIN_NAME):
         config.pluginmanager.register(EvidencePlugin(config, Path(out)), PLUGIN_NAME)
-
-
-def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
-    """The pytest-bdd scenario a test item runs, or None for an ordinary test."""
-    func = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
-    try:
-        return scenario_wrapper_template_registry.get(func)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-
-
-def example_of(item: pytest.Item) -> dict[str, str]:
-    """The Examples row a scenario outline's item runs with ({} for a plain scenario)."""
-    callspec = getattr(item, "callspec", None)
-    return dict(callspec.params.get("_pytest_bdd_example", {})) if callspec else {}
 
 
 def _under(path: Path, roots: list[Path]) -> bool:

@@ -4,22 +4,21 @@ One ``ScenarioRecorder`` exists per test item. It is installed as the hooks' sin
 starts and removed when its teardown ends, so commands run by fixtures land in ``setup``/``teardown`` and
 commands run while a step runs land in that step. Every record is redacted as it arrives, and gets
 ``recorded``, its arrival number in the scenario, so commands, counters and events can be put back in order.
-The harness's own counters reads (``proutil DB -C describe`` around a command) are marked ``internal``: they
-are evidence of the counters, never the command a step failed on.
+Records arrive with their facts (harness.evidence.records): the harness's own counters reads come marked
+``internal`` by the harness, which ran them, and are evidence of the counters, never the command a step
+failed on.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
-from pytest_bdd.parser import Feature, Scenario, Step
-
-from harness.evidence.derive import command_words, database_of, is_counters_read
+from harness.bdd import Feature, Scenario, Step
 from harness.evidence.environment import now_iso
+from harness.evidence.records import CommandRecord, CountersRecord, ErrorRecord, EventRecord
 from harness.evidence.redact import redact_command, redact_dict, redact_text, redact_value
-from harness.evidence.results import JSON, error_entry, new_bucket
+from harness.evidence.results import JSON, error_entry, failure_error, new_bucket
 
 
 def feature_meta(feature: Feature, rootdir: str) -> JSON:
@@ -95,46 +94,14 @@ class ScenarioRecorder:
         self._arrivals = 0
 
     # -- the Sink protocol (called by the harness, possibly from other threads) --
-    def command(self, record: dict[str, Any]) -> None:
-        entry = redact_command(record)
-        with self._lock:
-            self._mark_bracketing_reads(entry)
-        self._append("commands", entry)
+    def command(self, record: CommandRecord) -> None:
+        self._append("commands", redact_command(dict(record)))
 
-    def counters(self, record: dict[str, Any]) -> None:
-        entry = redact_dict(record)
-        with self._lock:
-            read = self._last_commands(entry.get("host"), 1)
-            if read and is_counters_read(command_words(read[0]), entry.get("db")):
-                read[0]["internal"] = True  # the read these counters came from: the harness's, not the DBA's
-        self._append("counters", entry)
+    def counters(self, record: CountersRecord) -> None:
+        self._append("counters", redact_dict(dict(record)))
 
-    def _last_commands(self, host: Any, count: int) -> list[JSON]:
-        """The last ``count`` commands of ``host`` in the running phase, latest first."""
-        mine = [c for c in reversed(self._bucket["commands"]) if c.get("host") == host]
-        return mine[:count]
-
-    def _mark_bracketing_reads(self, entry: JSON) -> None:
-        """A read that printed no counters (the database did not exist yet) is still the harness's own.
-
-        The harness reads the counters just before and just after a command that moves them, so two reads
-        of one database around one command of that database are both its reads, whatever they printed.
-        """
-        words = command_words(entry)
-        db = database_of(words)
-        if not is_counters_read(words, db):
-            return
-        previous = self._last_commands(entry.get("host"), 2)
-        if (
-            len(previous) == 2
-            and is_counters_read(command_words(previous[1]), db)
-            and not is_counters_read(command_words(previous[0]))
-            and database_of(command_words(previous[0])) == db
-        ):
-            previous[1]["internal"] = entry["internal"] = True  # fmt: skip
-
-    def event(self, record: dict[str, Any]) -> None:
-        self._append("events", redact_dict(record))
+    def event(self, record: EventRecord) -> None:
+        self._append("events", redact_dict(dict(record)))
 
     def _append(self, kind: str, record: JSON) -> None:
         with self._lock:
@@ -166,7 +133,7 @@ class ScenarioRecorder:
         self._step_clock = time.perf_counter()
         return step
 
-    def end_step(self, status: str, error: JSON | None = None) -> None:
+    def end_step(self, status: str, error: ErrorRecord | None = None) -> None:
         """Close the running step with its status (and error, when it failed)."""
         step = self._step
         if step is None:
@@ -176,7 +143,8 @@ class ScenarioRecorder:
 
     def fail_step(self, exc: BaseException) -> None:
         """Close the running step as failed by ``exc``."""
-        self.end_step("failed", error_entry(type(exc).__name__, redact_text(str(exc))))
+        self.end_step("failed", failure_error(type(exc).__name__, redact_text(str(exc)), getattr(exc, "check", None),
+                                              getattr(exc, "result", None)))
 
     def mark_undefined(self, index: int, message: str) -> None:
         """A step with no definition: it did not run, and the scenario cannot be proven."""

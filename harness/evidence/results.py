@@ -10,10 +10,10 @@ Everything is plain JSON (dicts and lists), so a part written by an xdist worker
   "reason", "worker", "started", "duration", "setup": bucket, "steps": [step], "teardown": bucket,
   "traceback"}`` with status one of ``STATUSES``
 - step: ``{"index", "keyword", "name", "type", "line", "background", "docstring", "datatable", "status",
-  "started", "duration", "error": {"type", "message", "number", "line"} | None}`` plus a bucket's keys;
-  ``number`` and ``line`` are the deciding OpenEdge message of the error (see ``deciding_message``)
-- bucket: ``{"commands": [...], "counters": [...], "events": [...]}`` with the payloads of hooks.py; a
-  command the harness ran for itself (a counters read) carries ``"internal": true``
+  "started", "duration", "error": records.ErrorRecord | None}`` plus a bucket's keys; the error's ``number``
+  and ``line`` are its deciding OpenEdge message, and ``command`` the command its check was about
+- bucket: ``{"commands": [...], "counters": [...], "events": [...]}`` with the records of
+  harness.evidence.records; a command the harness ran for itself (a counters read) carries ``"internal": true``
 
 The summary has the verdict, ``on`` (what the run ran on: the emulator, never to be taken for Progress
 OpenEdge, or a site's OpenEdge with its release and image; see ``environment.run_subject``), ``headline``
@@ -30,13 +30,15 @@ so the report can say so wherever it shows one.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from harness.dba import readings
 from harness.evidence.environment import run_subject
-from harness.openedge import messages as m
+from harness.evidence.records import CommandRef, ErrorRecord
+from harness.evidence.redact import redact_text
+from harness.result import CommandResult
 
 FORMAT = "oedr-results/1"
 STATUSES = ("passed", "failed", "error", "undefined", "skipped", "deselected")
@@ -44,21 +46,9 @@ FAILING = frozenset({"failed", "error", "undefined"})
 PROVEN, FAILED, NOT_RUN = "PROVEN", "FAILED", "NOT RUN"
 RESULTS_FILE = "results.json"
 PARTS_DIR = "parts"
-_MESSAGE_NUMBER = re.compile(r"\((\d{2,5})\)")  # 43 is one of them
-_NUMBERED_LINE = re.compile(r"\((\d{1,5})\)\s*$")  # how OpenEdge ends a message line (harness.result too)
-# CommandResult.describe(): the command an assertion is about, then its output between rulers.
-_DESCRIBED = re.compile(r"^on (?P<host>\S+): `(?P<command>.*)` exited (?P<status>-?\d+)$", re.M)
-_OUTPUT_START, _OUTPUT_END = "--- output ---\n", "\n--------------"
-# Lines that accompany a refusal without being it: roll forward's warning block, which it prints before
-# every check, and 11014, the generic "roll forward open ... error" that closes every refused roll forward.
-_NOT_THE_ERROR = frozenset(
-    msg.number for msg in (m.RF_DISABLES_AI, m.RF_REENABLE, m.RF_CONTINUED, m.AI_ENDED, m.RF_OPEN_ERROR)
-)
 
 # Numbers from here up are assigned by the emulator, not by Progress (messages.py, docs/MESSAGES.md).
 EMULATOR_NUMBERS_FROM = 90000
-# Where a message number is shown: ending a message line, ``(90041)``, or in a check, ``message 90041``.
-_SHOWN_NUMBER = re.compile(r"\((\d{5,})\)|\bmessages?\s+\(?(\d{5,})\b", re.IGNORECASE)
 
 JSON = dict[str, Any]
 
@@ -72,8 +62,7 @@ def emulator_numbers(*texts: str | None) -> list[int]:
     """The emulator-assigned message numbers shown in these texts (message lines, step checks), in order."""
     found: list[int] = []
     for text in texts:
-        for match in _SHOWN_NUMBER.finditer(text or ""):
-            number = int(match.group(1) or match.group(2))
+        for number in readings.shown_numbers(text or ""):
             if is_emulator_number(number) and number not in found:
                 found.append(number)
     return found
@@ -102,67 +91,51 @@ def message_number(text: str) -> int | None:
     return found[0] if found else None
 
 
-def numbered_lines(text: str) -> list[tuple[int, str]]:
-    """Every line ending with an OpenEdge message number, ``(NNNN)``, with that number, in order."""
-    return [(int(found.group(1)), line.strip()) for line in (text or "").splitlines()
-            if (found := _NUMBERED_LINE.search(line))]  # fmt: skip
-
-
-def _is_warning(line: str) -> bool:
-    return line.lstrip("* ").upper().startswith("WARNING")
-
-
-def deciding_line(output: str, named: int | None = None) -> tuple[int, str] | None:
-    """The message of a command's output that says why it failed.
-
-    The line the assertion names when the output has it; else the last numbered line that is neither a
-    warning nor one of the lines that accompany every refusal (the warning block, the closing 11014).
-    """
-    lines = numbered_lines(output)
-    if named is not None:
-        line = next((entry for entry in lines if entry[0] == named), None)
-        if line is not None:
-            return line
-    errors = [(n, line) for n, line in lines if n not in _NOT_THE_ERROR and not _is_warning(line)]
-    return errors[-1] if errors else (lines[-1] if lines else None)
-
-
-def described_command(text: str) -> tuple[str, str, int] | None:
-    """(host, command, exit status) of the command an assertion message describes, if it describes one."""
-    found = _DESCRIBED.search(text or "")
-    return (found["host"], found["command"], int(found["status"])) if found else None
+numbered_lines = readings.numbered_lines
+deciding_line = readings.deciding_line
 
 
 def deciding_message(text: str) -> tuple[int, str | None] | None:
-    """The number (and line) that decided an error: what the failing command said, or what the step expected.
-
-    An assertion message (``expected failure with message (8019)\non dr: `cmd` exited 1\n--- output ---…``)
-    names the number it expected before the command; the command's output says what happened. A command
-    that exited non-zero is decided by its output; one that exited 0 by the number the assertion expected.
-    """
+    """The number (and line) that decided an error told only as text: its last numbered line, else a number
+    it cites. (An error about a command is decided from the command itself: ``failure_error``.)"""
     text = text or ""
-    described = _DESCRIBED.search(text)
-    if described is None:
-        anywhere = _MESSAGE_NUMBER.search(text)
-        return deciding_line(text) or ((int(anywhere.group(1)), None) if anywhere else None)
-    named_in_head = list(map(int, _MESSAGE_NUMBER.findall(text[: described.start()])))
-    named = named_in_head[-1] if named_in_head else None
-    start = text.find(_OUTPUT_START, described.end())
-    end = text.rfind(_OUTPUT_END)
-    output = text[start + len(_OUTPUT_START) : end] if start >= 0 and end > start else text[described.end() :]
+    cited = readings.cited_numbers(text)
+    return deciding_line(text) or ((cited[0], None) if cited else None)
+
+
+def decided_by(check: str, output: str, exit_status: int) -> tuple[int, str | None] | None:
+    """What decided a failed check about a command: its output's deciding line, or the number it expected.
+
+    A check names the number it expected (``expected failure with message (8019)``); the command's output
+    says what happened. A command that exited non-zero is decided by its output; one that exited 0 by the
+    number the check expected.
+    """
+    named_in_check = readings.cited_numbers(check)
+    named = named_in_check[-1] if named_in_check else None
     found = deciding_line(output, named)
-    if int(described["status"]) != 0 and found:
+    if exit_status != 0 and found:
         return found
     if named is not None:
-        return named, next((line for n, line in numbered_lines(output) if n == named), None)
+        return named, readings.message_line(output, named)
     return found
 
 
-def error_entry(exc_type: str, message: str) -> JSON:
-    """What a failed step keeps of its exception, with the deciding message number and line."""
+def error_entry(exc_type: str, message: str) -> ErrorRecord:
+    """What a failed step keeps of an exception told only as text, with the deciding message number and line."""
     found = deciding_message(message)
-    return {"type": exc_type, "message": message, "number": found[0] if found else None,
-            "line": found[1] if found else None}  # fmt: skip
+    return ErrorRecord(type=exc_type, message=message, number=found[0] if found else None,
+                       line=found[1] if found else None)
+
+
+def failure_error(exc_type: str, message: str, check: str | None, result: object) -> ErrorRecord:
+    """A failed step's error: decided by the command its check was about when it carries one (StepFailure)."""
+    if not isinstance(result, CommandResult):
+        return error_entry(exc_type, message)
+    found = decided_by(check or "", result.output, result.exit_status)
+    return ErrorRecord(type=exc_type, message=message, number=found[0] if found else None,
+                       line=redact_text(found[1]) if found and found[1] else None,
+                       command=CommandRef(host=result.host, command=redact_text(result.command),
+                                          started=result.started, exit_status=result.exit_status))
 
 
 def buckets(scenario: JSON) -> Iterator[tuple[str, JSON]]:
@@ -196,16 +169,15 @@ def _commands_until(scenario: JSON, step: JSON) -> list[JSON]:
 def failing_command(scenario: JSON, step: JSON | None) -> JSON | None:
     """The DBA command a failed step failed on.
 
-    The one its assertion describes (a Then step checks the command of an earlier step), else the last
+    The one its check was about (a Then step checks the command of an earlier step), else the last
     command of the step that exited non-zero; the harness's own reads (``internal``) never count.
     """
     if step is None:
         return None
-    described = described_command(((step.get("error") or {}).get("message")) or "")
-    if described is not None:
-        host, command, status = described
+    about = (step.get("error") or {}).get("command")
+    if about:
         for record in reversed(_commands_until(scenario, step)):
-            if (record.get("host"), record.get("command"), record.get("exit_status")) == (host, command, status):
+            if (record.get("host"), record.get("started")) == (about.get("host"), about.get("started")):
                 return record
     own = [c for c in step["commands"] if not c.get("internal")]
     return next((c for c in reversed(own) if c.get("exit_status") != 0), None)
@@ -218,7 +190,7 @@ def failure_of(scenario: JSON) -> JSON | None:
     step = failing_step(scenario)
     error = (step or {}).get("error") or {}
     message = error.get("message") or scenario.get("reason") or scenario["status"]
-    found = deciding_message(message)  # recomputed: results written by an older oedr lack "line"
+    found = (error["number"], error.get("line")) if error.get("number") is not None else deciding_message(message)
     command = failing_command(scenario, step)
     step_text = f"{step['keyword']} {step['name']}" if step else None
     return {

@@ -79,7 +79,7 @@ def _event_svg(i: int, event: JSON, lane_y: dict[str, float]) -> str:
     host = str(event.get("host") or "?")
     x, y = _GUTTER + _STEP_X * (i + 0.5), lane_y[host]
     label = str(event.get("label") or kind)
-    seq = event.get("seq")
+    seq = event.get("seq") if event.get("expects") is None else f"expects {event['expects']}"  # a refused roll forward
     detail = f" {event['file']}" if event.get("file") else ""
     of = f" of {event['db']}" if event.get("db") else ""
     own = emulator_note(emulator_numbers(label))
@@ -92,7 +92,7 @@ def _event_svg(i: int, event: JSON, lane_y: dict[str, float]) -> str:
     label_y = y + 28 if kind == "copy" else y - 17  # above a copy runs its arrow
     parts.append(f'<text x="{x}" y="{label_y}" class="lbl">{escape(_short(label))}</text>')
     if seq is not None:
-        seq_text = f"seq {seq}" if isinstance(seq, int) or str(seq).isdigit() else str(seq)
+        seq_text = f"seq {seq}" if isinstance(seq, int) else str(seq)
         parts.append(f'<text x="{x}" y="{y + 26}" class="seq">{escape(seq_text)}</text>')
     if event.get("file"):
         parts.append(f'<text x="{x}" y="{y + 39}" class="lbl">{escape(_short(str(event["file"])))}</text>')

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 import docker
-from harness.backends.docker import DockerBackend
+from harness.backends.docker_backend import DockerBackend
 
 
 @pytest.fixture

@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 
 import docker
-from harness.backends.base import SandboxError
-from harness.backends.docker import (
-    HOST_LABEL,
-    RUN_LABEL,
-    UNREACHABLE,
-    DockerBackend,
-    DockerHost,
-)
+from harness.backends.base import UNREACHABLE, SandboxError
+from harness.backends.docker import HOST_LABEL, RUN_LABEL
+from harness.backends.docker_backend import DockerBackend
+from harness.backends.docker_host import DockerHost
 from harness.evidence import environment
 from harness.site import Site
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.backends.docker import _signal_status
+from harness.backends.docker_host import _signal_status
 
 
 @pytest.mark.parametrize(("engine", "local"), [(0, 0), (6, 6), (124, 124), (130, 130), (137, -9), (143, -15),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pytest
 
 from harness.backends.base import Background
 from harness.backends.local import LocalBackend, LocalHost
+from harness.dba import readings
 from harness.openedge.dbfiles import lockfile
 from harness.openedge.hostinfo import pid_alive
 from harness.openedge.waiting import poll_until
@@ -36,15 +36,6 @@ a .
 """
 """One BI, the Schema Area, one application area and four variable AI extents, all in the host's directory."""
 
-_COMMITTED = re.compile(r"^committed trid=(\d+) time=.*\((\d+)\)$", re.M)
-_DIGEST = re.compile(r"^records=(\d+) sha256=([0-9a-f]{64})$", re.M)
-_DESCRIBE = re.compile(r"^(?P<key>[A-Z][A-Za-z0-9 ]+?)\s+: (?P<value>.*)$", re.M)
-_MESSAGE = re.compile(r"\((\d{1,5})\)\s*$")
-_SCAN_TRID = re.compile(r"^Trid: (\d+) code", re.M)
-_LIST = re.compile(r"^\s*(Extent|Status|Path|Seqno):\s+(.*)$", re.M)
-_DB_FILE = r"^{stem}(_\d+)?\.(db|lk|[bdat]\d+)$"
-_LG_LINE = re.compile(r"^\[[^]]+\] P-\d+ T-\d+ ([IWEF]) (\S+) (\d*): \((\d+)\) ", re.M)
-"""A numbered .lg line (semantics §1.5): severity, process, user number (blank for a single-user utility), number."""
 
 
 class Oe:
@@ -55,7 +46,7 @@ class Oe:
     @staticmethod
     def numbers(result: CommandResult) -> list[int]:
         """OpenEdge message numbers printed, in order (oeclient's ``(microseconds)`` stamps are not messages)."""
-        return [int(match.group(1)) for line in result.output.splitlines() if (match := _MESSAGE.search(line))]
+        return readings.message_numbers(result.output)
 
     @staticmethod
     def ok(host: LocalHost, command: str, env: dict[str, str] | None = None) -> CommandResult:
@@ -95,55 +86,49 @@ class Oe:
     @staticmethod
     def trids(result: CommandResult) -> list[int]:
         """The trids an oeclient run printed as committed."""
-        return [int(trid) for trid, _stamp in _COMMITTED.findall(result.stdout)]
+        return [commit.trid for commit in readings.commits(result.stdout)]
 
     @staticmethod
     def commit_times(result: CommandResult) -> list[int]:
-        return [int(stamp) for _trid, stamp in _COMMITTED.findall(result.stdout)]
+        return [commit.time_us for commit in readings.commits(result.stdout)]
 
     @staticmethod
     def digest(host: LocalHost, db: str, upto: int | None = None) -> tuple[int, str]:
         """``oeclient db digest [--upto trid]``: (record count, sha256)."""
         result = Oe.ok(host, f"oeclient {db} digest" + (f" --upto {upto}" if upto is not None else ""))
-        match = _DIGEST.search(result.stdout)
-        assert match, result.describe()
-        return int(match.group(1)), match.group(2)
+        found = readings.digest(result.stdout)
+        assert found, result.describe()
+        return found.records, found.sha256
 
     @staticmethod
     def describe(host: LocalHost, db: str) -> dict[str, str]:
         """``proutil db -C describe`` as a dict of its ``Name : value`` lines."""
         result = Oe.ok(host, f"proutil {db} -C describe")
-        return {m["key"]: m["value"].strip() for m in _DESCRIBE.finditer(result.stdout)}
+        return readings.describe_fields(result.stdout)
 
     @staticmethod
-    def counters(host: LocalHost, db: str) -> tuple[str, str, str]:
-        """(After Imaging, Current AI Sequence, Expected AI Sequence) from describe."""
-        facts = Oe.describe(host, db)
-        return facts["After Imaging"], facts["Current AI Sequence"], facts["Expected AI Sequence"]
+    def counters(host: LocalHost, db: str) -> tuple[str | None, int | None, int | None]:
+        """(after-imaging enabled/disabled, current AI sequence, expected AI sequence) from describe."""
+        found = readings.emulator_counters(Oe.ok(host, f"proutil {db} -C describe").stdout)
+        assert found is not None, f"no counters for {db} on {host.name}"
+        return found.ai_state, found.current_ai_seq, found.expected_ai_seq
 
     @staticmethod
     def ai_extents(host: LocalHost, db: str) -> list[tuple[int, str, str, int]]:
         """``rfutil -C aimage list`` rows: (extent, STATUS, path, seqno)."""
         result = Oe.ok(host, f"rfutil {db} -C aimage list")
-        rows, row = [], {}
-        for key, value in _LIST.findall(result.stdout):
-            row[key] = value.strip()
-            if key == "Seqno":
-                rows.append((int(row["Extent"]), row["Status"].upper(), row["Path"], int(row["Seqno"])))
-                row = {}
-        return rows
+        return [(e.number, e.status, e.path, e.seq) for e in readings.ai_extents(result.stdout)]
 
     @staticmethod
     def scan_trids(host: LocalHost, db: str, ai_file: str) -> list[int]:
         """The trids in an AI file, from ``rfutil db -C aimage scan verbose -a file``."""
         result = Oe.ok(host, f"rfutil {db} -C aimage scan verbose -a {ai_file}")
-        return [int(t) for t in _SCAN_TRID.findall(result.stdout)]
+        return readings.scan_trids(result.stdout)
 
     @staticmethod
     def db_files(host: LocalHost, db: str) -> list[str]:
         """The database's files in the host directory: control area, extents and .lk (not .lg/.st)."""
-        pattern = re.compile(_DB_FILE.format(stem=re.escape(db)))
-        return [name for name in host.list_files() if pattern.match(name)]
+        return readings.database_files(host.list_files(), db, with_log_and_structure=False)
 
     @staticmethod
     def hashes(host: LocalHost, db: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
@@ -154,14 +139,13 @@ class Oe:
     @staticmethod
     def log_numbers(host: LocalHost, db: str) -> list[int]:
         """Message numbers of the .lg lines, in order."""
-        text = host.read_file(f"{db}.lg").decode()
-        return [int(n) for _sev, _process, _user, n in _LG_LINE.findall(text)]
+        return [line.number for line in readings.log_lines(host.read_file(f"{db}.lg").decode())]
 
     @staticmethod
     def log_lines(host: LocalHost, db: str) -> list[tuple[str, str, int | None, int]]:
         """(severity, process, user number or None when blank, message number) of every numbered .lg line."""
-        text = host.read_file(f"{db}.lg").decode()
-        return [(sev, process, int(user) if user else None, int(n)) for sev, process, user, n in _LG_LINE.findall(text)]
+        return [(line.severity, line.process, line.user, line.number)
+                for line in readings.log_lines(host.read_file(f"{db}.lg").decode())]
 
     @staticmethod
     def copy_db(source: LocalHost, target: LocalHost, db: str, names: list[str] | None = None) -> list[str]:
@@ -194,7 +178,10 @@ class Oe:
     @staticmethod
     def records(host: LocalHost, db: str) -> int:
         """The record count the master block shows (describe reads only the control area)."""
-        return int(Oe.describe(host, db)["Records"])
+        found = readings.emulator_counters(Oe.ok(host, f"proutil {db} -C describe").stdout)
+        assert found is not None, f"no counters for {db} on {host.name}"
+        assert found.records is not None, f"no record count for {db} on {host.name}"
+        return found.records
 
     @staticmethod
     def finish(job: Background, timeout: float = 60) -> CommandResult:

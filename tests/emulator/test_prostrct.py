@@ -116,7 +116,7 @@ def test_prostrct_repair_points_a_copy_at_its_new_files(prod, dr, oe):
     assert listing.count(dr.root) == 8
     again = oe.ok(dr, "prostrct repair sports sports.st")
     assert again.stdout == "Structure repaired: 0 extent path(s) now recorded in sports. (90023)\n"
-    assert oe.counters(dr, "sports") == ("enabled", "1", "1")  # repair leaves AI alone (KB-P23580)
+    assert oe.counters(dr, "sports") == ("enabled", 1, 1)  # repair leaves AI alone (KB-P23580)
     assert oe.digest(dr, "sports") == expected
 
 

@@ -27,11 +27,11 @@ def test_aimage_begin_is_refused_until_the_database_is_backed_up(prod, oe):
     oe.make_db(prod, ai=False)
     refused = oe.refused(prod, "rfutil sports -C aimage begin", [90042])
     assert refused.stdout.startswith("The database sports has been changed since it was last backed up.")
-    assert oe.counters(prod, "sports") == ("disabled", "0", "1")
+    assert oe.counters(prod, "sports") == ("disabled", 0, 1)
     oe.ok(prod, "rfutil sports -C mark backedup")
     begun = oe.ok(prod, "rfutil sports -C aimage begin")
     assert begun.stdout == "After-imaging enabled for database sports; this is after-image file number 1. (90040)\n"
-    assert oe.counters(prod, "sports") == ("enabled", "1", "1")
+    assert oe.counters(prod, "sports") == ("enabled", 1, 1)
     assert [(n, status, seq) for n, status, _path, seq in oe.ai_extents(prod, "sports")] == [
         (1, "BUSY", 1), (2, "EMPTY", 0), (3, "EMPTY", 0), (4, "EMPTY", 0)]
     assert oe.log_numbers(prod, "sports")[-3:] == [451, 90040, 334]
@@ -63,14 +63,14 @@ def test_aimage_end_disables_ai_and_empties_every_extent(prod, oe):
     oe.ok(prod, "proshut sports -by")
     assert oe.ok(prod, "rfutil sports -C aimage end").stdout == "After-image disabled. (846)\n"
     assert _states(prod) == ["EMPTY"] * 4
-    assert oe.counters(prod, "sports") == ("disabled", "0", "1")
+    assert oe.counters(prod, "sports") == ("disabled", 0, 1)
     assert oe.ok(prod, "rfutil sports -C aimage list").stdout == (
         "After-imaging is not enabled for database sports; there is no extent information. (90059)\n")
     oe.refused(prod, "rfutil sports -C aimage end", [90041])
     oe.refused(prod, "rfutil sports -C aimage begin", [90042])  # changed since the last backup
     oe.ok(prod, "rfutil sports -C mark backedup")
     oe.ok(prod, "rfutil sports -C aimage begin")
-    assert oe.counters(prod, "sports") == ("enabled", "1", "1")
+    assert oe.counters(prod, "sports") == ("enabled", 1, 1)
 
 
 def test_aimage_new_offline_switches_to_the_next_extent(prod, oe):
@@ -79,7 +79,7 @@ def test_aimage_new_offline_switches_to_the_next_extent(prod, oe):
     result = oe.ok(prod, "rfutil sports -C aimage new")
     assert result.stdout.splitlines() == [f"Switched to ai extent {prod.root}/sports.a2. (3777)",
                                           "This is after-image file number 2 since the last AIMAGE BEGIN. (3778)"]
-    assert oe.counters(prod, "sports") == ("enabled", "2", "1")  # expected is not moved by a switch
+    assert oe.counters(prod, "sports") == ("enabled", 2, 1)  # expected is not moved by a switch
     assert [(status, seq) for _n, status, _p, seq in oe.ai_extents(prod, "sports")] == [
         ("FULL", 1), ("BUSY", 2), ("EMPTY", 0), ("EMPTY", 0)]
     assert oe.scan_trids(prod, "sports", "sports.a1") == [1, 2]
@@ -95,7 +95,7 @@ def test_aimage_new_online_goes_through_the_broker(prod, oe):
     assert oe.numbers(result) == [3777, 3778]
     assert oe.commit(prod, "sports", 1) == [3]
     oe.ok(prod, "rfutil sports -C aimage new")
-    assert oe.counters(prod, "sports") == ("enabled", "3", "1")
+    assert oe.counters(prod, "sports") == ("enabled", 3, 1)
     assert oe.log_numbers(prod, "sports")[-4:] == [3777, 3778, 3777, 3778]
     assert "BROKER 0: (3777) Switched to ai extent" in prod.read_file("sports.lg").decode()
     oe.refused(prod, "proutil sports -C busy", [276], status=6)
@@ -122,7 +122,7 @@ def test_aimage_new_is_refused_when_the_next_extent_is_not_empty(prod, oe):
     oe.ok(prod, "rfutil sports -C aimage extent empty 1")
     assert oe.numbers(oe.ok(prod, "rfutil sports -C aimage new")) == [3777, 3778]
     oe.ok(prod, "proshut sports -by")
-    assert oe.counters(prod, "sports") == ("enabled", "3", "1")
+    assert oe.counters(prod, "sports") == ("enabled", 3, 1)
 
 
 def test_aimage_new_needs_after_imaging(prod, oe):

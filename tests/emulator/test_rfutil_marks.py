@@ -37,10 +37,10 @@ def test_sequence_aligns_expected_with_current(prod, dr, oe):
     oe.ok(prod, "rfutil sports -C aimage new")
     oe.copy_db(prod, dr, "sports")
     oe.repair(dr, "sports", prod.root)
-    assert oe.counters(dr, "sports") == ("enabled", "3", "1")
+    assert oe.counters(dr, "sports") == ("enabled", 3, 1)
     result = oe.ok(dr, "rfutil sports -C sequence")
     assert result.stdout == "Ai sequence 1 changed to 3 (12428)\n"
-    assert oe.counters(dr, "sports") == ("enabled", "3", "3")
+    assert oe.counters(dr, "sports") == ("enabled", 3, 3)
     assert oe.log_numbers(dr, "sports")[-3:] == [451, 12428, 334]
     assert " I RFUTIL : (12428) Ai sequence 1 changed to 3\n" in dr.read_file("sports.lg").decode()
     assert oe.ok(dr, "rfutil sports -C aimage sequence").stdout == "Ai sequence 3 changed to 3 (12428)\n"
@@ -59,7 +59,7 @@ def test_sequence_is_refused_once_the_first_roll_forward_disabled_ai(prod, dr, o
     rolled = oe.ok(dr, "rfutil sports -C roll forward -a arch/sports.2.a2")
     assert oe.numbers(rolled)[0] == 17047
     assert oe.numbers(rolled)[-4:] == [663, 648, 659, 846]  # KB-P115048 ends the roll forward with them
-    assert oe.counters(dr, "sports") == ("disabled", "0", "3")
+    assert oe.counters(dr, "sports") == ("disabled", 0, 3)
     oe.refused(dr, "rfutil sports -C sequence", [90041])
     assert oe.digest(dr, "sports") == oe.digest(prod, "sports")
 
@@ -74,4 +74,4 @@ def test_sequence_refusals(prod, oe):
     oe.ok(prod, "proserve sports")
     oe.refused(prod, "rfutil sports -C sequence", [276])
     oe.ok(prod, "proshut sports -by")
-    assert oe.counters(prod, "sports") == ("enabled", "1", "1")
+    assert oe.counters(prod, "sports") == ("enabled", 1, 1)

@@ -125,16 +125,16 @@ def _rolled(host, oe, seq: int, extra: str = "") -> list[int]:
 
 def test_the_chain_rolls_forward_in_order(chain, oe):
     dr = chain.dr()
-    assert oe.counters(dr, "sports") == ("enabled", "3", "3")
+    assert oe.counters(dr, "sports") == ("enabled", 3, 3)
     assert _rolled(dr, oe, 3) == HEADER + TOTALS + FIRST
-    assert oe.counters(dr, "sports") == ("disabled", "0", "4")
+    assert oe.counters(dr, "sports") == ("disabled", 0, 4)
     assert oe.records(dr, "sports") == 7
     assert _rolled(dr, oe, 4) == HEADER + TOTALS
     result = oe.ok(dr, "rfutil sports -C roll forward verbose -a arch/sports.5")
     assert oe.numbers(result) == HEADER + [12528] * 4 + TOTALS
     assert result.stdout.splitlines()[0] == "***Beginning processing of After-image extent arch/sports.5 (17047)"
     assert "4 notes were processed. (1634)" in result.stdout.splitlines()
-    assert oe.counters(dr, "sports") == ("disabled", "0", "6")
+    assert oe.counters(dr, "sports") == ("disabled", 0, 6)
     assert oe.log_numbers(dr, "sports").count(17047) == 3
     assert oe.digest(dr, "sports") == chain.digests[14]
 
@@ -181,7 +181,7 @@ def test_the_ai_file_spanning_the_copy_is_refused_by_its_dates(chain, oe):
     extents = {k: v for k, v in oe.hashes(dr, "sports").items() if k != "sports.db"}
     oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.2", [*FIRST, 831, 832, 833, 11014])
     assert {k: v for k, v in oe.hashes(dr, "sports").items() if k != "sports.db"} == extents
-    assert oe.counters(dr, "sports") == ("disabled", "0", "2")  # even a refused first attempt ends AI (F2)
+    assert oe.counters(dr, "sports") == ("disabled", 0, 2)  # even a refused first attempt ends AI (F2)
     assert oe.records(dr, "sports") == records
     oe.refused(dr, "rfutil sports -C sequence", [90041])
 
@@ -215,7 +215,7 @@ def test_bad_files_are_refused_before_the_database_is_touched(chain, oe, file, d
     result = oe.refused(dr, f"rfutil sports -C roll forward -a {path}", numbers)
     assert result.stdout.splitlines()[-1] == f"roll forward open {path} error: -1. (11014)"
     assert oe.hashes(dr, "sports") == before
-    assert oe.counters(dr, "sports") == ("disabled", "0", "4")
+    assert oe.counters(dr, "sports") == ("disabled", 0, 4)
 
 
 def test_a_refused_first_roll_forward_changes_no_data_but_spends_the_copy(chain, oe):
@@ -241,7 +241,7 @@ def test_a_bad_first_file_leaves_after_imaging_on(chain, oe):
     oe.refused(dr, "rfutil sports -C roll forward -a arch/empty", [90050, 11014])
     oe.refused(dr, "rfutil sports -C roll forward -a arch/busy", [90057, 11014])
     assert oe.hashes(dr, "sports") == before
-    assert oe.counters(dr, "sports") == ("enabled", "3", "3")  # file-level refusals come before the open
+    assert oe.counters(dr, "sports") == ("enabled", 3, 3)  # file-level refusals come before the open
 
 
 def test_roll_forward_usage_and_state_refusals(chain, oe):

@@ -75,8 +75,11 @@ def scenario(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def marks(entry: dict[str, Any], host: str, *kinds: str) -> list[tuple[str, Any]]:
-    """The timeline's marks on one host, as (label, seq), in order; only the given kinds when named."""
-    return [(e["label"], e.get("seq")) for _, e in scenario_events(entry)
+    """The timeline's marks on one host, as (label, seq), in order; only the given kinds when named.
+
+    A refused roll forward has no sequence of its own: its seq reads ``expects N``, as the timeline draws it."""
+    return [(e["label"], e.get("seq") if e.get("expects") is None else f"expects {e['expects']}")
+            for _, e in scenario_events(entry)
             if e.get("host") == host and (not kinds or e["kind"] in kinds)]  # fmt: skip
 
 

@@ -128,7 +128,7 @@ def test_counters_are_read_from_the_commands_own_database(run: Run) -> None:
         ("sports: aimage new", 3), ("sports: aimage new", 4), ("other: aimage new", 3), ("other: aimage new", 4),
     ]  # fmt: skip
     assert marks(entry, "dr", "roll-forward", "refused") == [
-        ("sports.2.sports.a2", "2"), ("refused (8019)", "expects 3"), ("refused (833)", "expects 3"),
+        ("sports.2.sports.a2", 2), ("refused (8019)", "expects 3"), ("refused (833)", "expects 3"),
     ]  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from harness.dba import readings
 from harness.evidence import html
 from harness.evidence.console import summary_lines
 from harness.evidence.redact import MARK, redact_text
@@ -36,7 +37,6 @@ PROBKUP_LEFT_OUT = (
     "a damaged backup is caught by prorest -vp and -vf, and is not restored",
 )
 ON_THE_EMULATOR = "the oedr OpenEdge-like emulator (not Progress OpenEdge)"
-BLOCK_LINE = re.compile(r"^Trid: \d+ area = \d+ dbkey = (\d+) update counter = \d+ \(12529\)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,11 @@ def _row(table: str, name: str) -> str:
 def test_aimage_scan_verbose_keeps_every_dbkey(run: Run) -> None:
     scan = next(c for c in _step(scenario(run.results, OFFLINE_COPY), f"I run `{SCAN}` on DR")["commands"])
     assert (scan["command"], scan["exit_status"]) == (SCAN, 0)
-    keys = BLOCK_LINE.findall(scan["stdout"])
-    assert keys, f"no block line in the scan's output:\n{scan['stdout']}"
+    blocks = readings.scan_blocks(scan["stdout"])
+    assert blocks, f"no block line in the scan's output:\n{scan['stdout']}"
     assert "dbkey = [REDACTED]" not in scan["stdout"]
-    for line in BLOCK_LINE.finditer(scan["stdout"]):
-        assert escape(line.group(0)) in run.html, f"{line.group(0)!r} is not shown as OpenEdge printed it"
+    for block in blocks:
+        assert escape(block.line) in run.html, f"{block.line!r} is not shown as OpenEdge printed it"
 
 
 def test_nothing_of_a_run_without_secrets_is_redacted(run: Run) -> None:

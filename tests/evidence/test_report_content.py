@@ -86,7 +86,7 @@ def test_the_timeline_shows_switches_copy_and_the_refused_roll_forward(run_sampl
     html = (out / "report.html").read_text(encoding="utf-8")
     svgs = re.findall(r'<svg class="timeline".*?</svg>', html, re.DOTALL)
     failing = next(svg for svg in svgs if "apply an AI file out of sequence" in svg)
-    for text in ("aimage new", "seq 1", "seq 2", "bak + a1, a2", "prorest", "refused (8019)", "expects 1"):
+    for text in ("aimage new", "seq 2", "seq 3", "bak + a1, a2", "prorest", "refused (8019)", "expects 1"):
         assert text in failing, f"{text!r} is not in the timeline"
     assert '<g class="event refused">' in failing
 

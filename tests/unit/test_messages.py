@@ -18,8 +18,6 @@ RESERVED = {
     "RELATIVE_PATH_STORED": "12475: prostrct stores absolute paths, so a relative extent path never reaches an opener",
     "LOGIN": "452: client logins are not logged yet (the broker logs 333 and the parameters)",
     "LOGOUT": "453: as LOGIN",
-    "RF_WRONG_DB": "GEMINI's db check is not applied: a file of another database fails the dates (831-833), "
-                   "as the chain is identified by lstmod and sequence (semantics §1.7)",
     "RF_RETRY_NOTHING": "roll forward retry with nothing interrupted applies the file like a roll forward",
     "RF_TX_MISMATCH": "4554: emulated AI notes are whole transactions, so the transaction table cannot mismatch",
     "CLIENT_STALLED": "oeclient waits while the broker stalls; the line is kept for a stall report",
@@ -102,3 +100,38 @@ def test_placeholders_are_simple_names():
     for name, message in CATALOGUE.items():
         fields = re.findall(r"\{([^{}]*)\}", message.template)
         assert all(re.fullmatch(r"[a-z_]+(![rs])?", field) for field in fields), (name, fields)
+
+
+def test_reserved_entries_are_really_unused():
+    """The other direction of the reservation: an entry the emulator now prints must leave ``RESERVED``."""
+    stale = set(RESERVED) & _used_names()
+    assert not stale, f"printed by the emulator, so no longer reserved: {sorted(stale)}"
+
+
+_CITED = re.compile(r"\((\d{2,5})\)")
+
+
+def _numbers_in(paths: list[Path]) -> dict[int, list[str]]:
+    cited: dict[int, list[str]] = defaultdict(list)
+    for path in paths:
+        for number in _CITED.findall(path.read_text(encoding="utf-8")):
+            cited[int(number)].append(str(path.relative_to(ROOT)))
+    return cited
+
+
+def test_every_number_the_features_expect_is_in_the_catalogue():
+    """From the features to the catalogue: a scenario cannot expect a message the emulator cannot print."""
+    known = {message.number for message in CATALOGUE.values()}
+    cited = _numbers_in(sorted((ROOT / "features").rglob("*.feature")))
+    assert cited, "the features cite no message number: the test would prove nothing"
+    missing = {number: where for number, where in cited.items() if number not in known}
+    assert not missing, f"expected by a feature, not in the catalogue: {missing}"
+
+
+def test_every_number_the_emulator_cites_is_in_the_catalogue():
+    """From the emulator's code to the catalogue: a ``(NNNN)`` named in its code or comments is a catalogue number."""
+    known = {message.number for message in CATALOGUE.values()}
+    sources = [p for p in sorted((ROOT / "harness" / "openedge").rglob("*.py")) if p.name != "messages.py"]
+    cited = _numbers_in(sources)
+    missing = {number: where for number, where in cited.items() if number not in known}
+    assert not missing, f"cited by the emulator, not in the catalogue: {missing}"

@@ -117,7 +117,6 @@ class AreaFiles:
     def __init__(self, area: AreaInfo, block_size: int) -> None:
         self.area = area
         self.block_size = block_size
-        self._handles: dict[str, object] = {}
 
     def _locate(self, number: int) -> tuple[str, int]:
         remaining = number

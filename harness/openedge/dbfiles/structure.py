@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import re
 import shlex
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.openedge import messages as m
@@ -268,7 +268,3 @@ def format_line(kind: str, area_name: str, area: int, rpb: int, bpc: int, path: 
     if fixed:
         return f"{head} f {size_kb}"
     return head
-
-
-def with_path(spec: ResolvedExtent, path: str) -> ResolvedExtent:
-    return replace(spec, path=path)

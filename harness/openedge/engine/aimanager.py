@@ -8,6 +8,7 @@ extent FULL (LOCKED on a replication source), makes the next extent BUSY and inc
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.openedge import messages as m
 from harness.openedge.clock import now_us
@@ -15,8 +16,10 @@ from harness.openedge.dbfiles import aifile, notes
 from harness.openedge.dbfiles.control import ExtentInfo
 from harness.openedge.dbfiles.framing import FrameError
 from harness.openedge.engine import aicheck
-from harness.openedge.engine.database import Database
 from harness.openedge.errors import DamagedError, StateError
+
+if TYPE_CHECKING:  # the database opens through this module (crash recovery): a type, not an import
+    from harness.openedge.engine.database import Database
 
 
 class AiSwitchImpossible(StateError):

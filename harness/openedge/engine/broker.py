@@ -11,13 +11,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import socketserver
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from harness.openedge import messages as m
@@ -430,15 +428,4 @@ def main() -> None:
         except OSError:
             pass
     sys.exit(status)
-
-
-def socket_ok(path: Path) -> bool:
-    probe = socket.socket(socket.AF_UNIX)
-    try:
-        probe.connect(str(path))
-        return True
-    except OSError:
-        return False
-    finally:
-        probe.close()
 

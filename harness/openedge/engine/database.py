@@ -20,9 +20,10 @@ from typing import Literal, cast
 
 from harness.openedge import messages as m
 from harness.openedge.clock import ctime, now_us
-from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile, notes
+from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile
 from harness.openedge.dbfiles.control import Control
 from harness.openedge.dbfiles.framing import FrameError
+from harness.openedge.engine import recovery
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, OEError, StateError
 from harness.openedge.hostinfo import host_name, pid_alive, tty, user_name
@@ -271,8 +272,6 @@ class Database:
         return db
 
     def _start(self, options: OpenOptions) -> None:
-        from harness.openedge.engine import recovery
-
         master = self.ctl.master
         if master.state == control.OPEN:
             if options.recover:
@@ -469,16 +468,3 @@ class Database:
         self.area_files(area).write(block)
         key = str(area)
         self.ctl.master.hiwater[key] = max(self.ctl.master.hiwater.get(key, 0), block_no)
-
-
-def require_offline(name: DbName) -> None:
-    """Offline utilities refuse while anyone holds the database (263/276)."""
-    refuse_if_locked(name)
-
-
-def fail_with(*messages: m.Bound, status: int = 1) -> OEError:
-    return OEError(*messages, exit_status=status)
-
-
-def note_time(note: notes.Commit | notes.Transaction) -> str:
-    return ctime(note.time)

@@ -9,13 +9,16 @@ copy), and the open is refused.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.openedge import messages as m
 from harness.openedge.dbfiles import bilog, extents, notes
 from harness.openedge.dbfiles.framing import FrameError
 from harness.openedge.engine import aimanager
-from harness.openedge.engine.database import Database
 from harness.openedge.errors import DamagedError
+
+if TYPE_CHECKING:  # the database opens through this module (crash recovery): a type, not an import
+    from harness.openedge.engine.database import Database
 
 
 def _damaged(db: Database, reason: str) -> DamagedError:

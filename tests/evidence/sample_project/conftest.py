@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from harness.dba.readings import CounterValues
 from harness.evidence import hooks
+from harness.result import CommandResult
 
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
 
@@ -37,20 +39,20 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def run(host: str, argv: list[str], stdout: str, exit_status: int = 0, stderr: str = "") -> None:
-    """Pretend to run a command on a host, and record it as the harness would."""
+def run(host: str, argv: list[str], stdout: str, exit_status: int = 0, stderr: str = "",
+        bracket: int | None = None) -> None:
+    """Pretend to run a command on a host, and record it as the harness would (with its facts)."""
     started, clock = _now(), time.perf_counter()
-    hooks.record_command({
-        "host": host, "argv": argv, "command": " ".join(argv), "cwd": f"/sandbox/{host}", "started": started,
-        "duration": time.perf_counter() - clock, "exit_status": exit_status, "stdout": stdout, "stderr": stderr,
-        "backend": "local", "container": None,
-    })  # fmt: skip
+    result = CommandResult(host, " ".join(argv), argv, f"/sandbox/{host}", started, time.perf_counter() - clock,
+                           exit_status, stdout, stderr)
+    hooks.record_command(result.as_record(bracket=bracket))
 
 
-def counters(host: str, when_: str, site: dict[str, Any]) -> None:
-    values = {"expected_ai_seq": site[host]["applied"] + 1, "current_ai_seq": site[host]["ai_seq"],
-              "backup_counter": site[host]["backups"], "ai_enabled": True}  # fmt: skip
-    hooks.record_counters({"host": host, "db": "sports", "when": when_, "values": values})
+def counters(host: str, when_: str, site: dict[str, Any], bracket: int | None = None) -> None:
+    """The counters as the harness reads them around a command (``bracket``: the command's)."""
+    values = CounterValues(expected_ai_seq=site[host]["applied"] + 1, current_ai_seq=site[host]["ai_seq"],
+                           backup_counter=site[host]["backups"], ai_enabled=True)  # fmt: skip
+    hooks.record_counters({"host": host, "db": "sports", "when": when_, "values": values, "bracket": bracket})
 
 
 def event(kind: str, host: str, label: str, seq: int | None = None) -> None:
@@ -69,19 +71,20 @@ def production_database(db: str) -> None:
 
 @when("production takes a full backup")
 def full_backup(site: dict[str, Any]) -> None:
-    counters("production", "before", site)
-    run("production", ["probkup", "sports", "sports.bak"], "Backup complete. (3740)\n")
+    counters("production", "before", site, bracket=1)
+    run("production", ["probkup", "sports", "sports.bak"], "Backup complete. (3740)\n", bracket=1)
     site["production"]["backups"] += 1
-    event("backup", "production", "full backup")
-    counters("production", "after", site)
+    counters("production", "after", site, bracket=1)
 
 
 @when(parsers.parse("production switches AI extents {times:d} times"))
 def switch_ai(site: dict[str, Any], times: int) -> None:
-    for _ in range(times):
-        run("production", ["rfutil", "sports", "-C", "aimage", "new"], "Switched to the next AI extent.\n")
-        event("ai-switch", "production", "aimage new", site["production"]["ai_seq"])
+    for bracket in range(2, 2 + times):
+        counters("production", "before", site, bracket=bracket)
+        run("production", ["rfutil", "sports", "-C", "aimage", "new"], "Switched to the next AI extent.\n",
+            bracket=bracket)
         site["production"]["ai_seq"] += 1
+        counters("production", "after", site, bracket=bracket)
 
 
 @when("the backup and the AI files are copied to dr")
@@ -92,26 +95,25 @@ def copy_to_dr() -> None:
 
 @when("dr restores the backup")
 def restore(site: dict[str, Any]) -> None:
-    counters("dr", "before", site)
-    run("dr", ["prorest", "sports", "/backups/sports.bak"], "Restore complete.\n")
-    event("restore", "dr", "prorest")
-    counters("dr", "after", site)
+    counters("dr", "before", site, bracket=10)
+    run("dr", ["prorest", "sports", "/backups/sports.bak"], "Restore complete.\n", bracket=10)
+    counters("dr", "after", site, bracket=10)
 
 
 @when(parsers.parse("dr rolls forward AI sequence {seq:d}"))
 def roll_forward(site: dict[str, Any], seq: int) -> None:
-    counters("dr", "before", site)
+    bracket = 20 + seq
+    counters("dr", "before", site, bracket=bracket)
     expected = site["dr"]["applied"] + 1
     argv = ["rfutil", "sports", "-C", "roll", "forward", "-a", f"/backups/sports.a{seq}"]
-    event("roll-forward", "dr", f"sports.a{seq}", seq)
     if seq != expected:
         text = f"** Expected ai file number {expected} but file specified is {seq} in sequence. (8019)"
-        run("dr", argv, "", 1, text + "\n")
-        counters("dr", "after", site)
+        run("dr", argv, "", 1, text + "\n", bracket=bracket)
+        counters("dr", "after", site, bracket=bracket)
         raise AssertionError(f"roll forward refused: {text}")
-    run("dr", argv, "Roll forward completed.\n")
+    run("dr", argv, "Roll forward completed.\n", bracket=bracket)
     site["dr"]["applied"] = seq
-    counters("dr", "after", site)
+    counters("dr", "after", site, bracket=bracket)
 
 
 @then(parsers.parse("dr has applied AI sequence {seq:d}"))

@@ -15,12 +15,10 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 import harness
-
-if TYPE_CHECKING:
-    from harness.openedge.dbfiles.structure import Structure
+from harness.dba import structure
+from harness.dba.structure import SCHEMA_AREA, Structure
 
 STANDARD_DB = "sports"
 # The standard database's own sentence (steps/host_steps.py), in any of its forms.
@@ -72,12 +70,9 @@ def template_st(db: str, ai_extents: int) -> str:
 
 
 def _structure(st_text: str, source: str) -> Structure:
-    from harness.openedge.dbfiles.structure import parse
-    from harness.openedge.errors import UsageError
-
     try:
-        return parse(st_text, source)
-    except UsageError as exc:
+        return structure.read(st_text, source)
+    except structure.StructureError as exc:
         raise ScaffoldError(f"{source} is not a valid structure file: {exc}") from None
 
 
@@ -93,26 +88,14 @@ def site_structure(st_text: str, source: str) -> str:
     Areas, extents, sizes and the AI layout stay as the site wrote them; ``/db/prod/orders.d1`` becomes
     ``./orders.d1`` and a directory (``/db/prod``) becomes ``.``, where OpenEdge names the files itself.
     """
-    from harness.openedge.dbfiles.structure import parse_line
+    def local(path: str) -> str | None:
+        if not path.startswith("/"):
+            return None
+        name = PurePosixPath(path).name
+        return f"./{name}" if _EXTENT_FILE.search(name) else "."
 
-    _structure(st_text, source)  # refuse a file that is not a .st before touching it
-    lines, changed = [], False
-    for number, raw in enumerate(st_text.splitlines(), start=1):
-        spec = parse_line(raw, source, number)
-        if spec is None or not spec.path.startswith("/"):
-            lines.append(raw)
-            continue
-        name = PurePosixPath(spec.path).name
-        local = f"./{name}" if _EXTENT_FILE.search(name) else "."
-        start = raw.rfind(spec.path)
-        head, tail = raw[:start], raw[start + len(spec.path) :]
-        if head.endswith('!"') and tail.startswith('"'):
-            head, tail = head[:-2], tail[1:]
-        elif head.endswith('"') and tail.startswith('"'):
-            head, tail = head[:-1], tail[1:]
-        lines.append(head + (f'!"{local}"' if " " in local else local) + tail)
-        changed = True
-    text = "\n".join(lines) + "\n"
+    _structure(st_text, source)  # refuse a file that is not a .st with the scaffold's own message
+    text, changed = structure.rewrite_paths(st_text, source, local)
     if changed:
         text = (f"# From {source}, with each absolute extent path made relative to the host's directory (every\n"
                 "# host of the plan is a directory). Areas, extents, sizes and AI extents are the site's own.\n"
@@ -127,9 +110,7 @@ def extent_names(st_text: str, db: str) -> dict[str, str]:
     of their files (a copy leaving out ``sports_7.d1``, a roll forward of ``sports.a4``) names the site's
     counterpart instead: the same kind, the same place in the first data area, the same AI extent number.
     """
-    from harness.openedge.dbfiles.structure import SCHEMA_AREA, resolve
-
-    extents = resolve(_structure(st_text, f"{db}.st"), db, Path("/site"))
+    extents = structure.resolve(_structure(st_text, f"{db}.st"), db, Path("/site"))
     names: dict[str, str] = {}
     data_areas = [e.area for e in extents if e.kind == "d" and e.area != SCHEMA_AREA]
     for extent in extents:
