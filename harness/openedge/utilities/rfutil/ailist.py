@@ -10,8 +10,10 @@ before it were applied. A ``retry`` applies to the first file only, where an int
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.openedge import messages as m
 from harness.openedge.dbfiles import aifile
@@ -20,7 +22,9 @@ from harness.openedge.engine.database import read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, StateError
 from harness.openedge.outcome import Outcome
-from harness.openedge.utilities.rfutil import rollforward
+
+if TYPE_CHECKING:  # roll forward runs the list through here: a type, not an import
+    from harness.openedge.utilities.rfutil.rollforward import Request
 
 COMMENT = (":", "#", "*")
 
@@ -54,7 +58,8 @@ def in_sequence(paths: list[Path]) -> tuple[list[Path], list[m.Bound]]:
     return [path for _seq, _index, path in sorted(found)], warnings
 
 
-def run(name: DbName, request: rollforward.Request, listfile: Path) -> Outcome:
+def run(name: DbName, request: Request, listfile: Path, roll_one: Callable[[DbName, Request], Outcome]) -> Outcome:
+    """Each listed file through ``roll_one`` (the ``-a`` roll forward), in sequence order."""
     read_control(name)
     refuse_if_locked(name)
     files, lines = in_sequence(listed(listfile))
@@ -63,7 +68,7 @@ def run(name: DbName, request: rollforward.Request, listfile: Path) -> Outcome:
     for number, path in enumerate(files):
         one = replace(request, path=path, ailist=None, retry=request.retry and number == 0)
         try:
-            lines += rollforward.run_request(name, one).messages
+            lines += roll_one(name, one).messages
         except OEError as refusal:  # the files before it stay applied, and their lines are shown
             error = type(refusal)(*lines, *refusal.messages, exit_status=refusal.exit_status)
             error.logged = refusal.logged

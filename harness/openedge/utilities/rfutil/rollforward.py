@@ -50,6 +50,7 @@ from harness.openedge.engine.database import Database, OpenOptions, read_control
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, OEError, StateError, UsageError
 from harness.openedge.outcome import Outcome
+from harness.openedge.utilities.rfutil import ailist
 from harness.openedge.utilities.rfutil.aimage import header_lines, totals
 
 SYNTAX = ("rfutil db-name -C roll forward [oplock] [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss | endtrans n] "
@@ -231,9 +232,7 @@ def _run(name: DbName, words: list[str], retry: bool) -> Outcome:
 
 def run_request(name: DbName, request: Request) -> Outcome:
     if request.ailist is not None:
-        from harness.openedge.utilities.rfutil import ailist  # it runs each listed file through here
-
-        return ailist.run(name, request, request.ailist)
+        return ailist.run(name, request, request.ailist, run_request)
     read_control(name)
     refuse_if_locked(name)
     head, found = read_file(request.path)
