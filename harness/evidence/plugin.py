@@ -27,12 +27,14 @@ import pytest
 from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from harness.evidence import hooks, outputs
+from harness.evidence import hooks, identity, outputs
 from harness.evidence import results as res
+from harness.evidence import verdict as vd
 from harness.evidence.environment import collect, now_iso
 from harness.evidence.progress import PROGRESS_FILE, ProgressWriter
 from harness.evidence.recorder import ScenarioRecorder, scenario_entry
 from harness.evidence.redact import redact_text
+from harness.evidence.undefined import undefined_reason
 
 PLUGIN_NAME = "oedr-evidence"
 _STALE = (res.PARTS_DIR, res.RESULTS_FILE, PROGRESS_FILE, *outputs.OUTPUT_FILES)
@@ -45,6 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--oedr-feature", metavar="PATH", action="append", default=[],
         help="run only the scenarios of the .feature files at or under PATH (repeatable)",
     )  # fmt: skip
+    for name in identity.FIELDS:
+        group.addoption(f"--oedr-{name}", metavar="TEXT", default=None, help=f"the run's {name}, for the report")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -119,6 +123,9 @@ class EvidencePlugin:
             self._prepare_out()
         self.progress = ProgressWriter(self.out / PROGRESS_FILE, self.worker)
         self.environment = collect(getattr(config.option, "oe_backend", None), config.rootpath, self.started)
+        if not self.is_worker:
+            people = {name: config.getoption(f"oedr_{name}") for name in identity.FIELDS}
+            self.environment["plan"] = identity.plan_identity(config.rootpath, people)
 
     def _prepare_out(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -135,6 +142,13 @@ class EvidencePlugin:
         self.order.update({item.nodeid: i for i, item in enumerate(items)})
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # Every selected scenario is on record from the start, as not reached, so that a run that ends early
+        # shows what it never ran instead of a procedure that looks smaller than it is.
+        for item in session.items:
+            if item.nodeid not in self.entries and (entry := self._new_entry(item)) is not None:
+                entry.update(vd.placeholder_status())
+        if self.entries:
+            self._write_part()
         self.progress.emit("collected", count=len(session.items))
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
@@ -165,7 +179,7 @@ class EvidencePlugin:
     # -- one test item --
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, Any, None]:
-        entry = self._new_entry(item)
+        entry = self._new_entry(item)  # a fresh entry: the not-reached placeholder goes
         if entry is None:
             self.other_tests.add(item.nodeid)
             yield
@@ -228,8 +242,9 @@ class EvidencePlugin:
     ) -> None:
         recorder = self._recorder(request)
         if recorder is not None:
-            recorder.mark_undefined(recorder.index_of(step), redact_text(str(exception)))
-            recorder.entry.update(status="undefined", reason=f"step not defined: {step.keyword.strip()} {step.name}")
+            reason = undefined_reason(step.keyword, step.type, step.name)
+            recorder.mark_undefined(recorder.index_of(step), redact_text(reason))
+            recorder.entry.update(status="undefined", reason=reason)
 
     def pytest_bdd_after_scenario(self, request: pytest.FixtureRequest) -> None:
         recorder = self._recorder(request)
@@ -251,7 +266,7 @@ class EvidencePlugin:
         res.write_json(self.out / res.PARTS_DIR / f"{self.worker}.json", part)
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self._write_part()
         if self.is_worker:
             return
@@ -261,7 +276,8 @@ class EvidencePlugin:
         scenarios = _settle_unfinished(res.merge_scenarios(parts), self.seen_reports)
         scenarios += _orphans(self.seen_reports, {s["nodeid"] for s in scenarios} | others)
         _redact_file(self.out / outputs.JUNIT_FILE)
-        outputs.write_all(self.out, scenarios, self.environment, run_errors)
+        ending = _run_ending(session, exitstatus, scenarios)
+        outputs.write_all(self.out, scenarios, self.environment, run_errors, ending)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.is_worker:
@@ -325,6 +341,7 @@ def _settle_unfinished(scenarios: list[res.JSON], seen: dict[str, list[pytest.Te
             failed = next((r for r in seen.get(scenario["nodeid"], []) if r.failed), None)
             reason = _crash_message(failed) if failed else "the run ended before this scenario finished"
             scenario.update(status="error", reason=reason)
+            scenario[vd.UNFINISHED] = vd.CUT_SHORT
     return scenarios
 
 
@@ -340,3 +357,19 @@ def _orphans(seen: dict[str, list[pytest.TestReport]], recorded: set[str]) -> li
         entry["traceback"] = redact_text(failed.longreprtext) if failed else None
         orphans.append(entry)
     return orphans
+
+
+def _run_ending(session: pytest.Session, exitstatus: int, scenarios: list[res.JSON]) -> res.JSON:
+    """Whether the run finished: pytest was not interrupted or stopped, and every scenario ran to its end."""
+    unfinished = [s for s in scenarios if s.get(vd.UNFINISHED)]
+    why = None
+    if exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
+        why = "the run was interrupted" if exitstatus == pytest.ExitCode.INTERRUPTED else "pytest failed internally"
+    elif session.shouldstop or session.shouldfail:
+        why = f"the run was stopped early ({session.shouldstop or session.shouldfail})"
+    elif unfinished:
+        why = f"{len(unfinished)} scenario(s) did not run to their end"
+    if why and unfinished:
+        reached = sum(s.get(vd.UNFINISHED) == vd.CUT_SHORT for s in unfinished)
+        why += f": {len(unfinished) - reached} not reached, {reached} cut short"
+    return vd.run_record(why is None, why, pytest_exit_status=int(exitstatus))
