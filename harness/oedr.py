@@ -117,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--db", default="sports", help="the database name (default: sports)")
     init.add_argument("--st", type=Path, help="your production database's .st (default: a template)")
     low, high = AI_EXTENTS
-    init.add_argument("--ai-extents", type=_ai_extents, help=f"AI extents of the template .st ({low}-{high}, default 4)")
+    init.add_argument("--ai-extents", type=_ai_extents, help=f"template .st AI extents ({low}-{high}, default 4)")
     init.add_argument("--force", action="store_true", help="write into a directory that is not empty")
     return parser
 
@@ -407,13 +407,22 @@ def _manifest_check(directory: Path) -> manifest.Verification:
         return manifest.Verification(changed=[f"{manifest.MANIFEST} ({exc})"])
 
 
+def _altered(directory: Path) -> list[str]:
+    """What changed in a run's evidence since the run: the manifest's findings, then report.html's."""
+    check = _manifest_check(directory)
+    problems = check.lines()
+    if not any(c.startswith(manifest.MANIFEST) for c in check.changed) and (report := outputs.check_report(directory)):
+        problems.append(report)
+    return problems
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Rebuild report.html and cucumber.json from results.json (or from the parts of an interrupted run)."""
     directory: Path = _run_directory(args.dir)
     if (directory / manifest.MANIFEST).exists() and not args.force:
-        check = _manifest_check(directory)
-        if not check.intact:
-            print("\n".join(check.lines()), file=sys.stderr)
+        problems = _altered(directory)
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
             raise UsageProblem("the evidence changed since the run (above); not rebuilding over it (--force does)")
     results = _results_of(directory)
     try:
@@ -433,15 +442,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     key = signing.load_public_key(args.key) if args.key else None
     if args.digest is not None and not signing.valid_digest(args.digest):
         raise UsageProblem(f"--digest {args.digest[:80]!r} is not a SHA-256: give the 64 hex digits oedr run printed")
-    check = _manifest_check(directory)
-    problems = check.lines()
-    if not check.changed or all(not c.startswith(manifest.MANIFEST) for c in check.changed):
+    problems = _altered(directory)
+    if not any(p.startswith(f"CHANGED   {manifest.MANIFEST} ") for p in problems):
         if args.digest is not None and (wrong := signing.digest_problem(directory, args.digest)):
             problems.append(wrong)
         if key is not None and (bad := signing.signature_problem(directory, key)):
             problems.append(bad)
-        if (report := outputs.check_report(directory)) is not None:
-            problems.append(report)
     if not problems:
         digest = manifest.file_digest(directory / manifest.MANIFEST)
         how = " and its signature" if key is not None else ""
@@ -460,10 +466,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     """Sign a run's manifest (after checking the run is intact: a signature must not bless altered evidence)."""
     directory: Path = _run_directory(args.dir)
     key = signing.load_private_key(args.key)
-    check = _manifest_check(directory)
-    problems = check.lines()
-    if check.intact and (report := outputs.check_report(directory)) is not None:
-        problems.append(report)
+    problems = _altered(directory)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         raise UsageProblem("the evidence changed since the run (above): not signing it")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from harness.evidence.results import FAILED, JSON, NOT_RUN, PROVEN, emulator_note, emulator_numbers, headline
+from harness.evidence import verdict as vd
+from harness.evidence.results import JSON, emulator_note, emulator_numbers, headline
 
 _WORD = {"passed": "PASSED", "failed": "FAILED", "error": "ERROR", "undefined": "UNDEFINED", "skipped": "SKIPPED"}
 
@@ -91,7 +92,9 @@ def summary_lines(results: JSON) -> list[str]:
     """The closing summary: the verdict, then one block per procedure."""
     summary = results["summary"]
     verdict, on = headline(results)
-    lines = ["", f"DR plan: {verdict} on {on} — {_verdict_words(verdict)}"]
+    lines = ["", f"DR plan: {verdict} on {on} — {vd.WORDS.get(verdict, '')}"]
+    if (why := vd.incompleteness(results)) is not None:
+        lines.append(f"  The run did not finish: {why}. Run it again to prove the plan.")
     for proc in summary["procedures"]:
         lines.append(
             f"  {proc['verdict']:<8} {proc['name']}  ({proc['passed']} of {proc['scenarios']} scenarios passed"
@@ -125,10 +128,3 @@ def _failure_lines(failure: JSON) -> list[str]:
         lines.append(f"           check:    {check}")
     return lines
 
-
-def _verdict_words(verdict: str) -> str:
-    return {
-        PROVEN: "every procedure that ran passed.",
-        FAILED: "at least one procedure did not work as the plan says.",
-        NOT_RUN: "nothing is proven: no scenario ran.",
-    }.get(verdict, "")
