@@ -25,7 +25,8 @@ def identity(results: JSON) -> str:
              for name in ("operator", "ticket", "approver")]  # fmt: skip
     if plan:
         revision = plan.get("git_revision") or "not a git checkout"
-        state = {True: " (with uncommitted changes)", False: " (clean)"}.get(plan.get("git_dirty"), "")
+        dirty = plan.get("git_dirty")
+        state = "" if dirty is None else (" (with uncommitted changes)" if dirty else " (clean)")
         rows.append(_row("Plan", f"{escape(str(plan.get('directory')))}<br>revision {escape(str(revision))}"
                          f"{escape(state)} · oedr {escape(str(plan.get('oedr_version')))}"))
         files = "".join(f"<tr><td><code>{escape(f['path'])}</code></td><td><code>{escape(f['sha256'])}</code></td></tr>"
