@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from harness.checked import reads_last_command
 from harness.site import Site, StepFailure
 from steps.parse_types import EXTRA_TYPES as TYPES
 
@@ -102,6 +103,7 @@ def resumed(site: Site, host: str) -> None:
 
 
 @then(parsers.parse("{host:Machine} does not answer", extra_types=TYPES))
+@reads_last_command
 def does_not_answer(site: Site, host: str) -> None:
     """The last command could not run there: exit status 255, as ssh gives for a host that is down."""
     last = site.last
