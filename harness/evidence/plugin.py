@@ -19,8 +19,10 @@ junitxml has written its file. ``DIR/progress.jsonl`` is the live feed ``oedr ru
 from __future__ import annotations
 
 import shutil
+import signal
 from collections.abc import Callable, Generator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -122,10 +124,35 @@ class EvidencePlugin:
         if not self.is_worker:
             self._prepare_out()
         self.progress = ProgressWriter(self.out / PROGRESS_FILE, self.worker)
+        self.interrupted = False
+        self._watch_interrupts()
         self.environment = collect(getattr(config.option, "oe_backend", None), config.rootpath, self.started)
         if not self.is_worker:
             people = {name: config.getoption(f"oedr_{name}") for name in identity.FIELDS}
             self.environment["plan"] = identity.plan_identity(config.rootpath, people)
+
+    def _watch_interrupts(self) -> None:
+        """Note a SIGINT (a cancelled run: ``oedr run`` sends it on SIGTERM), then let pytest handle it as usual.
+
+        A scenario that ends failing after it came was cut short: the command it was running was interrupted,
+        which says nothing about the plan.
+        """
+        try:
+            previous = signal.getsignal(signal.SIGINT)
+        except ValueError:
+            return
+
+        def note(signum: int, frame: FrameType | None) -> None:
+            self.interrupted = True
+            if callable(previous):
+                previous(signum, frame)
+            else:
+                raise KeyboardInterrupt
+
+        try:
+            signal.signal(signal.SIGINT, note)
+        except ValueError:  # not the main thread: no handler of ours
+            pass
 
     def _prepare_out(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -198,6 +225,9 @@ class EvidencePlugin:
             self._finish_item(item.nodeid, entry)
 
     def _finish_item(self, nodeid: str, entry: res.JSON) -> None:
+        if self.interrupted and entry["status"] in res.FAILING:
+            entry.update(status="error", reason=f"{vd.CUT_SHORT} ({entry['reason']})")
+            entry[vd.UNFINISHED] = vd.CUT_SHORT
         reports = self.seen_reports.get(nodeid, [])
         entry["duration"] = sum(r.duration for r in reports)
         self.progress.emit("scenario-end", nodeid=nodeid, status=entry["status"], reason=entry["reason"],

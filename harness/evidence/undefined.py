@@ -13,6 +13,8 @@ import re
 from pytest_bdd.steps import step_function_context_registry
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# What a step's text puts where a pattern has a placeholder: a `command`, a "name", a number.
+_ARGUMENT = re.compile(r"`[^`]*`|\"[^\"]*\"|\b\d+\b")
 _CUTOFF = 0.5  # below this likeness a suggestion would mislead more than help
 
 
@@ -22,15 +24,20 @@ def defined_sentences() -> list[tuple[str | None, str]]:
     return sorted(found, key=lambda pair: (pair[0] or "", pair[1]))
 
 
+def _skeleton(text: str) -> str:
+    """The words of a sentence with its arguments reduced to one letter (`x`, "x", x), so they do not weigh."""
+    return _ARGUMENT.sub(lambda m: m.group(0)[0] + "x" + m.group(0)[-1] if m.group(0)[0] in "`\"" else "x",
+                         _PLACEHOLDER.sub("x", text)).lower()  # fmt: skip
+
+
 def _likeness(text: str, pattern: str) -> float:
-    words = _PLACEHOLDER.sub("x", pattern)
-    return difflib.SequenceMatcher(None, text.lower(), words.lower()).ratio()
+    return difflib.SequenceMatcher(None, _skeleton(text), _skeleton(pattern)).ratio()
 
 
 def nearest_sentence(kind: str, text: str, sentences: list[tuple[str | None, str]] | None = None) -> str | None:
     """The defined step sentence most like ``text`` (same kind preferred), or None when none is close."""
     candidates = sentences if sentences is not None else defined_sentences()
-    scored = [(_likeness(_PLACEHOLDER.sub("x", text), pattern) + (0.05 if k in (kind, None) else 0.0), k, pattern)
+    scored = [(_likeness(text, pattern) + (0.05 if k in (kind, None) else 0.0), k, pattern)
               for k, pattern in candidates]  # fmt: skip
     if not scored:
         return None
