@@ -6,6 +6,7 @@ each worker; elsewhere (CI logs) only finished scenarios are printed, one line e
 
 from __future__ import annotations
 
+from textwrap import wrap
 from typing import Any, TextIO
 
 from harness.evidence import verdict as vd
@@ -126,5 +127,10 @@ def _failure_lines(failure: JSON) -> list[str]:
         lines.append(f"           note:     {emulator_note(own)}")
     if failure.get("line") and check and check != failure["line"]:
         lines.append(f"           check:    {check}")
+    if failure.get("diagnosis"):
+        lines += wrap(f"likely:   {failure['diagnosis']['mistake']}", 110, initial_indent=" " * 11,
+                      subsequent_indent=" " * 21)  # fmt: skip
+        lines += wrap(f"remedy:   {failure['diagnosis']['remedy']}", 110, initial_indent=" " * 11,
+                      subsequent_indent=" " * 21)  # fmt: skip
     return lines
 

@@ -135,7 +135,7 @@ def _failure_cell(proc: JSON) -> str:
         f"<div><b>{escape(f['scenario'])}</b> — step <i>{escape(f['step'] or 'before the first step')}</i>"
         + _failed_command(f)
         + (f"<br><b>{escape(f['line'])}</b>" if f.get("line") else "")
-        + f"<br>{escape(_first_line(f['message']))}{_failure_note(f)}</div>"
+        + f"<br>{escape(_first_line(f['message']))}{_failure_note(f)}{_diagnosis(f)}</div>"
         for f in proc["failures"]
     ]
     lines += [f"<div class=meta>not run: {escape(n['scenario'])} — {escape(n['reason'] or n['status'])}</div>"
@@ -144,6 +144,14 @@ def _failure_cell(proc: JSON) -> str:
               + (f" — {escape(n['reason'])}" if n.get("reason") else "") + "</div>"
               for n in proc.get("not_selected") or []]  # fmt: skip
     return "".join(lines) or "—"
+
+
+def _diagnosis(failure: JSON) -> str:
+    found = failure.get("diagnosis")
+    if not found:
+        return ""
+    return (f"<div class=diag><b>Likely:</b> {escape(found['mistake'])}<br><b>Remedy:</b> {escape(found['remedy'])}"
+            f" <span class=meta>({escape(found['source'])})</span></div>")  # fmt: skip
 
 
 def _passed_cell(proc: JSON) -> str:

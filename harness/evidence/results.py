@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.evidence import verdict as vd
+from harness.evidence.diagnosis import diagnose
 from harness.evidence.environment import run_subject
 from harness.openedge import messages as m
 
@@ -223,7 +224,7 @@ def failure_of(scenario: JSON) -> JSON | None:
     found = deciding_message(message)  # recomputed: results written by an older oedr lack "line"
     command = failing_command(scenario, step)
     step_text = f"{step['keyword']} {step['name']}" if step else None
-    return {
+    failure = {
         "scenario": scenario["name"],
         "step": step_text,
         "command": command.get("command") if command else None,
@@ -235,6 +236,9 @@ def failure_of(scenario: JSON) -> JSON | None:
         "emulator_numbers": emulator_numbers(found[1] if found else None, f"({found[0]})" if found else None,
                                              _first_line(message), step_text),
     }  # fmt: skip
+    if scenario.get(vd.UNFINISHED) is None:  # an interrupted command says nothing about the runbook
+        failure["diagnosis"] = diagnose(failure)
+    return failure
 
 
 def _first_line(text: str | None) -> str:
