@@ -204,11 +204,13 @@ for at least four AI extents; with fewer, edit those scenarios. A scenario's sec
     oedr run                         # on the emulator (local backend), evidence in oedr-results/
     oedr run --backend docker        # the emulator in one container per host
     OEDR_IMAGE=your/openedge:12.8 OEDR_LICENCE=/secure/progress.cfg oedr run --backend openedge
-    oedr run --tags "not slow" -n 2  # a subset, on two workers
+    oedr run --tags "@offline and not @negative" -n 2  # a subset, on two workers
 
-`oedr run` exits 0 when every procedure is PROVEN, 1 when one FAILED, 2 when it could not run (the message
-says why). Open `oedr-results/report.html` for the evidence; `oedr verify oedr-results` checks that no file
-of it changed since the run.
+`oedr run` exits 0 when every procedure is PROVEN, 1 when one FAILED, 2 when it could not run (ERROR or
+NOT RUN: the message says why), 3 when the run did not finish (INCOMPLETE). Open `oedr-results/report.html`
+for the evidence; record the manifest digest `oedr run` prints with the change, and `oedr verify
+oedr-results --digest HEX` checks later that no file of it changed since the run (`oedr keygen` and
+`--sign` add a signature).
 """
 
 
