@@ -456,10 +456,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if key is None and args.digest is None:
             print("  (that proves no file changed after SHA256SUMS was written; compare its sha256 with the one "
                   "recorded at the run, or use --digest / --key)")  # fmt: skip
+        print(_recorded_verdict(directory))
         return OK
     print("oedr verify: ALTERED — the evidence does not match SHA256SUMS:")
     print("\n".join(f"  {line}" for line in problems))
     return FAILED
+
+
+def _recorded_verdict(directory: Path) -> str:
+    """What the intact evidence proves: its verdict, worked out again (an unfinished run is never complete)."""
+    try:
+        results = res.recompute(_read_results(directory / res.RESULTS_FILE))
+        verdict = results["summary"]["verdict"]
+    except (UsageProblem, KeyError, TypeError, AttributeError, ValueError, RecursionError):
+        return "  it holds no readable results.json: it records no verdict"
+    why = vd.incompleteness(results)
+    if why is not None:
+        return f"  verdict: {verdict} — the run did not finish ({why}): it is not the evidence of a complete run"
+    return f"  verdict: {verdict}"
 
 
 def cmd_sign(args: argparse.Namespace) -> int:

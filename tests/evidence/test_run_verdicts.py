@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from harness.evidence.results import failure_of
-from harness.oedr import main
 from harness.openedge.waiting import poll_until
 from tests.evidence import realplan
 from tests.evidence.realplan import feature, scenario
@@ -122,6 +121,8 @@ def test_sigterm_stops_the_whole_run_and_leaves_incomplete_evidence(plan: Path) 
     statuses = [s["status"] for f in results["features"] for s in f["scenarios"]]
     assert "passed" in statuses
     assert any(s.get("unfinished") for f in results["features"] for s in f["scenarios"])
-    assert main(["verify", str(out)]) == 0, "the evidence of a cancelled run verifies"
+    verified = realplan.oedr(plan, "verify", str(out))
+    assert verified.returncode == 0, "the evidence of a cancelled run verifies..."
+    assert "verdict: INCOMPLETE — the run did not finish" in verified.stdout, "...as the evidence of an unfinished run"
     rebuilt = realplan.oedr(plan, "report", str(out))
     assert "DR plan: INCOMPLETE" in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr
