@@ -127,6 +127,8 @@ def _failure_lines(failure: JSON) -> list[str]:
         lines.append(f"           note:     {emulator_note(own)}")
     if failure.get("line") and check and check != failure["line"]:
         lines.append(f"           check:    {check}")
+    if failure.get("setup"):
+        lines += wrap(f"set-up:   {failure['setup']}", 110, initial_indent=" " * 11, subsequent_indent=" " * 21)
     if failure.get("diagnosis"):
         lines += wrap(f"likely:   {failure['diagnosis']['mistake']}", 110, initial_indent=" " * 11,
                       subsequent_indent=" " * 21)  # fmt: skip

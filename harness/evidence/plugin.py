@@ -36,6 +36,7 @@ from harness.evidence.environment import collect, now_iso
 from harness.evidence.progress import PROGRESS_FILE, ProgressWriter
 from harness.evidence.recorder import ScenarioRecorder, scenario_entry
 from harness.evidence.redact import redact_text
+from harness.evidence.setup_problems import is_setup_problem, setup_reason
 from harness.evidence.undefined import undefined_reason
 
 PLUGIN_NAME = "oedr-evidence"
@@ -266,6 +267,8 @@ class EvidencePlugin:
         recorder = self._recorder(request)
         if recorder is not None:
             recorder.fail_step(exception)
+            if is_setup_problem(exception):
+                recorder.entry["setup_problem"] = redact_text(setup_reason(exception))
 
     def pytest_bdd_step_func_lookup_error(
         self, request: pytest.FixtureRequest, step: Step, exception: Exception
@@ -349,7 +352,9 @@ def _call_outcome(entry: res.JSON, recorder: ScenarioRecorder, report: pytest.Te
     elif report.failed:
         if recorder.current_step is not None:
             recorder.end_step("failed", res.error_entry("Error", _crash_message(report)))
-        if entry["status"] != "undefined":
+        if entry.get("setup_problem"):
+            entry.update(status="error", reason=entry["setup_problem"])
+        elif entry["status"] != "undefined":
             entry.update(status="failed", reason=_crash_message(report))
         entry["traceback"] = redact_text(report.longreprtext)
     else:

@@ -236,7 +236,9 @@ def failure_of(scenario: JSON) -> JSON | None:
         "emulator_numbers": emulator_numbers(found[1] if found else None, f"({found[0]})" if found else None,
                                              _first_line(message), step_text),
     }  # fmt: skip
-    if scenario.get(vd.UNFINISHED) is None:  # an interrupted command says nothing about the runbook
+    if scenario.get("setup_problem"):  # the environment failed, not the plan: what to fix
+        failure["setup"] = scenario["setup_problem"]
+    elif scenario.get(vd.UNFINISHED) is None:  # an interrupted command says nothing about the runbook
         failure["diagnosis"] = diagnose(failure)
     return failure
 
