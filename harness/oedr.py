@@ -207,7 +207,7 @@ def _run_pytest(cmd: list[str], out: Path) -> tuple[int, cancel.Cancelled | None
         try:
             env = {**os.environ, cancel.TOKEN_VARIABLE: token}
             proc = subprocess.Popen(cmd, stdout=stream, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                    start_new_session=True)  # fmt: skip
+                                    start_new_session=True, preexec_fn=cancel.interrupt_when_parent_dies)  # fmt: skip
             code = _watch(proc, ProgressReader(out / PROGRESS_FILE), display)
         except cancel.Cancelled as signalled:
             cancelled = signalled

@@ -10,6 +10,7 @@ started is left writing into its evidence after oedr has exited.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -36,6 +37,22 @@ class Cancelled(Exception):
     @property
     def name(self) -> str:
         return signal.Signals(self.signum).name
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def interrupt_when_parent_dies() -> None:
+    """In the child (Popen's preexec_fn): SIGINT when oedr dies, even of SIGKILL (Linux; elsewhere nothing).
+
+    pytest runs in a session of its own (so that a terminal's Ctrl-C reaches only oedr, which stops the run
+    in order); this keeps a killed oedr from leaving it running and writing into the evidence.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def new_token() -> str:

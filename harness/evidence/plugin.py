@@ -126,6 +126,7 @@ class EvidencePlugin:
             self._prepare_out()
         self.progress = ProgressWriter(self.out / PROGRESS_FILE, self.worker)
         self.interrupted = False
+        self.session: pytest.Session | None = None
         self._watch_interrupts()
         self.environment = collect(getattr(config.option, "oe_backend", None), config.rootpath, self.started)
         if not self.is_worker:
@@ -136,7 +137,8 @@ class EvidencePlugin:
         """Note a SIGINT (a cancelled run: ``oedr run`` sends it on SIGTERM), then let pytest handle it as usual.
 
         A scenario that ends failing after it came was cut short: the command it was running was interrupted,
-        which says nothing about the plan.
+        which says nothing about the plan. The session stops after the running scenario even when the
+        interrupt lands in code that turns it into a failed command (the in-process emulator does: exit 130).
         """
         try:
             previous = signal.getsignal(signal.SIGINT)
@@ -145,6 +147,8 @@ class EvidencePlugin:
 
         def note(signum: int, frame: FrameType | None) -> None:
             self.interrupted = True
+            if self.session is not None:  # stop after this scenario even if the interrupt is swallowed below
+                self.session.shouldstop = "the run was interrupted (SIGINT)"
             if callable(previous):
                 previous(signum, frame)
             else:
@@ -163,6 +167,9 @@ class EvidencePlugin:
                 shutil.rmtree(stale)
             elif stale.exists():
                 stale.unlink()
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
 
     # -- collection --
     @pytest.hookimpl(tryfirst=True)

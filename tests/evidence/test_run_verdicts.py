@@ -126,3 +126,24 @@ def test_sigterm_stops_the_whole_run_and_leaves_incomplete_evidence(plan: Path) 
     assert "verdict: INCOMPLETE — the run did not finish" in verified.stdout, "...as the evidence of an unfinished run"
     rebuilt = realplan.oedr(plan, "report", str(out))
     assert "DR plan: INCOMPLETE" in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr
+
+
+def test_a_killed_oedr_leaves_nothing_running(plan: Path) -> None:
+    """SIGKILL cannot be handled: pytest, in a session of its own, is interrupted when oedr dies."""
+    marker = f"OEDR_TEST_RUN={uuid.uuid4().hex}"
+    env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
+    out = plan / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "harness.oedr", "run", "features/procedures", "--out", str(out)],
+                            cwd=plan, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        poll_until(lambda: any(e.get("kind") == "scenario-start" for e in _progress_events(out)), timeout=240,
+                   interval=0.1, what="a first scenario to start")  # fmt: skip
+        proc.kill()
+        proc.wait(timeout=30)
+        poll_until(lambda: not _marked(marker), timeout=60, what="every process of the killed run to end")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    results = realplan.results(out)
+    assert results["run"]["complete"] is False
+    assert results["summary"]["verdict"] == "INCOMPLETE"
