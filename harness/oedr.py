@@ -1,29 +1,37 @@
 """The ``oedr`` command: run a site's DR plan and say, in plain words, whether it works.
 
-    oedr run [FEATURES...] [--backend local|docker|openedge] [--tags EXPR] [--out DIR] [-n N]
+    oedr run [FEATURES...] [--backend local|docker|openedge] [--tags EXPR] [--out DIR] [-n N|auto]
+             [--operator NAME] [--ticket ID] [--approver NAME] [--sign KEY]
     oedr list [FEATURES...]
     oedr report DIR
-    oedr verify DIR
+    oedr verify DIR [--key PUB] [--digest SHA256]
+    oedr sign DIR KEY
+    oedr keygen NAME
     oedr init SITE_DIR [--db NAME] [--st FILE] [--ai-extents N] [--force]
 
-Exit status: 0 every procedure proven (or, for report/verify/list/init, done and intact), 1 a procedure
-failed (verify: the evidence was altered), 2 a usage or setup error, with a message saying what to do.
-``oedr run`` runs pytest in a subprocess with the evidence plugin (see harness/evidence/plugin.py), shows
-its progress from ``DIR/progress.jsonl``, and prints one verdict per procedure (one ``.feature`` file).
+Exit status of ``oedr run`` (evidence/verdict.py): 0 PROVEN, 1 FAILED, 2 ERROR or NOT RUN (a usage, set-up
+or authoring problem, with a message saying what to fix), 3 INCOMPLETE (the run did not finish: cancelled,
+interrupted, killed). The other commands: 0 done (verify: intact), 1 verify found the evidence altered,
+2 a usage problem. ``oedr run`` runs pytest in a subprocess with the evidence plugin (see
+harness/evidence/plugin.py), shows its progress from ``DIR/progress.jsonl``, and prints one verdict per
+procedure (one ``.feature`` file). Every number it takes is checked against its documented range first,
+and a refused command changes nothing on disk.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.evidence import manifest, outputs
+from harness.evidence import cancel, manifest, outdir, outputs, signing, tags
 from harness.evidence import results as res
+from harness.evidence import verdict as vd
 from harness.evidence.console import ProgressDisplay, summary_lines
 from harness.evidence.progress import PROGRESS_FILE, ProgressReader
 from harness.evidence.redact import redact_text
@@ -34,22 +42,62 @@ if TYPE_CHECKING:
 
 OK, FAILED, USAGE = 0, 1, 2
 BACKENDS = ("local", "docker", "openedge")
-LOG_FILE = "pytest.log"
+LOG_FILE = outdir.LOG_FILE
+MAX_WORKERS = 64  # -n: more parallel workers than this is a typo, not a plan (each runs its own brokers)
+AI_EXTENTS = (1, 255)  # --ai-extents of the template .st (a DR plan needs a few; oedr's own bound)
+MAX_FIELD = 200  # --operator, --ticket, --approver: one line in the report
 
 
 class UsageProblem(Exception):
     """A problem the user can fix; the message says how."""
 
 
+def _workers(text: str) -> str:
+    """-n: ``auto`` (one worker per CPU) or a whole number from 0 (no parallel workers) to MAX_WORKERS."""
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers: give 0 to {MAX_WORKERS}, or auto")
+    return str(value)
+
+
+def _ai_extents(text: str) -> int:
+    low, high = AI_EXTENTS
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of AI extents: give {low} to {high}")
+    return value
+
+
+def _field(text: str) -> str:
+    if not text.strip() or len(text) > MAX_FIELD or any(c in text for c in "\r\n\0"):
+        raise argparse.ArgumentTypeError(f"give one line of 1 to {MAX_FIELD} characters")
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oedr", description="Prove an OpenEdge disaster-recovery plan.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,list,report,verify,init}")
+    sub = parser.add_subparsers(dest="command", required=True,
+                                metavar="{run,list,report,verify,sign,keygen,init}")  # fmt: skip
     run = sub.add_parser("run", help="run the DR plan and record the evidence")
     run.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     run.add_argument("--backend", choices=BACKENDS, default="local", help="where the commands run (default: local)")
-    run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "restore and not slow"')
-    run.add_argument("--out", metavar="DIR", default="oedr-results", help="evidence directory (default: oedr-results)")
-    run.add_argument("-n", dest="workers", metavar="N", type=int, default=0, help="run on N parallel workers")
+    run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "@restore and not @slow"')
+    run.add_argument("--out", metavar="DIR", default="oedr-results",
+                     help="evidence directory (default: oedr-results); an earlier run there is replaced")  # fmt: skip
+    run.add_argument("-n", dest="workers", metavar="N", type=_workers, default="0",
+                     help=f"run on N parallel workers (0 to {MAX_WORKERS}, or auto: one per CPU)")  # fmt: skip
+    run.add_argument("--operator", type=_field, help="who ran the rehearsal (shown in the report)")
+    run.add_argument("--ticket", type=_field, help="the change or ticket it belongs to (shown in the report)")
+    run.add_argument("--approver", type=_field, help="who approved it (shown in the report)")
+    run.add_argument("--sign", type=Path, metavar="KEY", help="sign the manifest with this Ed25519 key (oedr keygen)")
     listing = sub.add_parser("list", help="the procedures and scenarios, with their tags")
     listing.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     report = sub.add_parser("report", help="rebuild a run's report from its recorded results")
@@ -57,11 +105,19 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--force", action="store_true", help="rebuild even if the results were altered")
     verify = sub.add_parser("verify", help="check a run's evidence against its SHA256SUMS")
     verify.add_argument("dir", type=Path)
+    verify.add_argument("--key", type=Path, metavar="PUB", help="also check the signature with this public key")
+    verify.add_argument("--digest", metavar="SHA256", help="also check SHA256SUMS against the digest recorded")
+    sign = sub.add_parser("sign", help="sign a run's manifest with an Ed25519 key")
+    sign.add_argument("dir", type=Path)
+    sign.add_argument("key", type=Path)
+    keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing runs (NAME and NAME.pub)")
+    keygen.add_argument("name", type=Path)
     init = sub.add_parser("init", help="scaffold a site's own DR plan")
     init.add_argument("site_dir", type=Path)
     init.add_argument("--db", default="sports", help="the database name (default: sports)")
     init.add_argument("--st", type=Path, help="your production database's .st (default: a template)")
-    init.add_argument("--ai-extents", type=int, help="AI extents in the template .st (default: 4)")
+    low, high = AI_EXTENTS
+    init.add_argument("--ai-extents", type=_ai_extents, help=f"template .st AI extents ({low}-{high}, default 4)")
     init.add_argument("--force", action="store_true", help="write into a directory that is not empty")
     return parser
 
@@ -69,10 +125,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
-    handlers = {"run": cmd_run, "list": cmd_list, "report": cmd_report, "verify": cmd_verify, "init": cmd_init}
+    handlers = {"run": cmd_run, "list": cmd_list, "report": cmd_report, "verify": cmd_verify, "sign": cmd_sign,
+                "keygen": cmd_keygen, "init": cmd_init}  # fmt: skip
     try:
         return handlers[args.command](args)
-    except (UsageProblem, ScaffoldError) as exc:
+    except (UsageProblem, ScaffoldError, signing.SigningProblem, tags.TagProblem) as exc:
         print(f"oedr {args.command}: {exc}", file=sys.stderr)
         return USAGE
 
@@ -114,12 +171,14 @@ def pytest_command(args: argparse.Namespace, out: Path) -> list[str]:
            "--junitxml", str(out / outputs.JUNIT_FILE), "--oe-backend", args.backend, "--color=no",
            "-rfEs"]  # fmt: skip
     cmd += [arg for path in filters for arg in ("--oedr-feature", path)]
+    cmd += [arg for name in ("operator", "ticket", "approver") if getattr(args, name, None)
+            for arg in (f"--oedr-{name}", getattr(args, name))]  # fmt: skip
     if args.tags:
-        cmd += ["-m", args.tags]
-    if args.workers:
+        cmd += ["-m", tags.marker_expression(args.tags)]
+    if args.workers != "0":
         if importlib.util.find_spec("xdist") is None:
             raise UsageProblem("-n needs pytest-xdist: pip install pytest-xdist")
-        cmd += ["-n", str(args.workers)]
+        cmd += ["-n", args.workers]
     if importlib.util.find_spec("allure_pytest_bdd") is not None:
         cmd += ["--alluredir", str(out / "allure-results")]
     return cmd
@@ -137,20 +196,26 @@ def _watch(proc: subprocess.Popen[bytes], reader: ProgressReader, display: Progr
         return code
 
 
-def _run_pytest(cmd: list[str], out: Path) -> int:
-    (out / PROGRESS_FILE).unlink(missing_ok=True)
+def _run_pytest(cmd: list[str], out: Path) -> tuple[int, cancel.Cancelled | None]:
+    """Run pytest in its own process group; a cancelling signal stops all of it (cancel.py)."""
     log = out / LOG_FILE
     display = ProgressDisplay(sys.stdout, live=sys.stdout.isatty())
     print(f"oedr: running the DR plan ({' '.join(cmd[3:])})", flush=True)
-    with log.open("wb") as stream:
-        proc = subprocess.Popen(cmd, stdout=stream, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    token = cancel.new_token()
+    cancelled: cancel.Cancelled | None = None
+    with log.open("wb") as stream, cancel.signals_cancel():
         try:
+            env = {**os.environ, cancel.TOKEN_VARIABLE: token}
+            proc = subprocess.Popen(cmd, stdout=stream, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                    start_new_session=True, preexec_fn=cancel.interrupt_when_parent_dies)  # fmt: skip
             code = _watch(proc, ProgressReader(out / PROGRESS_FILE), display)
-        except KeyboardInterrupt:
-            proc.terminate()
-            code = proc.wait()
+        except cancel.Cancelled as signalled:
+            cancelled = signalled
+            display.close()
+            print(f"\noedr run: {signalled.name} received: stopping the run and everything it started", flush=True)
+            code = cancel.stop(proc, token)
     log.write_text(redact_text(log.read_text(encoding="utf-8", errors="replace")), encoding="utf-8")
-    return code
+    return code, cancelled
 
 
 def _log_tail(out: Path, lines: int = 15) -> str:
@@ -172,40 +237,74 @@ def _setup_failure(code: int, out: Path) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the plan, show progress, print the per-procedure verdicts."""
     out = Path(args.out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    code = _run_pytest(pytest_command(args, out), out)
-    results_path = out / res.RESULTS_FILE
-    ran = results_path.exists() and _ran_something(results_path)
-    if results_path.exists():
-        manifest.write_manifest(out)
-    if (not ran and code != 0) or not results_path.exists():
+    key = signing.load_private_key(args.sign) if args.sign else None  # a bad key is refused before the run
+    cmd = pytest_command(args, out)  # every argument is checked before anything is written
+    try:
+        outdir.prepare(out)
+    except outdir.OutDirProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    code, cancelled = _run_pytest(cmd, out)
+    results = _results_after(out, code, cancelled)
+    if results is None:
+        if (out / res.RESULTS_FILE).exists():
+            outputs.seal(out)
+        else:
+            manifest.write_manifest(out)
         raise UsageProblem(_setup_failure(code, out))
-    results = res.read_json(results_path)
+    digest = outputs.seal(out)  # pytest.log was redacted after pytest wrote the manifest
     print("\n".join(summary_lines(results)))
-    _print_evidence(out)
-    return _exit_status(results)
+    if key is not None:
+        signing.sign(out, key)
+    _print_evidence(out, digest, signed=key is not None)
+    verdict = results["summary"]["verdict"]
+    if verdict == res.NOT_RUN:
+        print("oedr run: no scenario ran, so nothing is proven (every one was skipped or deselected).")
+    return vd.exit_status(verdict)
 
 
-def _ran_something(path: Path) -> bool:
-    counts = res.read_json(path)["summary"]["counts"]
+def _results_after(out: Path, code: int, cancelled: cancel.Cancelled | None) -> res.JSON | None:
+    """The run's results; rebuilt from the worker parts as INCOMPLETE when pytest never wrote them.
+
+    None when nothing ran because pytest could not start the plan (a set-up problem: exit 2).
+    """
+    results_path = out / res.RESULTS_FILE
+    if results_path.exists():
+        results = res.read_json(results_path)
+        if cancelled is not None and vd.is_complete(results.get("run")):
+            return results  # pytest finished before the signal reached it: the run is complete
+        if cancelled is not None:
+            results["run"]["why"] = f"cancelled by {cancelled.name}"
+            results = res.recompute(results)
+            res.write_json(results_path, results)
+        return results if _ran_something(results) or code == 0 else None
+    parts = res.read_parts(out) if (out / res.PARTS_DIR).is_dir() else []
+    if not parts:
+        return None
+    why = f"cancelled by {cancelled.name}" if cancelled else f"pytest ended (exit status {code}) without finishing"
+    scenarios = _cut_short(res.merge_scenarios(parts))
+    errors = [e for p in parts for e in p.get("run_errors", [])]
+    return outputs.write_all(out, scenarios, {}, errors, vd.run_record(False, why))
+
+
+def _cut_short(scenarios: list[res.JSON]) -> list[res.JSON]:
+    for scenario in scenarios:
+        if scenario["status"] == "running":
+            scenario.update(status="error", reason=vd.CUT_SHORT)
+            scenario[vd.UNFINISHED] = vd.CUT_SHORT
+    return scenarios
+
+
+def _ran_something(results: res.JSON) -> bool:
+    counts = results["summary"]["counts"]
     return any(counts[s] for s in ("passed", "failed", "error", "undefined", "skipped"))
 
 
-def _exit_status(results: res.JSON) -> int:
-    verdict = results["summary"]["verdict"]
-    if verdict == res.FAILED:
-        return FAILED
-    if verdict == res.NOT_RUN:
-        print("oedr run: no scenario ran, so nothing is proven (every one was skipped or deselected).")
-        return USAGE
-    return OK
-
-
-def _print_evidence(out: Path) -> None:
-    digest = manifest.file_digest(out / manifest.MANIFEST)
+def _print_evidence(out: Path, digest: str, signed: bool) -> None:
     print(f"\nEvidence: {out / outputs.HTML_FILE}")
-    print(f"  also results.json, cucumber.json, junit.xml, {LOG_FILE}; manifest SHA256SUMS (sha256 {digest})")
-    print(f"  record that digest with the change; check the evidence later with: oedr verify {out}")
+    print(f"  also results.json, cucumber.json, junit.xml, {LOG_FILE}"
+          + (f", {manifest.SIGNATURE} (Ed25519)" if signed else ""))  # fmt: skip
+    print(f"  manifest SHA256SUMS, sha256 {digest}")
+    print(f"  record that digest with the change; check the evidence later with: oedr verify {out} --digest {digest}")
 
 
 # -- list --
@@ -264,7 +363,7 @@ def _damaged(path: Path, exc: Exception) -> UsageProblem:
 def _read_results(path: Path) -> res.JSON:
     try:
         results = res.read_json(path)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise _damaged(path, exc) from None
     shaped = isinstance(results, dict) and results.get("format") == res.FORMAT
     if not shaped or not isinstance(results.get("features"), list) or not isinstance(results.get("summary"), dict):
@@ -277,28 +376,59 @@ def _results_of(directory: Path) -> res.JSON:
     if results_path.exists():
         return _read_results(results_path)
     try:
-        parts = res.read_parts(directory)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        parts = res.read_parts(directory) if (directory / res.PARTS_DIR).is_dir() else []
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _damaged(directory / res.PARTS_DIR, exc) from None
     if not parts:
         raise UsageProblem(f"{directory} holds no results.json and no parts/: give the --out directory of a run")
-    scenarios = res.merge_scenarios(parts)
-    return outputs.write_all(directory, scenarios, {}, [e for p in parts for e in p.get("run_errors", [])])
+    # The parts of a run that never wrote its results: it did not finish, whatever its scenarios say.
+    scenarios = _cut_short(res.merge_scenarios(parts))
+    errors = [e for p in parts for e in p.get("run_errors", [])]
+    why = "rebuilt from the worker parts of a run that never recorded its end"
+    return outputs.write_all(directory, scenarios, {}, errors, vd.run_record(False, why))
+
+
+def _run_directory(directory: Path) -> Path:
+    if not directory.is_dir():
+        what = "does not exist" if not directory.exists() else "is not a directory"
+        raise UsageProblem(f"{directory} {what}: give the --out directory of a run")
+    return directory
+
+
+def _manifest_check(directory: Path) -> manifest.Verification:
+    try:
+        return manifest.verify(directory)
+    except FileNotFoundError:
+        raise UsageProblem(
+            f"{directory / manifest.MANIFEST} does not exist: give the --out directory of a run"
+        ) from None
+    except manifest.ManifestDamaged as exc:
+        return manifest.Verification(changed=[f"{manifest.MANIFEST} ({exc})"])
+
+
+def _altered(directory: Path) -> list[str]:
+    """What changed in a run's evidence since the run: the manifest's findings, then report.html's."""
+    check = _manifest_check(directory)
+    problems = check.lines()
+    if not any(c.startswith(manifest.MANIFEST) for c in check.changed) and (report := outputs.check_report(directory)):
+        problems.append(report)
+    return problems
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Rebuild report.html and cucumber.json from results.json (or from the parts of an interrupted run)."""
-    directory: Path = args.dir
+    directory: Path = _run_directory(args.dir)
     if (directory / manifest.MANIFEST).exists() and not args.force:
-        check = manifest.verify(directory)
-        if not check.intact:
-            print("\n".join(check.lines()), file=sys.stderr)
+        problems = _altered(directory)
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
             raise UsageProblem("the evidence changed since the run (above); not rebuilding over it (--force does)")
     results = _results_of(directory)
     try:
+        results = res.recompute(results)  # never a verdict taken on trust: without a finished run, INCOMPLETE
         outputs.write_reports(directory, results)
         lines = summary_lines(results)
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # a hand-edited results.json
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:  # a hand-edited results.json
         raise _damaged(directory / res.RESULTS_FILE, exc) from None
     print(f"oedr report: rebuilt {directory / outputs.HTML_FILE}")
     print("\n".join(lines))
@@ -306,28 +436,69 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Check every file of a run against SHA256SUMS."""
-    directory: Path = args.dir
-    try:
-        check = manifest.verify(directory)
-    except FileNotFoundError:
-        raise UsageProblem(
-            f"{directory / manifest.MANIFEST} does not exist: give the --out directory of a run"
-        ) from None
-    if check.intact:
+    """Check every file of a run against SHA256SUMS (and its signature, or a recorded digest)."""
+    directory: Path = _run_directory(args.dir)
+    key = signing.load_public_key(args.key) if args.key else None
+    if args.digest is not None and not signing.valid_digest(args.digest):
+        raise UsageProblem(f"--digest {args.digest[:80]!r} is not a SHA-256: give the 64 hex digits oedr run printed")
+    problems = _altered(directory)
+    if not any(p.startswith(f"CHANGED   {manifest.MANIFEST} ") for p in problems):
+        if args.digest is not None and (wrong := signing.digest_problem(directory, args.digest)):
+            problems.append(wrong)
+        if key is not None and (bad := signing.signature_problem(directory, key)):
+            problems.append(bad)
+    if not problems:
         digest = manifest.file_digest(directory / manifest.MANIFEST)
-        print(f"oedr verify: intact — every file matches SHA256SUMS (sha256 of SHA256SUMS: {digest})")
+        how = " and its signature" if key is not None else ""
+        how += " and the recorded digest" if args.digest is not None else ""
+        print(f"oedr verify: intact — every file matches SHA256SUMS{how} (sha256 of SHA256SUMS: {digest})")
+        if key is None and args.digest is None:
+            print("  (that proves no file changed after SHA256SUMS was written; compare its sha256 with the one "
+                  "recorded at the run, or use --digest / --key)")  # fmt: skip
+        print(_recorded_verdict(directory))
         return OK
     print("oedr verify: ALTERED — the evidence does not match SHA256SUMS:")
-    print("\n".join(f"  {line}" for line in check.lines()))
+    print("\n".join(f"  {line}" for line in problems))
     return FAILED
+
+
+def _recorded_verdict(directory: Path) -> str:
+    """What the intact evidence proves: its verdict, worked out again (an unfinished run is never complete)."""
+    try:
+        results = res.recompute(_read_results(directory / res.RESULTS_FILE))
+        verdict = results["summary"]["verdict"]
+    except (UsageProblem, KeyError, TypeError, AttributeError, ValueError, RecursionError):
+        return "  it holds no readable results.json: it records no verdict"
+    why = vd.incompleteness(results)
+    if why is not None:
+        return f"  verdict: {verdict} — the run did not finish ({why}): it is not the evidence of a complete run"
+    return f"  verdict: {verdict}"
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    """Sign a run's manifest (after checking the run is intact: a signature must not bless altered evidence)."""
+    directory: Path = _run_directory(args.dir)
+    key = signing.load_private_key(args.key)
+    problems = _altered(directory)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise UsageProblem("the evidence changed since the run (above): not signing it")
+    target = signing.sign(directory, key)
+    print(f"oedr sign: wrote {target}; check it with: oedr verify {directory} --key PUBLIC_KEY")
+    return OK
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    """Make an Ed25519 key pair for signing runs."""
+    public = signing.keygen(args.name)
+    print(f"oedr keygen: wrote {args.name} (private: keep it secret, e.g. in your CI's secret store) and {public} "
+          "(public: give it to the auditors, for `oedr verify DIR --key`)")  # fmt: skip
+    return OK
 
 
 # -- init --
 def cmd_init(args: argparse.Namespace) -> int:
     """Scaffold a site's plan."""
-    if args.ai_extents is not None and args.ai_extents < 1:
-        raise UsageProblem("--ai-extents must be at least 1: after-imaging needs extents to switch between")
     if args.ai_extents is not None and args.st is not None:
         raise UsageProblem("--ai-extents shapes the template .st; your --st file has its own AI extents (edit it)")
     plan = SitePlan(args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force)

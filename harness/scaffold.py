@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,10 @@ _STANDARD_DATABASE = re.compile(
 _STANDARD_NAME = re.compile(rf"(?<![\w-]){STANDARD_DB}(?:_\d+\.d\d+|\.[abdt]\d+)?(?![\w-])")
 _SECOND_DATABASE = re.compile(r'a database "(\w+)" with')
 _DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# oedr's own bound on --db (the reference gives none): a name that every extent file name derived from it
+# (name_7.d12, name.a255) keeps far below any file system's 255-byte limit.
+MAX_DB_NAME = 32
+MAX_ST_BYTES = 1 << 20  # a structure file is a few lines; a megabyte is not one
 _EXTENT_FILE = re.compile(r"\.[abdt]\d+$")
 
 
@@ -180,11 +185,13 @@ for at least four AI extents; with fewer, edit those scenarios. A scenario's sec
     oedr run                         # on the emulator (local backend), evidence in oedr-results/
     oedr run --backend docker        # the emulator in one container per host
     OEDR_IMAGE=your/openedge:12.8 OEDR_LICENCE=/secure/progress.cfg oedr run --backend openedge
-    oedr run --tags "not slow" -n 2  # a subset, on two workers
+    oedr run --tags "@offline and not @negative" -n 2  # a subset, on two workers
 
-`oedr run` exits 0 when every procedure is PROVEN, 1 when one FAILED, 2 when it could not run (the message
-says why). Open `oedr-results/report.html` for the evidence; `oedr verify oedr-results` checks that no file
-of it changed since the run.
+`oedr run` exits 0 when every procedure is PROVEN, 1 when one FAILED, 2 when it could not run (ERROR or
+NOT RUN: the message says why), 3 when the run did not finish (INCOMPLETE). Open `oedr-results/report.html`
+for the evidence; record the manifest digest `oedr run` prints with the change, and `oedr verify
+oedr-results --digest HEX` checks later that no file of it changed since the run (`oedr keygen` and
+`--sign` add a signature).
 """
 
 
@@ -201,14 +208,15 @@ def scaffold(plan: SitePlan) -> list[Path]:
     if not standard:
         raise ScaffoldError(f"no standard procedures under {root / 'features/procedures'}: "
                             "install oedr from its source tree (pip install -e .) so they are there")  # fmt: skip
-    if not _DB_NAME.match(plan.db):
-        raise ScaffoldError(f"--db {plan.db!r} is not a database name: use letters, digits and _, starting with a "
-                            "letter (the name of your database without .db)")  # fmt: skip
+    if not _DB_NAME.match(plan.db) or len(plan.db) > MAX_DB_NAME:
+        shown = plan.db if len(plan.db) <= MAX_DB_NAME else plan.db[:MAX_DB_NAME] + "…"
+        raise ScaffoldError(f"--db {shown!r} is not a database name: use 1 to {MAX_DB_NAME} letters, digits and _, "
+                            "starting with a letter (the name of your database without .db)")  # fmt: skip
     _target_files(plan)
     if plan.st_file is not None and not plan.st_file.is_file():
         raise ScaffoldError(f"{plan.st_file} does not exist: pass the .st of your production database")
     if plan.st_file is not None:
-        st_text = site_structure(plan.st_file.read_text(encoding="utf-8"), str(plan.st_file))
+        st_text = site_structure(_read_st(plan.st_file), str(plan.st_file))
     else:
         st_text = template_st(plan.db, plan.ai_extents or 4)
     layout = ai_layout(st_text, f"{plan.db}.st")
@@ -223,10 +231,40 @@ def scaffold(plan: SitePlan) -> list[Path]:
     files["conftest.py"] = f"# Copied from oedr {harness.__version__}'s conftest.py by `oedr init`.\n{conftest}"
     files["pytest.ini"] = _pytest_ini(root)
     files["README.md"] = _readme(plan, layout, [f.name for f in standard])
-    written = []
-    for rel, text in files.items():
-        target = plan.site_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
+    return _write_plan(plan.site_dir, files)
+
+
+def _read_st(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_ST_BYTES:
+            raise ScaffoldError(f"{path} is not a structure file (over {MAX_ST_BYTES} bytes): pass your database's .st")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScaffoldError(f"{path} is not a structure file (not text): pass the .st that `prostrct list` "
+                            "writes") from None  # fmt: skip
+    except OSError as exc:
+        raise ScaffoldError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _write_plan(site_dir: Path, files: dict[str, str]) -> list[Path]:
+    """Write every file or, when one cannot be written, leave behind nothing this call created."""
+    top = None  # the highest directory this call creates (removed as a whole on failure)
+    for folder in [site_dir, *site_dir.parents]:
+        if folder.exists():
+            break
+        top = folder
+    written: list[Path] = []
+    try:
+        for rel, text in files.items():
+            target = site_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                written.append(target)
+            target.write_text(text, encoding="utf-8")
+        return [site_dir / rel for rel in files]
+    except OSError as exc:
+        if top is not None:
+            shutil.rmtree(top, ignore_errors=True)
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise ScaffoldError(f"cannot write the plan into {site_dir}: {exc.strerror or exc}") from None

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import pytest
 from pytest_bdd import parsers, then, when
+from pytest_bdd.parser import Scenario, Step
 
+from harness.checked import following, reads_last_command, require_checked
 from harness.site import Site, StepFailure
 from steps.parse_types import EXTRA_TYPES
 
 
+def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Scenario, step: Step) -> None:
+    """Let a run step see the steps after it (does one of them check its command?)."""
+    request.node.oedr_steps_after = following(scenario.steps, step)
+
+
 @when(parsers.parse("I run `{command}` on {host:Host}", extra_types=EXTRA_TYPES))
-def run_command(site: Site, command: str, host: str) -> None:
-    """Run one command line exactly as written (placeholders such as {dir} are filled in)."""
-    site.run(host, command)
+def run_command(request: pytest.FixtureRequest, site: Site, command: str, host: str) -> None:
+    """Run one command line exactly as written (placeholders such as {dir} are filled in); a failure that no
+    step right after it checks fails here."""
+    require_checked(site.run(host, command), getattr(request.node, "oedr_steps_after", []))
 
 
 @when(parsers.parse('I run `{command}` in "{directory:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
-def run_command_in(site: Site, command: str, directory: str, host: str) -> None:
+def run_command_in(request: pytest.FixtureRequest, site: Site, command: str, directory: str, host: str) -> None:
     """Run a command from a sub-directory of the host (created if needed), as a DBA in their scripts dir."""
-    site.run(host, command, cwd=directory)
+    require_checked(site.run(host, command, cwd=directory), getattr(request.node, "oedr_steps_after", []))
 
 
 @when(parsers.parse("the roll forward `{command}` on {host:Host} is killed after {notes:d} AI notes",
@@ -35,6 +44,7 @@ def run_commands(site: Site, host: str, datatable: list[list[str]]) -> None:
 
 
 @then("it succeeds")
+@reads_last_command
 def it_succeeds(site: Site) -> None:
     """The last command exited 0."""
     assert site.last is not None
@@ -43,6 +53,7 @@ def it_succeeds(site: Site) -> None:
 
 
 @then(parsers.parse("it fails with message {number:d}"))
+@reads_last_command
 def it_fails_with(site: Site, number: int) -> None:
     """The last command exited non-zero and printed message (number)."""
     assert site.last is not None
@@ -51,6 +62,7 @@ def it_fails_with(site: Site, number: int) -> None:
 
 
 @then(parsers.parse("the output shows message {number:d}"))
+@reads_last_command
 def output_shows(site: Site, number: int) -> None:
     """The last command printed message (number), whatever its exit status."""
     assert site.last is not None
@@ -59,6 +71,7 @@ def output_shows(site: Site, number: int) -> None:
 
 
 @then(parsers.parse('message {number:d} reads "{text}"'))
+@reads_last_command
 def message_reads(site: Site, number: int, text: str) -> None:
     """The line carrying message (number) is exactly this text (with {dir} filled in)."""
     assert site.last is not None
@@ -69,6 +82,7 @@ def message_reads(site: Site, number: int, text: str) -> None:
 
 
 @then(parsers.parse("the exit status is {status:d}"))
+@reads_last_command
 def exit_status_is(site: Site, status: int) -> None:
     """The last command's exact exit status (busy 0/6, holder 0/14/16, proquiet 2..16)."""
     assert site.last is not None

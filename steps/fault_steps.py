@@ -10,6 +10,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from harness.backends.base import ContainerFaults
+from harness.checked import reads_last_command
 from harness.site import Site, StepFailure
 from harness.workload import CommitLoop
 from steps.parse_types import EXTRA_TYPES as TYPES
@@ -94,6 +95,7 @@ def resumed(site: Site, host: str) -> None:
 
 
 @then(parsers.parse("{host:Machine} does not answer", extra_types=TYPES))
+@reads_last_command
 def does_not_answer(site: Site, host: str) -> None:
     """The last command could not run there: exit status 255, as ssh gives for a host that is down."""
     _container(site, host)

@@ -15,7 +15,9 @@ from harness.openedge import messages as m
 from harness.openedge.dbfiles import lockfile
 from harness.openedge.hostinfo import pid_alive
 
-__all__ = ["ACCOMPANYING_NUMBERS", "EMULATED_RELEASE", "lock_holder", "pid_alive"]
+# The message catalogue itself, for the evidence's diagnosis: which numbers reveal which mistake.
+__all__ = ["ACCOMPANYING_NUMBERS", "EMULATED_RELEASE", "lock_holder", "messages", "pid_alive"]
+messages = m
 
 # Roll forward's warning block, printed before every check, and 11014, which closes every refused roll
 # forward: real OpenEdge numbers, printed around the message that says why.

@@ -6,9 +6,11 @@ each worker; elsewhere (CI logs) only finished scenarios are printed, one line e
 
 from __future__ import annotations
 
+from textwrap import wrap
 from typing import Any, TextIO
 
-from harness.evidence.results import FAILED, JSON, NOT_RUN, PROVEN, emulator_note, emulator_numbers, headline
+from harness.evidence import verdict as vd
+from harness.evidence.results import JSON, emulator_note, emulator_numbers, headline
 
 _WORD = {"passed": "PASSED", "failed": "FAILED", "error": "ERROR", "undefined": "UNDEFINED", "skipped": "SKIPPED"}
 
@@ -91,7 +93,9 @@ def summary_lines(results: JSON) -> list[str]:
     """The closing summary: the verdict, then one block per procedure."""
     summary = results["summary"]
     verdict, on = headline(results)
-    lines = ["", f"DR plan: {verdict} on {on} — {_verdict_words(verdict)}"]
+    lines = ["", f"DR plan: {verdict} on {on} — {vd.WORDS.get(verdict, '')}"]
+    if (why := vd.incompleteness(results)) is not None:
+        lines.append(f"  The run did not finish: {why}. Run it again to prove the plan.")
     for proc in summary["procedures"]:
         lines.append(
             f"  {proc['verdict']:<8} {proc['name']}  ({proc['passed']} of {proc['scenarios']} scenarios passed"
@@ -123,12 +127,12 @@ def _failure_lines(failure: JSON) -> list[str]:
         lines.append(f"           note:     {emulator_note(own)}")
     if failure.get("line") and check and check != failure["line"]:
         lines.append(f"           check:    {check}")
+    if failure.get("setup"):
+        lines += wrap(f"set-up:   {failure['setup']}", 110, initial_indent=" " * 11, subsequent_indent=" " * 21)
+    if failure.get("diagnosis"):
+        lines += wrap(f"likely:   {failure['diagnosis']['mistake']}", 110, initial_indent=" " * 11,
+                      subsequent_indent=" " * 21)  # fmt: skip
+        lines += wrap(f"remedy:   {failure['diagnosis']['remedy']}", 110, initial_indent=" " * 11,
+                      subsequent_indent=" " * 21)  # fmt: skip
     return lines
 
-
-def _verdict_words(verdict: str) -> str:
-    return {
-        PROVEN: "every procedure that ran passed.",
-        FAILED: "at least one procedure did not work as the plan says.",
-        NOT_RUN: "nothing is proven: no scenario ran.",
-    }.get(verdict, "")

@@ -16,6 +16,8 @@ from html import escape
 from typing import Any
 
 from harness.evidence import timeline
+from harness.evidence import verdict as vd
+from harness.evidence.identity_html import identity as _identity
 from harness.evidence.results import JSON, emulator_note, emulator_numbers, failure_of, headline, selected
 
 _CSS = """
@@ -29,7 +31,8 @@ th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-alig
 .badge{display:inline-block;font-weight:700;padding:2px 10px;border-radius:12px;font-size:13px;letter-spacing:.03em}
 .PROVEN,.passed{color:var(--ok);background:var(--okbg)}.FAILED,.failed,.error{color:var(--bad);background:var(--badbg)}
 .NOT-RUN,.skipped,.deselected,.running{color:var(--dim);background:var(--dimbg)}
-.undefined{color:var(--und);background:var(--undbg)}
+.undefined{color:var(--und);background:var(--undbg)}.INCOMPLETE,.ERROR{color:var(--und);background:var(--undbg)}
+.diag{border-left:4px solid var(--und);padding:2px 8px;margin:4px 0;font-size:13px}
 .verdict{font-size:20px;padding:4px 16px}.narrative{white-space:pre-wrap;background:#f8f9fa;border-left:4px solid
 var(--line);padding:8px 12px;margin:8px 0}.meta{color:var(--dim);font-size:13px}
 .scenario{border:1px solid var(--line);border-radius:8px;margin:16px 0;padding:0 14px 10px}
@@ -134,7 +137,7 @@ def _failure_cell(proc: JSON) -> str:
         f"<div><b>{escape(f['scenario'])}</b> — step <i>{escape(f['step'] or 'before the first step')}</i>"
         + _failed_command(f)
         + (f"<br><b>{escape(f['line'])}</b>" if f.get("line") else "")
-        + f"<br>{escape(_first_line(f['message']))}{_failure_note(f)}</div>"
+        + f"<br>{escape(_first_line(f['message']))}{_failure_note(f)}{_diagnosis(f)}</div>"
         for f in proc["failures"]
     ]
     lines += [f"<div class=meta>not run: {escape(n['scenario'])} — {escape(n['reason'] or n['status'])}</div>"
@@ -143,6 +146,14 @@ def _failure_cell(proc: JSON) -> str:
               + (f" — {escape(n['reason'])}" if n.get("reason") else "") + "</div>"
               for n in proc.get("not_selected") or []]  # fmt: skip
     return "".join(lines) or "—"
+
+
+def _diagnosis(failure: JSON) -> str:
+    found = failure.get("diagnosis")
+    if not found:
+        return ""
+    return (f"<div class=diag><b>Likely:</b> {escape(found['mistake'])}<br><b>Remedy:</b> {escape(found['remedy'])}"
+            f" <span class=meta>({escape(found['source'])})</span></div>")  # fmt: skip
 
 
 def _passed_cell(proc: JSON) -> str:
@@ -366,8 +377,11 @@ def _verdict_line(results: JSON) -> str:
         "FAILED": "At least one procedure failed: the plan is not proven. See the failures below.",
         "NOT RUN": "No scenario ran: nothing was proven.",
     }
+    text = words.get(verdict) or vd.WORDS.get(verdict, "").capitalize()
+    why = vd.incompleteness(results)
+    unfinished = f"<p class=headline>The run did not finish: {escape(why)}.</p>" if why else ""
     return (f'<p class=headline>{_badge(verdict, verdict)} <span class=on>on {escape(on)}</span> — '
-            f"{escape(words.get(verdict, ''))}</p>").replace('class="badge', 'class="badge verdict', 1)
+            f"{escape(text)}</p>").replace('class="badge', 'class="badge verdict', 1) + unfinished + _identity(results)
 
 
 def render(results: JSON) -> str:

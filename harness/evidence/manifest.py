@@ -1,5 +1,8 @@
 """SHA256SUMS over every file of a run, and its check (``oedr verify DIR``).
 
+Every file but three: the manifest itself, its signature (signing.py) and report.html, which shows the
+manifest's digest and is checked instead by rendering it again from results.json (outputs.check_report).
+
 The manifest uses the format of GNU ``sha256sum`` (``<hex>  <relative path>``, sorted by path), so an
 auditor without oedr can check it too: ``cd DIR && sha256sum -c SHA256SUMS``. It detects any change,
 removal or addition of a file after the run. Keep the digest of SHA256SUMS itself (``oedr run`` prints
@@ -13,6 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = "SHA256SUMS"
+SIGNATURE = "SHA256SUMS.sig"  # signing.py: an Ed25519 signature over the manifest's bytes
+# The report shows the manifest's digest, so it cannot be listed in it (the digest would depend on itself):
+# it is written last, from results.json (which is listed), and checked by rendering it again (outputs.py).
+RENDERED = "report.html"
+_NOT_LISTED = frozenset({MANIFEST, SIGNATURE, RENDERED})
+
+
+class ManifestDamaged(ValueError):
+    """SHA256SUMS is not a manifest oedr wrote (binary, or lines that are not ``<hex>  <path>``)."""
 
 
 @dataclass(frozen=True)
@@ -46,10 +58,9 @@ def file_digest(path: Path) -> str:
 
 
 def run_files(directory: Path) -> list[str]:
-    """Every regular file under ``directory`` except the manifest, as sorted POSIX relative paths."""
-    return sorted(
-        p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file() and p.name != MANIFEST
-    )
+    """Every regular file under ``directory`` except the manifest and its signature, as sorted POSIX paths."""
+    paths = (p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
+    return sorted(rel for rel in paths if rel not in _NOT_LISTED)
 
 
 def write_manifest(directory: Path) -> Path:
@@ -63,10 +74,16 @@ def write_manifest(directory: Path) -> Path:
 def read_manifest(directory: Path) -> dict[str, str]:
     """The manifest's entries: relative path -> hex digest. Raises FileNotFoundError when there is none."""
     entries: dict[str, str] = {}
-    for line in (directory / MANIFEST).read_text(encoding="utf-8").splitlines():
+    try:
+        text = (directory / MANIFEST).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ManifestDamaged(f"{directory / MANIFEST} is not text: it was replaced or damaged") from None
+    for number, line in enumerate(text.splitlines(), 1):
         digest, sep, rel = line.partition("  ")
-        if sep:
-            entries[rel.lstrip("*")] = digest.strip()
+        if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ManifestDamaged(f"{directory / MANIFEST} line {number} is not '<sha256>  <path>': "
+                                  "the manifest was edited or damaged")  # fmt: skip
+        entries[rel.lstrip("*")] = digest
     return entries
 
 

@@ -19,19 +19,24 @@ junitxml has written its file. ``DIR/progress.jsonl`` is the live feed ``oedr ru
 from __future__ import annotations
 
 import shutil
+import signal
 from collections.abc import Callable, Generator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
 
 from harness.bdd import Feature, Scenario, Step, example_of, scenario_template
-from harness.evidence import hooks, outputs
+from harness.evidence import hooks, identity, outputs
 from harness.evidence import results as res
+from harness.evidence import verdict as vd
 from harness.evidence.environment import collect, now_iso
 from harness.evidence.progress import PROGRESS_FILE, ProgressWriter
 from harness.evidence.recorder import ScenarioRecorder, scenario_entry
 from harness.evidence.redact import redact_text
+from harness.evidence.setup_problems import is_setup_problem, setup_reason
+from harness.evidence.undefined import undefined_reason
 
 PLUGIN_NAME = "oedr-evidence"
 _STALE = (res.PARTS_DIR, res.RESULTS_FILE, PROGRESS_FILE, *outputs.OUTPUT_FILES)
@@ -44,6 +49,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--oedr-feature", metavar="PATH", action="append", default=[],
         help="run only the scenarios of the .feature files at or under PATH (repeatable)",
     )  # fmt: skip
+    for name in identity.FIELDS:
+        group.addoption(f"--oedr-{name}", metavar="TEXT", default=None, help=f"the run's {name}, for the report")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -102,7 +109,39 @@ class EvidencePlugin:
         if not self.is_worker:
             self._prepare_out()
         self.progress = ProgressWriter(self.out / PROGRESS_FILE, self.worker)
+        self.interrupted = False
+        self.session: pytest.Session | None = None
+        self._watch_interrupts()
         self.environment = collect(getattr(config.option, "oe_backend", None), config.rootpath, self.started)
+        if not self.is_worker:
+            people = {name: config.getoption(f"oedr_{name}") for name in identity.FIELDS}
+            self.environment["plan"] = identity.plan_identity(config.rootpath, people)
+
+    def _watch_interrupts(self) -> None:
+        """Note a SIGINT (a cancelled run: ``oedr run`` sends it on SIGTERM), then let pytest handle it as usual.
+
+        A scenario that ends failing after it came was cut short: the command it was running was interrupted,
+        which says nothing about the plan. The session stops after the running scenario even when the
+        interrupt lands in code that turns it into a failed command (the in-process emulator does: exit 130).
+        """
+        try:
+            previous = signal.getsignal(signal.SIGINT)
+        except ValueError:
+            return
+
+        def note(signum: int, frame: FrameType | None) -> None:
+            self.interrupted = True
+            if self.session is not None:  # stop after this scenario even if the interrupt is swallowed below
+                self.session.shouldstop = "the run was interrupted (SIGINT)"
+            if callable(previous):
+                previous(signum, frame)
+            else:
+                raise KeyboardInterrupt
+
+        try:
+            signal.signal(signal.SIGINT, note)
+        except ValueError:  # not the main thread: no handler of ours
+            pass
 
     def _prepare_out(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -113,12 +152,22 @@ class EvidencePlugin:
             elif stale.exists():
                 stale.unlink()
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
+
     # -- collection --
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         self.order.update({item.nodeid: i for i, item in enumerate(items)})
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # Every selected scenario is on record from the start, as not reached, so that a run that ends early
+        # shows what it never ran instead of a procedure that looks smaller than it is.
+        for item in session.items:
+            if item.nodeid not in self.entries and (entry := self._new_entry(item)) is not None:
+                entry.update(vd.placeholder_status())
+        if self.entries:
+            self._write_part()
         self.progress.emit("collected", count=len(session.items))
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
@@ -149,7 +198,7 @@ class EvidencePlugin:
     # -- one test item --
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, Any, None]:
-        entry = self._new_entry(item)
+        entry = self._new_entry(item)  # a fresh entry: the not-reached placeholder goes
         if entry is None:
             self.other_tests.add(item.nodeid)
             yield
@@ -168,6 +217,9 @@ class EvidencePlugin:
             self._finish_item(item.nodeid, entry)
 
     def _finish_item(self, nodeid: str, entry: res.JSON) -> None:
+        if self.interrupted and entry["status"] in res.FAILING:
+            entry.update(status="error", reason=f"{vd.CUT_SHORT} ({entry['reason']})")
+            entry[vd.UNFINISHED] = vd.CUT_SHORT
         reports = self.seen_reports.get(nodeid, [])
         entry["duration"] = sum(r.duration for r in reports)
         self.progress.emit("scenario-end", nodeid=nodeid, status=entry["status"], reason=entry["reason"],
@@ -206,14 +258,17 @@ class EvidencePlugin:
         recorder = self._recorder(request)
         if recorder is not None:
             recorder.fail_step(exception)
+            if is_setup_problem(exception):
+                recorder.entry["setup_problem"] = redact_text(setup_reason(exception))
 
     def pytest_bdd_step_func_lookup_error(
         self, request: pytest.FixtureRequest, step: Step, exception: Exception
     ) -> None:
         recorder = self._recorder(request)
         if recorder is not None:
-            recorder.mark_undefined(recorder.index_of(step), redact_text(str(exception)))
-            recorder.entry.update(status="undefined", reason=f"step not defined: {step.keyword.strip()} {step.name}")
+            reason = undefined_reason(step.keyword, step.type, step.name)
+            recorder.mark_undefined(recorder.index_of(step), redact_text(reason))
+            recorder.entry.update(status="undefined", reason=reason)
 
     def pytest_bdd_after_scenario(self, request: pytest.FixtureRequest) -> None:
         recorder = self._recorder(request)
@@ -235,7 +290,7 @@ class EvidencePlugin:
         res.write_json(self.out / res.PARTS_DIR / f"{self.worker}.json", part)
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self._write_part()
         if self.is_worker:
             return
@@ -245,7 +300,8 @@ class EvidencePlugin:
         scenarios = _settle_unfinished(res.merge_scenarios(parts), self.seen_reports)
         scenarios += _orphans(self.seen_reports, {s["nodeid"] for s in scenarios} | others)
         _redact_file(self.out / outputs.JUNIT_FILE)
-        outputs.write_all(self.out, scenarios, self.environment, run_errors)
+        ending = _run_ending(session, exitstatus, scenarios)
+        outputs.write_all(self.out, scenarios, self.environment, run_errors, ending)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.is_worker:
@@ -287,7 +343,9 @@ def _call_outcome(entry: res.JSON, recorder: ScenarioRecorder, report: pytest.Te
     elif report.failed:
         if recorder.current_step is not None:
             recorder.end_step("failed", res.error_entry("Error", _crash_message(report)))
-        if entry["status"] != "undefined":
+        if entry.get("setup_problem"):
+            entry.update(status="error", reason=entry["setup_problem"])
+        elif entry["status"] != "undefined":
             entry.update(status="failed", reason=_crash_message(report))
         entry["traceback"] = redact_text(report.longreprtext)
     else:
@@ -309,6 +367,7 @@ def _settle_unfinished(scenarios: list[res.JSON], seen: dict[str, list[pytest.Te
             failed = next((r for r in seen.get(scenario["nodeid"], []) if r.failed), None)
             reason = _crash_message(failed) if failed else "the run ended before this scenario finished"
             scenario.update(status="error", reason=reason)
+            scenario[vd.UNFINISHED] = vd.CUT_SHORT
     return scenarios
 
 
@@ -324,3 +383,19 @@ def _orphans(seen: dict[str, list[pytest.TestReport]], recorded: set[str]) -> li
         entry["traceback"] = redact_text(failed.longreprtext) if failed else None
         orphans.append(entry)
     return orphans
+
+
+def _run_ending(session: pytest.Session, exitstatus: int, scenarios: list[res.JSON]) -> res.JSON:
+    """Whether the run finished: pytest was not interrupted or stopped, and every scenario ran to its end."""
+    unfinished = [s for s in scenarios if s.get(vd.UNFINISHED)]
+    why = None
+    if exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
+        why = "the run was interrupted" if exitstatus == pytest.ExitCode.INTERRUPTED else "pytest failed internally"
+    elif session.shouldstop or session.shouldfail:
+        why = f"the run was stopped early ({session.shouldstop or session.shouldfail})"
+    elif unfinished:
+        why = f"{len(unfinished)} scenario(s) did not run to their end"
+    if why and unfinished:
+        reached = sum(s.get(vd.UNFINISHED) == vd.CUT_SHORT for s in unfinished)
+        why += f": {len(unfinished) - reached} not reached, {reached} cut short"
+    return vd.run_record(why is None, why, pytest_exit_status=int(exitstatus))

@@ -19,8 +19,9 @@ The summary has the verdict, ``on`` (what the run ran on: the emulator, never to
 OpenEdge, or a site's OpenEdge with its release and image; see ``environment.run_subject``), ``headline``
 (the two in one line) and one line per procedure that had a scenario selected for the run, with the
 scenarios of that procedure left out of it (``deselected``, ``not_selected``). A procedure is PROVEN when at
-least one of its scenarios ran and passed and none failed, errored or was undefined; FAILED when any did;
-NOT RUN when every scenario was skipped or deselected.
+least one of its scenarios ran and passed and none failed, errored, was undefined or did not finish; the
+other verdicts (FAILED, INCOMPLETE, ERROR, NOT RUN) and their order are defined in verdict.py. ``run``
+records whether the run finished: without ``"complete": true`` the verdict is at best INCOMPLETE.
 
 Message numbers from 90000 up are the emulator's own (harness/openedge/messages.py, docs/MESSAGES.md): where
 the real OpenEdge number is not known. ``emulator_numbers`` finds them in a message line or a step's check,
@@ -35,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.dba import readings
+from harness.evidence import verdict as vd
+from harness.evidence.diagnosis import diagnose
 from harness.evidence.environment import run_subject
 from harness.evidence.records import CommandRef, ErrorRecord
 from harness.evidence.redact import redact_text
@@ -43,7 +46,7 @@ from harness.result import CommandResult
 FORMAT = "oedr-results/1"
 STATUSES = ("passed", "failed", "error", "undefined", "skipped", "deselected")
 FAILING = frozenset({"failed", "error", "undefined"})
-PROVEN, FAILED, NOT_RUN = "PROVEN", "FAILED", "NOT RUN"
+PROVEN, FAILED, NOT_RUN, INCOMPLETE, ERROR = vd.PROVEN, vd.FAILED, vd.NOT_RUN, vd.INCOMPLETE, vd.ERROR
 RESULTS_FILE = "results.json"
 PARTS_DIR = "parts"
 
@@ -193,7 +196,7 @@ def failure_of(scenario: JSON) -> JSON | None:
     found = (error["number"], error.get("line")) if error.get("number") is not None else deciding_message(message)
     command = failing_command(scenario, step)
     step_text = f"{step['keyword']} {step['name']}" if step else None
-    return {
+    failure = {
         "scenario": scenario["name"],
         "step": step_text,
         "command": command.get("command") if command else None,
@@ -205,6 +208,11 @@ def failure_of(scenario: JSON) -> JSON | None:
         "emulator_numbers": emulator_numbers(found[1] if found else None, f"({found[0]})" if found else None,
                                              _first_line(message), step_text),
     }  # fmt: skip
+    if scenario.get("setup_problem"):  # the environment failed, not the plan: what to fix
+        failure["setup"] = scenario["setup_problem"]
+    elif scenario.get(vd.UNFINISHED) is None:  # an interrupted command says nothing about the runbook
+        failure["diagnosis"] = diagnose(failure)
+    return failure
 
 
 def _first_line(text: str | None) -> str:
@@ -213,11 +221,8 @@ def _first_line(text: str | None) -> str:
 
 
 def feature_verdict(feature: JSON) -> str:
-    """PROVEN, FAILED or NOT RUN for one procedure."""
-    statuses = {s["status"] for s in feature["scenarios"]}
-    if statuses & FAILING:
-        return FAILED
-    return PROVEN if "passed" in statuses else NOT_RUN
+    """PROVEN, FAILED, INCOMPLETE, ERROR or NOT RUN for one procedure (see verdict.py)."""
+    return vd.procedure_verdict(feature["scenarios"])
 
 
 def _sort_key(scenario: JSON) -> tuple[int, int, str]:
@@ -240,29 +245,24 @@ def group_features(scenarios: Iterable[JSON]) -> list[JSON]:
 
 
 def merge_scenarios(parts: Iterable[JSON]) -> list[JSON]:
-    """All scenarios of all parts, one per node id (a run's scenario beats a deselected twin)."""
+    """All scenarios of all parts, one per node id (a run's scenario beats a deselected or unreached twin)."""
     merged: dict[str, JSON] = {}
     for part in parts:
         for scenario in part.get("scenarios", []):
             known = merged.get(scenario["nodeid"])
-            if known is None or known["status"] == "deselected":
+            if known is None or known["status"] == "deselected" or known.get(vd.UNFINISHED) == vd.NOT_REACHED:
                 merged[scenario["nodeid"]] = scenario
     return list(merged.values())
 
 
-def summarise(features: list[JSON], run_errors: list[JSON]) -> JSON:
+def summarise(features: list[JSON], run_errors: list[JSON], run: JSON | None = None) -> JSON:
     """Counts per status, one line per procedure, and the run's verdict."""
     counts = dict.fromkeys(STATUSES, 0)
     for feature in features:
         for scenario in feature["scenarios"]:
             counts[scenario["status"]] += 1
     procedures = [_procedure_line(f) for f in features if selected(f)]
-    verdicts = {p["verdict"] for p in procedures}
-    verdict = NOT_RUN
-    if run_errors or FAILED in verdicts:
-        verdict = FAILED
-    elif PROVEN in verdicts:
-        verdict = PROVEN
+    verdict = vd.run_verdict((p["verdict"] for p in procedures), run_errors, run)
     return {"verdict": verdict, "counts": counts, "procedures": procedures}
 
 
@@ -297,19 +297,36 @@ def _procedure_line(feature: JSON) -> JSON:
     }  # fmt: skip
 
 
-def build(parts: Iterable[JSON], environment: JSON, run_errors: list[JSON]) -> JSON:
-    """The whole results document from worker parts."""
+def build(parts: Iterable[JSON], environment: JSON, run_errors: list[JSON], run: JSON | None = None) -> JSON:
+    """The whole results document from worker parts (``run``: whether it finished, verdict.run_record)."""
     features = group_features(merge_scenarios(parts))
-    summary = summarise(features, run_errors)
+    summary = summarise(features, run_errors, run)
     on = run_subject(environment)
     summary = {"verdict": summary["verdict"], "on": on, "headline": f"{summary['verdict']} on {on}", **summary}
     return {
         "format": FORMAT,
+        "run": run or vd.run_record(False, "the results do not record that the run finished"),
         "environment": environment,
         "summary": summary,
         "features": features,
         "run_errors": run_errors,
     }
+
+
+def recompute(results: JSON) -> JSON:
+    """The verdicts of a results document worked out again from its scenarios and its ``run`` record.
+
+    ``oedr report`` uses it, so a verdict is never taken on trust from a results.json: without a record
+    that the run finished it is at best INCOMPLETE, whatever the file says.
+    """
+    features = results["features"]
+    for feature in features:
+        feature["verdict"] = feature_verdict(feature)
+    summary = summarise(features, results.get("run_errors") or [], results.get("run"))
+    on = results["summary"].get("on") or run_subject(results.get("environment") or {})
+    results["summary"] = {"verdict": summary["verdict"], "on": on, "headline": f"{summary['verdict']} on {on}",
+                          **summary}  # fmt: skip
+    return results
 
 
 def write_json(path: Path, data: JSON) -> None:
