@@ -2,6 +2,8 @@
 
 * ``@docker_only`` scenarios (faults only a container gives truthfully) are skipped unless the run uses a
   container backend (``--oe-backend docker`` or ``openedge``); ``@local_only`` ones unless it uses ``local``.
+* ``@emulator_only`` scenarios (an assertion on a message number the emulator assigned, 90000 and up, or an
+  emulator facility: a clock shift, an injected fault) are skipped on ``openedge``: a real OpenEdge cannot pass them.
 * Docker-backed tests are the scenarios of a container-backend run and every test marked ``docker``.
   Without a reachable engine they are skipped with one line saying why and how to get one; with
   ``OEDR_REQUIRE_DOCKER=1`` (this project's CI) they fail with that line instead.
@@ -15,6 +17,8 @@ import pytest
 
 CONTAINER_BACKENDS = ("docker", "openedge")
 _MISSING = pytest.StashKey[str]()
+EMULATOR_ONLY_REASON = ("@emulator_only: relies on the emulator (a message number it assigned, 90000 and up, or one "
+                        "of its facilities), which a real OpenEdge does not have")  # fmt: skip
 
 
 def _backend(config: pytest.Config) -> str:
@@ -45,6 +49,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 reason=f"@docker_only: needs a container (run with --oe-backend docker); this run uses {backend}"))
         elif item.get_closest_marker("local_only") is not None and backend != "local":
             item.add_marker(pytest.mark.skip(reason=f"@local_only: runs on --oe-backend local, not {backend}"))
+        elif item.get_closest_marker("emulator_only") is not None and backend == "openedge":
+            item.add_marker(pytest.mark.skip(reason=EMULATOR_ONLY_REASON))
     wanted = [item for item in items if _needs_docker(item, backend) and not _skipped(item)]
     if not wanted:
         return
