@@ -43,11 +43,12 @@ features-docker: $(VENV)/.installed
 example: $(VENV)/.installed
 	$(BIN)/pytest examples/acme -q
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions of constraints.txt (pyproject.toml gives a site's installation compatible ranges).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "oedr needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
 clean:
