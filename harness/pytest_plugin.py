@@ -3,7 +3,8 @@
 It brings the Gherkin step definitions, the ``site`` fixture (a scenario's hosts on the chosen backend), the
 backend options (``--oe-backend``, ``--oe-image``, ``--oe-licence``), the @docker_only / @local_only /
 @emulator_only selection, and the tags the standard features use, so a site's plan needs no copy of them.
-The evidence recorder (``harness.evidence.plugin``) is not loaded here: ``oedr run`` and a plan's conftest ask for it.
+The evidence recorder (``harness.evidence.plugin``) is not loaded here: ``oedr run`` and a plan's conftest
+ask for it.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ MARKERS = (
     "replication: a replication-enabled source",
     "pre_91e: the pre-9.1E baseline-reset procedure",
     "incremental: incremental backups",
-    "emulator_only: needs the emulator (a clock shift, fault injection, or a message number the emulator "
-    "assigned, 90000 and up); skipped on --oe-backend openedge",
+    ("emulator_only: needs the emulator (a clock shift, fault injection, or a message number the emulator "
+     "assigned, 90000 and up); skipped on --oe-backend openedge"),
     "docker_only: runs only on the docker backend",
     "local_only: runs only on the local backend",
     "retry: roll forward retry after an interruption",

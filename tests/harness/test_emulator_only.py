@@ -22,7 +22,8 @@ def _scenarios() -> list[tuple[str, str, set[str], list[str]]]:
     for path in sorted((ROOT / "features").rglob("*.feature")):
         feature = FeatureParser(str(path.parent), path.name).parse()
         for scenario in feature.scenarios.values():
-            texts = [step.name for step in scenario.steps] + [str(row) for table in scenario.examples for row in table.examples]
+            rows = [str(row) for table in scenario.examples for row in table.examples]
+            texts = [step.name for step in scenario.steps] + rows
             numbers = sorted({n for text in texts for n in EMULATOR_NUMBER.findall(text)})
             found.append((path.name, scenario.name, scenario.tags | feature.tags, numbers))
     return found
