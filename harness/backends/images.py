@@ -4,7 +4,8 @@ The tag is a hash of everything the build copies (``harness/``, the Dockerfile, 
 of the base image's id, so a second run reuses the image and a change to the emulator rebuilds it. Builds
 are serialised with a file lock under the temporary directory, so pytest-xdist workers (or two checkouts
 sharing one engine) never build the same tag twice at once. Nothing is pulled when the base image is present
-locally: the default base is ``oedr-base:bookworm`` (made by ``docker/build-base-image.sh`` from Debian packages), else ``python:3.11-slim-bookworm``.
+locally: the default base is ``oedr-base:bookworm`` (made by ``docker/build-base-image.sh`` from Debian
+packages), else ``python:3.11-slim-bookworm``.
 """
 
 from __future__ import annotations
