@@ -94,3 +94,13 @@ def test_the_installed_tool_scaffolds_and_proves_a_plan(venv: Path, tmp_path: Pa
     assert "PROVEN" in run.stdout, run.stdout
     assert (site / "evidence" / "report.html").exists()
     assert "the documented restore, file by file" in (site / "evidence" / "results.json").read_text()
+
+
+@pytest.mark.docker
+def test_the_installed_tool_builds_its_image_and_runs_on_docker(venv: Path, tmp_path: Path) -> None:
+    env = {**_env(venv), "TESTCONTAINERS_RYUK_DISABLED": "true"}
+    _run([venv / "bin" / "oedr", "init", "site"], tmp_path, env)
+    run = _run([venv / "bin" / "oedr", "run", "features/procedures/restore_os_copy.feature", "--tags",
+                "not retry and not replication", "--backend", "docker", "--out", "evidence"], tmp_path / "site",
+               env)  # fmt: skip
+    assert "PROVEN" in run.stdout, run.stdout
