@@ -162,11 +162,13 @@ def adapt_feature(text: str, db: str, st_path: str, names: dict[str, str], origi
     return header + text
 
 
-# The plan's pytest configuration: its tags are registered by oedr's pytest plugin (harness/pytest_plugin.py).
+# The plan's pytest configuration. The standard tags are registered by oedr's pytest plugin
+# (harness/pytest_plugin.py); a site lists its own tags under markers, one per line ("name: what it means").
 PYTEST_INI = """[pytest]
 addopts = --strict-markers --strict-config -p no:cacheprovider
 testpaths = features
 bdd_features_base_dir = features/
+markers =
 """
 # The step library comes from oedr's pytest plugin (an entry point); a plan's conftest adds only the evidence.
 CONFTEST = '''"""pytest configuration of this DR plan: oedr's evidence recorder.
