@@ -45,7 +45,7 @@ def test_the_browser_parses_the_report_with_its_timelines(run_sample: RunSample,
     assert len(timelines) == 2, "the two roll-forward scenarios have a timeline (the others change no state)"
     assert all(re.search(r'width="\d{3,}" height="\d{3,}"', svg) for svg in timelines)
     assert '<g class="event ai-switch">' in dom
-    assert '<g class="event refused">' in dom
+    assert '<g class="event refused failure">' in dom
 
 
 def test_the_screenshot_shows_the_timeline(run_sample: RunSample, tmp_path: Path) -> None:
