@@ -53,8 +53,9 @@ def venv(wheel: Path) -> Path:
     """A fresh virtual environment with the wheel installed; its dependencies are this environment's."""
     target = wheel.parent / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", target], wheel.parent)
-    purelib = subprocess.run([target / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()"
-                              "['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    query = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    purelib = subprocess.run([target / "bin" / "python", "-c", query], capture_output=True, text=True,
+                             check=True).stdout.strip()  # fmt: skip
     Path(purelib, "oedr-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     _run([target / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", wheel], wheel.parent)
     return target
@@ -75,7 +76,8 @@ def test_the_wheel_carries_features_image_sources_and_abl_under_oedr_only(wheel:
     meta = zipfile.ZipFile(wheel)
     info = next(n for n in names if n.endswith(".dist-info/METADATA"))
     requires = [line for line in meta.read(info).decode().splitlines() if line.startswith("Requires-Dist: pytest")]
-    assert requires and all("~=" in line for line in requires if "extra ==" not in line), requires
+    assert requires
+    assert all("~=" in line for line in requires if "extra ==" not in line), requires
     entry_points = meta.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
     assert "[pytest11]\noedr = oedr.harness.pytest_plugin" in entry_points
 
