@@ -210,7 +210,7 @@ for at least four AI extents; with fewer, edit those scenarios. A scenario's sec
     oedr list                        # the procedures and scenarios, with their tags
     oedr run                         # on the emulator (local backend), evidence in oedr-results/
     oedr run --backend docker        # the emulator in one container per host
-    OEDR_IMAGE=your/openedge:12.8 OEDR_LICENCE=/secure/progress.cfg oedr run --backend openedge
+    oedr run --backend openedge --oe-image your/openedge:12.8 --oe-licence /secure/progress.cfg
     oedr run --tags "not slow" -n 2  # a subset, on two workers
 
 `oedr run` exits 0 when every procedure is PROVEN, 1 when one FAILED, 2 when it could not run (the message
