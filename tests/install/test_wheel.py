@@ -42,6 +42,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run(["git", "init", "-q"], source)
     _run(["git", "add", "-A"], source)  # the rename script rewrites the files git tracks
     _run([sys.executable, "scripts/rename_packages.py", source], source)
+    again = _run([sys.executable, "scripts/rename_packages.py", source], source)
+    assert "rewrote 0 files (already renamed)" in again.stdout, "the rename is not idempotent"
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
           "-w", base / "dist", source], source)  # fmt: skip
     [built] = (base / "dist").glob("oedr-*.whl")
