@@ -58,7 +58,9 @@ def venv(wheel: Path) -> Path:
     query = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     purelib = subprocess.run([target / "bin" / "python", "-c", query], capture_output=True, text=True,
                              check=True).stdout.strip()  # fmt: skip
-    Path(purelib, "oedr-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    # every site-packages this interpreter sees (a .pth file's own .pth files are not read: list them all)
+    here = [p for p in sys.path if p.endswith("site-packages")] or [sysconfig.get_paths()["purelib"]]
+    Path(purelib, "oedr-dependencies.pth").write_text("\n".join(here) + "\n", encoding="utf-8")
     _run([target / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", wheel], wheel.parent)
     return target
 
