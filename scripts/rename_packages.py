@@ -18,8 +18,10 @@ What it does, over every file git tracks (text files only):
   the steps' override names ``oedr.steps``; the Dockerfile copies ``harness`` to ``/opt/oedr/src/oedr/harness``;
 * then ``ruff check --select I --fix`` re-sorts the imports it moved.
 
-It is idempotent: a second run changes nothing. Afterwards reinstall (``make .venv/.installed``: pyproject.toml
-changed) and run ``make lint`` and the tests.
+It rewrites only files git tracks: commit (or ``git add``) everything first. It is idempotent: a second run
+changes nothing. It exits 1, naming them, when an exact edit above finds its line in neither form (a merge
+changed it): make those by hand. Afterwards reinstall (``make .venv/.installed``: pyproject.toml changed), then
+``make lint`` (a line that grew by the five characters of ``oedr.`` past 120 is wrapped by hand) and the tests.
 
     python3 scripts/rename_packages.py [ROOT]     # ROOT defaults to this checkout
 """
@@ -81,6 +83,15 @@ def link_packages(root: Path) -> list[str]:
     return done
 
 
+def unmatched_edits(root: Path) -> list[str]:
+    """The exact edits whose text is in neither form (a merge changed that line): to be made by hand."""
+    missing = []
+    for rel, pairs in EDITS.items():
+        text = (root / rel).read_text(encoding="utf-8")
+        missing += [f"{rel}: {old!r} -> {new!r}" for old, new in pairs if old not in text and new not in text]
+    return missing
+
+
 def rewrite(root: Path) -> list[str]:
     changed = []
     compiled = rules(root)
@@ -113,11 +124,15 @@ def main(argv: list[str]) -> int:
     if not (root / "oedr" / "__init__.py").is_file():
         print(f"{root} is not an oedr checkout (no oedr/__init__.py)", file=sys.stderr)
         return 2
+    missing = unmatched_edits(root)
     links = link_packages(root)
     changed = rewrite(root)
     sort_imports(root)
     print(f"linked: {', '.join(links) or 'nothing (already linked)'}")
     print(f"rewrote {len(changed)} files" + (":\n  " + "\n  ".join(changed) if changed else " (already renamed)"))
+    if missing:
+        print("NOT FOUND, make these edits by hand:\n  " + "\n  ".join(missing), file=sys.stderr)
+        return 1
     return 0
 
 
