@@ -48,11 +48,12 @@ example: $(VENV)/.installed
 badinput: $(VENV)/.installed
 	OEDR_BADINPUT_SAMPLE=all $(BIN)/pytest tests/badinput/test_corpus.py -n 0 -q -s
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions of constraints.txt (pyproject.toml gives a site's installation compatible ranges).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "oedr needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
 clean:

@@ -1,7 +1,8 @@
 """The ``oedr`` command: run a site's DR plan and say, in plain words, whether it works.
 
-    oedr run [FEATURES...] [--backend local|docker|openedge] [--tags EXPR] [--out DIR] [-n N|auto]
-             [--operator NAME] [--ticket ID] [--approver NAME] [--sign KEY]
+    oedr run [FEATURES...] [--backend local|docker|openedge] [--oe-image IMAGE] [--oe-licence FILE]
+             [--tags EXPR] [--out DIR] [-n N|auto] [--operator NAME] [--ticket ID] [--approver NAME]
+             [--sign KEY]
     oedr list [FEATURES...]
     oedr report DIR
     oedr verify DIR [--key PUB] [--digest SHA256]
@@ -15,7 +16,8 @@ interrupted, killed). The other commands: 0 done (verify: intact), 1 verify foun
 2 a usage problem. ``oedr run`` runs pytest in a subprocess with the evidence plugin (see
 harness/evidence/plugin.py), shows its progress from ``DIR/progress.jsonl``, and prints one verdict per
 procedure (one ``.feature`` file). Every number it takes is checked against its documented range first,
-and a refused command changes nothing on disk.
+and a refused command changes nothing on disk. Every command ends with 141, quietly, when its reader
+closed standard output (``oedr list | head -3``), as a command killed by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from harness.bdd import Feature
 
 OK, FAILED, USAGE = 0, 1, 2
+SIGPIPE_STATUS = 141  # a shell's status for a command killed by SIGPIPE
 BACKENDS = ("local", "docker", "openedge")
 LOG_FILE = outdir.LOG_FILE
 MAX_WORKERS = 64  # -n: more parallel workers than this is a typo, not a plan (each runs its own brokers)
@@ -84,11 +87,17 @@ def _field(text: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oedr", description="Prove an OpenEdge disaster-recovery plan.")
+    parser.add_argument("--version", action="version", version=f"oedr {version()}")
     sub = parser.add_subparsers(dest="command", required=True,
                                 metavar="{run,list,report,verify,sign,keygen,init}")  # fmt: skip
     run = sub.add_parser("run", help="run the DR plan and record the evidence")
     run.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     run.add_argument("--backend", choices=BACKENDS, default="local", help="where the commands run (default: local)")
+    run.add_argument("--oe-image", metavar="IMAGE", default=os.environ.get("OEDR_IMAGE", ""),
+                     help="the image of --backend openedge (your licensed OpenEdge), or of --backend docker "
+                          "(default: $OEDR_IMAGE; docker builds the emulator's image when neither is given)")
+    run.add_argument("--oe-licence", metavar="FILE", default=os.environ.get("OEDR_LICENCE", ""),
+                     help="the progress.cfg to install in the --backend openedge image (default: $OEDR_LICENCE)")
     run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "@restore and not @slow"')
     run.add_argument("--out", metavar="DIR", default="oedr-results",
                      help="evidence directory (default: oedr-results); an earlier run there is replaced")  # fmt: skip
@@ -122,16 +131,47 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """The installed distribution's version (the package's own when run from an uninstalled tree)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("oedr")
+    except PackageNotFoundError:
+        import harness
+
+        return harness.__version__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     handlers = {"run": cmd_run, "list": cmd_list, "report": cmd_report, "verify": cmd_verify, "sign": cmd_sign,
                 "keygen": cmd_keygen, "init": cmd_init}  # fmt: skip
     try:
-        return handlers[args.command](args)
+        code = handlers[args.command](args)
+        sys.stdout.flush()  # here, so that a reader gone away (`oedr list | head -3`) is caught below
     except (UsageProblem, ScaffoldError, signing.SigningProblem, tags.TagProblem) as exc:
         print(f"oedr {args.command}: {exc}", file=sys.stderr)
         return USAGE
+    except BrokenPipeError:
+        return _reader_gone()
+    return code
+
+
+def _reader_gone() -> int:
+    """Standard output's reader closed it: point fd 1 at /dev/null (the exit's last flush then fails no more)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return SIGPIPE_STATUS  # an in-process run's buffer: nothing to redirect
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+    return SIGPIPE_STATUS
 
 
 # -- run --
@@ -173,6 +213,7 @@ def pytest_command(args: argparse.Namespace, out: Path) -> list[str]:
     cmd += [arg for path in filters for arg in ("--oedr-feature", path)]
     cmd += [arg for name in ("operator", "ticket", "approver") if getattr(args, name, None)
             for arg in (f"--oedr-{name}", getattr(args, name))]  # fmt: skip
+    cmd += _image_options(args)
     if args.tags:
         cmd += ["-m", tags.marker_expression(args.tags)]
     if args.workers != "0":
@@ -182,6 +223,22 @@ def pytest_command(args: argparse.Namespace, out: Path) -> list[str]:
     if importlib.util.find_spec("allure_pytest_bdd") is not None:
         cmd += ["--alluredir", str(out / "allure-results")]
     return cmd
+
+
+def _image_options(args: argparse.Namespace) -> list[str]:
+    """--oe-image / --oe-licence for pytest, refused where they would be ignored or cannot work."""
+    image, licence = getattr(args, "oe_image", ""), getattr(args, "oe_licence", "")
+    if image and args.backend == "local":
+        raise UsageProblem("--oe-image names a container image: use it with --backend docker or --backend openedge")
+    if licence and args.backend != "openedge":
+        raise UsageProblem("--oe-licence is the progress.cfg of a licensed OpenEdge: use it with --backend openedge")
+    if licence and not Path(licence).is_file():
+        raise UsageProblem(f"--oe-licence {licence} is not a file: give the path of your site's progress.cfg")
+    if args.backend == "openedge" and not image:
+        raise UsageProblem("--backend openedge needs your licensed OpenEdge image: --oe-image IMAGE "
+                           "(or OEDR_IMAGE), and its licence with --oe-licence FILE")  # fmt: skip
+    options = ["--oe-image", image] if image else []
+    return options + (["--oe-licence", str(Path(licence).resolve())] if licence else [])
 
 
 def _watch(proc: subprocess.Popen[bytes], reader: ProgressReader, display: ProgressDisplay) -> int:

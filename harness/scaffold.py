@@ -2,9 +2,9 @@
 
 Writes into SITE_DIR: the site's structure file (theirs, with absolute extent paths made relative, or a
 template to replace), a feature per standard procedure that creates the database from that file under the
-site's name and names the site's own extent files, the binder module, the pytest
-configuration (copied from this oedr's own, so the step library, backends and evidence recorder load), and
-a README saying how to run the plan and read its evidence.
+site's name and names the site's own extent files, the binder module, the pytest configuration (oedr's pytest
+plugin, an entry point, brings the step library and backends; the plan's conftest loads the evidence recorder),
+and a README saying how to run the plan and read its evidence.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -149,12 +148,25 @@ def adapt_feature(text: str, db: str, st_path: str, names: dict[str, str], origi
     return header + text
 
 
-def _pytest_ini(root: Path) -> str:
-    options = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
-    lines = ["[pytest]", f"addopts = {options.get('addopts', '')}", "testpaths = features",
-             "bdd_features_base_dir = features/", "markers ="]  # fmt: skip
-    lines += [f"    {marker}" for marker in options.get("markers", [])]
-    return "\n".join(lines) + "\n"
+# The plan's pytest configuration. The standard tags are registered by oedr's pytest plugin
+# (harness/pytest_plugin.py); a site lists its own tags under markers, one per line ("name: what it means").
+PYTEST_INI = """[pytest]
+addopts = --strict-markers --strict-config -p no:cacheprovider
+testpaths = features
+bdd_features_base_dir = features/
+markers =
+"""
+# The step library comes from oedr's pytest plugin (an entry point); a plan's conftest adds only the evidence.
+CONFTEST = '''"""pytest configuration of this DR plan: oedr's evidence recorder.
+
+oedr's step library, its ``site`` fixture and the backend options come from oedr's pytest plugin, loaded
+wherever oedr is installed. Set OEDR_EVIDENCE=0 to run without recording evidence.
+"""
+
+import os
+
+pytest_plugins = ["harness.evidence.plugin"] if os.environ.get("OEDR_EVIDENCE", "1") != "0" else []
+'''
 
 
 def _readme(plan: SitePlan, layout: list[str], procedures: list[str]) -> str:
@@ -184,7 +196,7 @@ for at least four AI extents; with fewer, edit those scenarios. A scenario's sec
     oedr list                        # the procedures and scenarios, with their tags
     oedr run                         # on the emulator (local backend), evidence in oedr-results/
     oedr run --backend docker        # the emulator in one container per host
-    OEDR_IMAGE=your/openedge:12.8 OEDR_LICENCE=/secure/progress.cfg oedr run --backend openedge
+    oedr run --backend openedge --oe-image your/openedge:12.8 --oe-licence /secure/progress.cfg
     oedr run --tags "@offline and not @negative" -n 2  # a subset, on two workers
 
 `oedr run` exits 0 when every procedure is PROVEN, 1 when one FAILED, 2 when it could not run (ERROR or
@@ -207,7 +219,7 @@ def scaffold(plan: SitePlan) -> list[Path]:
     standard = sorted((root / "features" / "procedures").glob("*.feature"))
     if not standard:
         raise ScaffoldError(f"no standard procedures under {root / 'features/procedures'}: "
-                            "install oedr from its source tree (pip install -e .) so they are there")  # fmt: skip
+                            "reinstall oedr: its wheel carries them as package data")  # fmt: skip
     if not _DB_NAME.match(plan.db) or len(plan.db) > MAX_DB_NAME:
         shown = plan.db if len(plan.db) <= MAX_DB_NAME else plan.db[:MAX_DB_NAME] + "…"
         raise ScaffoldError(f"--db {shown!r} is not a database name: use 1 to {MAX_DB_NAME} letters, digits and _, "
@@ -227,9 +239,8 @@ def scaffold(plan: SitePlan) -> list[Path]:
         st_path = os.path.relpath(f"{plan.db}.st", os.path.dirname(rel))  # named relative to the feature file
         files[rel] = adapt_feature(feature.read_text(encoding="utf-8"), plan.db, st_path, names, feature.name)
     files["features/test_features.py"] = (root / "features" / "test_features.py").read_text(encoding="utf-8")
-    conftest = (root / "conftest.py").read_text(encoding="utf-8")
-    files["conftest.py"] = f"# Copied from oedr {harness.__version__}'s conftest.py by `oedr init`.\n{conftest}"
-    files["pytest.ini"] = _pytest_ini(root)
+    files["conftest.py"] = f"# Written by `oedr init` ({harness.__version__}).\n{CONFTEST}"
+    files["pytest.ini"] = PYTEST_INI
     files["README.md"] = _readme(plan, layout, [f.name for f in standard])
     return _write_plan(plan.site_dir, files)
 

@@ -13,6 +13,7 @@ Feature: Pre-9.1E baseline reset: aimage end, copy, mark backedup, aimage begin
     And "sports" is served on production
     And 12 transactions are committed to "sports" on production
 
+  @emulator_only
   Scenario: reset the baseline, copy, and roll the new chain forward from file 1
     When I run these commands on production, each succeeding:
       | command                        |

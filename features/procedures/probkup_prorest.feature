@@ -104,7 +104,7 @@ Feature: The preferred procedure: probkup, prorest and roll forward without rfut
     When I roll forward "sports" on DR with the archived AI files from sequence 2
     Then "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
 
-  @negative
+  @negative @emulator_only
   Scenario: a damaged backup is caught by prorest -vp and -vf, and is not restored
     When I run `probkup online sports sports.bck` on production
     And I copy "sports.bck" from production to DR

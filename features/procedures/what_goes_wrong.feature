@@ -14,7 +14,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And "sports" is served on production
     And 10 transactions are committed to "sports" on production
 
-  @8019 @offline
+  @8019 @offline @emulator_only
   Scenario: rfutil -C sequence skipped: the first roll forward is refused with 8019, and the copy is spent
     Given an offline OS copy of "sports" was taken on production and copied to DR
     When 5 transactions are committed to "sports" on production
@@ -32,7 +32,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     Then it fails with message 90041
     And message 90041 reads "After-imaging is not enabled for database sports. (90041)"
 
-  @8019
+  @8019 @emulator_only
   Scenario: rfutil -C sequence run after a successful first roll forward is refused
     Given an offline OS copy of "sports" was taken on production and copied to DR
     When 5 transactions are committed to "sports" on production
@@ -135,7 +135,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     And the output shows message 11014
     And "sports" on DR holds exactly the data of "sports" on production up to transaction 10
 
-  @online
+  @online @emulator_only
   Scenario: the database written to during the copy: the torn copy is refused when it is opened
     When I copy every file of "sports" from production to DR while 5 transactions commit between the files
     And I delete "sports.lk" on DR
@@ -218,6 +218,7 @@ Feature: What goes wrong when a step of the DR runbook is skipped or done wrong
     Then it fails with message 833
     And no file of "sports" on DR has changed
 
+  @emulator_only
   Scenario: a damaged AI file or an EMPTY extent is refused and changes nothing
     Given an offline OS copy of "sports" was taken on production and copied to DR
     When 6 transactions are committed to "sports" on production

@@ -1,11 +1,11 @@
 """The emulator image: built from ``docker/Dockerfile`` once, reused for as long as its source is unchanged.
 
-The tag is a hash of everything the build copies (``harness/``, ``pyproject.toml``, the Dockerfile, the
-``.dockerignore``) and of the base image's id, so a second run reuses the image and a change to the
-emulator rebuilds it. Builds are serialised with a file lock under the temporary directory, so
-pytest-xdist workers (or two checkouts sharing one engine) never build the same tag twice at once.
-Nothing is pulled when the base image is present locally: the default base is ``oedr-base:bookworm``
-(made by ``docker/build-base-image.sh`` from Debian packages), else ``python:3.11-slim-bookworm``.
+The tag is a hash of everything the build copies (``harness/``, the Dockerfile, the ``.dockerignore``) and
+of the base image's id, so a second run reuses the image and a change to the emulator rebuilds it. Builds
+are serialised with a file lock under the temporary directory, so pytest-xdist workers (or two checkouts
+sharing one engine) never build the same tag twice at once. Nothing is pulled when the base image is present
+locally: the default base is ``oedr-base:bookworm`` (made by ``docker/build-base-image.sh`` from Debian
+packages), else ``python:3.11-slim-bookworm``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ PUBLIC_BASE = "python:3.11-slim-bookworm"
 IMAGE_LABEL = "oedr.image"
 SOURCE_LABEL = "oedr.source"
 KEEP_IMAGES = 3
-_SOURCES = ("harness", "pyproject.toml", DOCKERFILE, ".dockerignore")
+_SOURCES = ("harness", DOCKERFILE, ".dockerignore")
+# A machine whose engine answers but cannot build the image (no registry, no local base) is told this.
+HOW_TO_BUILD = ("build the registry-free base first (`sudo docker/build-base-image.sh`) or name a local base image "
+                "with OEDR_BASE_IMAGE; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure")
 _SKIP_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 _session_image: str | None = None
 
@@ -140,6 +143,19 @@ def emulator_image(client: docker.DockerClient) -> str:
             _prune(client, tag)
     _session_image = tag
     return tag
+
+
+def image_problem() -> str | None:
+    """None when the emulator image is there or can be built (it is built now, once); else one line saying why not."""
+    client = docker.from_env(timeout=900)
+    try:
+        emulator_image(client)
+    except (ImageBuildError, docker.errors.DockerException) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"the Docker engine answers but the emulator image cannot be built ({first[:200]})"
+    finally:
+        client.close()
+    return None
 
 
 def describe_image(client: docker.DockerClient, tag: str) -> dict[str, Any]:

@@ -2,8 +2,11 @@
 
 * ``@docker_only`` scenarios (faults only a container gives truthfully) are skipped unless the run uses a
   container backend (``--oe-backend docker`` or ``openedge``); ``@local_only`` ones unless it uses ``local``.
+* ``@emulator_only`` scenarios (an assertion on a message number the emulator assigned, 90000 and up, or an
+  emulator facility: a clock shift, an injected fault) are skipped on ``openedge``: a real OpenEdge cannot pass them.
 * Docker-backed tests are the scenarios of a container-backend run and every test marked ``docker``.
-  Without a reachable engine they are skipped with one line saying why and how to get one; with
+  Without a reachable engine, or when it answers but cannot build the emulator's image (no registry, no local
+  base), they are skipped with one line saying why and how to fix it; with
   ``OEDR_REQUIRE_DOCKER=1`` (this project's CI) they fail with that line instead.
 """
 
@@ -17,13 +20,19 @@ from harness.bdd import EXAMPLE_PARAM
 
 CONTAINER_BACKENDS = ("docker", "openedge")
 _MISSING = pytest.StashKey[str]()
+EMULATOR_ONLY_REASON = ("@emulator_only: relies on the emulator (a message number it assigned, 90000 and up, or one "
+                        "of its facilities), which a real OpenEdge does not have")  # fmt: skip
+
+
+def _option(config: pytest.Config, name: str, default: str = "") -> str:
+    try:
+        return str(config.getoption(name) or default)
+    except ValueError:  # a project that does not load oedr's plugin
+        return default
 
 
 def _backend(config: pytest.Config) -> str:
-    try:
-        return str(config.getoption("--oe-backend"))
-    except ValueError:
-        return "local"
+    return _option(config, "--oe-backend", "local")
 
 
 def _needs_docker(item: pytest.Item, backend: str) -> bool:
@@ -47,15 +56,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 reason=f"@docker_only: needs a container (run with --oe-backend docker); this run uses {backend}"))
         elif item.get_closest_marker("local_only") is not None and backend != "local":
             item.add_marker(pytest.mark.skip(reason=f"@local_only: runs on --oe-backend local, not {backend}"))
+        elif item.get_closest_marker("emulator_only") is not None and backend == "openedge":
+            item.add_marker(pytest.mark.skip(reason=EMULATOR_ONLY_REASON))
     wanted = [item for item in items if _needs_docker(item, backend) and not _skipped(item)]
     if not wanted:
         return
     from harness.backends.docker import HOW_TO_GET_ONE, engine_problem
 
     problem = engine_problem()
+    reason = f"{problem}: {HOW_TO_GET_ONE}"
+    if problem is None and backend != "openedge" and not _option(config, "--oe-image"):
+        from harness.backends.images import HOW_TO_BUILD, image_problem
+
+        problem = image_problem()  # the emulator's image: the docker backend and the docker tests need it
+        reason = f"{problem}: {HOW_TO_BUILD}"
     if problem is None:
         return
-    reason = f"{problem}: {HOW_TO_GET_ONE}"
     required = os.environ.get("OEDR_REQUIRE_DOCKER", "") == "1"
     for item in wanted:
         if required:

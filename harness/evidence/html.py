@@ -1,13 +1,16 @@
 """The auditor's report: one self-contained HTML file (inline CSS and SVG, no JavaScript, no external asset).
 
-Layout, top to bottom: the run's verdict and what it ran on (the emulator, or a site's OpenEdge); one line
-per procedure (feature) with a PROVEN / FAILED / NOT RUN badge, its scenarios passed and not selected and,
-when it failed, the scenario, step, command and message; the environment; then per feature its narrative and
-per scenario its timeline picture and its steps. Under each step: every command with its host, exact output,
-exit status, start time and duration (the harness's own counters reads folded); the master-block counters
-before and after it; the events it caused (a copy with every file it copied: name, size, SHA-256). Skipped,
-undefined and errored scenarios show their reason. A message number the emulator assigned (90000 and up) is
-marked as such wherever a failing or a checked message is shown.
+Layout, top to bottom. First a one-page summary (a page of its own when printed): the run's verdict and what
+it ran on (the emulator, or a site's OpenEdge); its scope and limits (backend, image, OpenEdge release, the
+emulator-assigned message numbers the run relied on and the @emulator_only scenarios, what was not selected);
+one line per procedure (feature) with a PROVEN / FAILED / NOT RUN badge, its scenarios passed and not selected
+and, when it failed, the scenario, step, command and message; who ran it, where and when, and how to check the
+evidence (its manifest). Then the full detail: the environment, and per feature its narrative and per scenario
+its timeline picture and its steps. Under each step: every command with its host, exact output, exit status,
+start time and duration; the harness's own master-block reads summarised in one line (their outputs stay in
+results.json), the counters that changed across the step, and the events it caused (a copy with every file it
+copied: name, size, SHA-256). Skipped, undefined and errored scenarios show their reason. A message number the
+emulator assigned (90000 and up) is marked as such wherever a failing or a checked message is shown.
 """
 
 from __future__ import annotations
@@ -56,7 +59,19 @@ font-weight:700}.timeline .seq{font:700 11px ui-monospace,monospace;text-anchor:
 .timeline .legend{font:12px system-ui,sans-serif;fill:#3c4043}
 .on{font-weight:700}.emu{color:var(--und);font-size:13px;font-style:italic}
 .files td.n{text-align:right;font-variant-numeric:tabular-nums}.files code{font-size:12px}
-@media print{.scenario{break-inside:avoid-page}}
+.summary-page .procs td{font-size:13px}.unchanged td{color:var(--dim);font-size:12px}.reads{margin:4px 0 4px 24px}
+.print-only{display:none}
+@page{margin:12mm}
+@media print{body{max-width:none;padding:0;font-size:10px}.summary-page{break-after:page}.screen-only{display:none}
+.cmd.ok pre,.cmd.ok details{display:none}.print-only{display:inline}.cmd{margin:2px 0 2px 16px;border:0}
+.cmd-head{font-size:9px;padding:1px 6px}.cmd-meta{font-size:8.5px;padding:1px 6px}.step{padding:2px 0}
+.step-head{font-size:10px}.badge{font-size:9px;padding:0 6px}.dur,.meta,.reads{font-size:8.5px}
+.scenario{border:0;padding:0;margin:8px 0}.counters th,.counters td,.files td,.files th{padding:1px 4px;font-size:9px}
+.counters .unchanged,.counters.nochange{display:none}h1{font-size:20px}h2{font-size:15px;margin:12px 0 4px}
+.summary-page th,.summary-page td{padding:2px 6px;font-size:9.5px}.summary-page .procs .meta{display:none}
+.summary-page .verdict{font-size:14px}.files code{font-size:8.5px}
+h2{break-after:avoid}.step-head,.cmd-head,tr{break-inside:avoid}.tl{overflow:visible}
+.timeline{max-width:100%;height:auto}a{color:inherit;text-decoration:none}pre{font-size:10px}}
 """
 
 
@@ -179,7 +194,8 @@ def _summary(results: JSON, features: list[JSON]) -> str:
         rows += f"<tr><td colspan=4 class=meta>Not selected for this run: {escape(names)}</td></tr>"
     head = "<tr><th>Procedure</th><th>Verdict</th><th>Scenarios passed</th><th>What failed / did not run</th></tr>"
     counts = ", ".join(f"{n} {status}" for status, n in results["summary"]["counts"].items() if n)
-    return f"<h2>Procedures</h2><p class=meta>Scenarios: {escape(counts or 'none')}</p><table>{head}{rows}</table>"
+    return (f"<h2>Procedures</h2><p class=meta>Scenarios: {escape(counts or 'none')}</p>"
+            f'<table class="procs">{head}{rows}</table>')  # fmt: skip
 
 
 def _run_errors(errors: list[JSON]) -> str:
@@ -205,18 +221,22 @@ def _command(cmd: JSON) -> str:
             f"{_secs(cmd.get('duration'))} · exit status <span class={exit_cls}>{escape(str(status))}</span>"
             f" · backend {escape(str(cmd.get('backend') or '—'))}"
             + (f" · container {escape(str(cmd['container']))}" if cmd.get("container") else "")
-            + (f" · cwd {escape(str(cmd['cwd']))}" if cmd.get("cwd") else ""))  # fmt: skip
+            + (f"<span class=screen-only> · cwd {escape(str(cmd['cwd']))}</span>" if cmd.get("cwd") else "")
+            )  # fmt: skip
     text = cmd.get("command") or " ".join(cmd.get("argv") or [])
     out = _output("stdout", cmd.get("stdout") or "")
     err = _output("stderr", cmd.get("stderr") or "")
     empty = "" if out or err else "<pre class=meta>(no output)</pre>"
     head = f"{escape(str(cmd.get('host')))}$ {escape(text)}"
-    body = f'<div class="cmd-meta">{meta}</div>{out}{err}{empty}'
+    lines = sum(len((cmd.get(s) or "").splitlines()) for s in ("stdout", "stderr"))
+    printed = (f'<span class="print-only"> · output: {lines} line{"s" if lines != 1 else ""} (on screen, and in '
+               "results.json)</span>" if status == 0 and lines else "")  # fmt: skip
+    body = f'<div class="cmd-meta">{meta}{printed}</div>{out}{err}{empty}'
     if cmd.get("internal"):  # folded: the counters table below shows what it read
         return (f'<details class="cmd internal"><summary class="cmd-head">{head} <span class=why>— read by the '
                 f"harness for the master-block counters (exit status {escape(str(status))})</span></summary>"
                 f"{body}</details>")  # fmt: skip
-    return f'<div class="cmd"><div class="cmd-head">{head}</div>{body}</div>'
+    return f'<div class="cmd{" ok" if status == 0 else ""}"><div class="cmd-head">{head}</div>{body}</div>'
 
 
 def _counters(records: list[JSON]) -> str:
@@ -234,15 +254,25 @@ def _counter_table(host: str, db: str, snaps: dict[str, JSON]) -> str:
     columns = [c for c in ("before", "after", "now") if c in snaps] + [c for c in snaps if c not in _WHEN]
     names = list(dict.fromkeys(name for c in columns for name in snaps[c]))
     before, after = snaps.get("before", {}), snaps.get("after", {})
-    rows = "".join(
-        f"<tr{' class=changed' if name in before and name in after and before[name] != after[name] else ''}>"
-        f"<th>{escape(name)}</th>" + "".join(f"<td>{escape(_text(snaps[c].get(name)))}</td>" for c in columns) + "</tr>"
-        for name in names
-    )
+    changed = [n for n in names if n in before and n in after and before[n] != after[n]]
+    if "before" in snaps and "after" in snaps:  # what the step did to the counters; the rest on one line
+        kept = [n for n in names if n not in changed]
+        latest = {**before, **after}
+        same = ", ".join(f"{n} {_text(latest.get(n))}" for n in kept)
+        rows = "".join(_counter_row(n, columns, snaps, True) for n in changed)
+        rows += (f'<tr class="unchanged"><td colspan="{len(columns) + 1}">unchanged: {escape(same)}</td></tr>'
+                 if kept else "")  # fmt: skip
+    else:
+        rows = "".join(_counter_row(n, columns, snaps, n in changed) for n in names)
     head = f"<tr><th>master block of {escape(db)} on {escape(host)}</th>" + "".join(
         f"<th>{escape(c)}</th>" for c in columns
     )
-    return f'<table class="counters">{head}</tr>{rows}</table>'
+    return f'<table class="counters{"" if changed else " nochange"}">{head}</tr>{rows}</table>'
+
+
+def _counter_row(name: str, columns: list[str], snaps: dict[str, JSON], changed: bool) -> str:
+    cells = "".join(f"<td>{escape(_text(snaps[c].get(name)))}</td>" for c in columns)
+    return f"<tr{' class=changed' if changed else ''}><th>{escape(name)}</th>{cells}</tr>"
 
 
 def _seq(event: JSON) -> str:
@@ -294,8 +324,24 @@ def _events(events: list[JSON]) -> str:
     return f'<ul class="sub meta">{items}</ul>' + "".join(_copied_files(e) for e in events)
 
 
+def _reads(commands: list[JSON]) -> str:
+    """The harness's own master-block reads, in one line: what was read, how often, and that it worked.
+
+    A read that failed is shown whole (it may be why a step failed); the others' outputs are in results.json.
+    """
+    reads = [c for c in commands if c.get("internal") and c.get("exit_status") == 0]
+    if not reads:
+        return ""
+    what = sorted({f"{c.get('command')} on {c.get('host')}" for c in reads})
+    return (f'<div class="reads meta">The harness read the master block {len(reads)} time'
+            f"{'s' if len(reads) != 1 else ''} ({escape('; '.join(what))}), each exit status 0: the counters "
+            "below; their outputs are in results.json.</div>")  # fmt: skip
+
+
 def _records(bucket: JSON) -> str:
-    return "".join(_command(c) for c in bucket["commands"]) + _counters(bucket["counters"]) + _events(bucket["events"])
+    shown = [c for c in bucket["commands"] if not c.get("internal") or c.get("exit_status") != 0]
+    return ("".join(_command(c) for c in shown) + _reads(bucket["commands"]) + _counters(bucket["counters"])
+            + _events(bucket["events"]))  # fmt: skip
 
 
 def _step_extra(step: JSON) -> str:
@@ -384,16 +430,78 @@ def _verdict_line(results: JSON) -> str:
             f"{escape(text)}</p>").replace('class="badge', 'class="badge verdict', 1) + unfinished + _identity(results)
 
 
+def _ran(features: list[JSON]) -> list[JSON]:
+    return [s for f in features for s in f["scenarios"] if s["status"] not in ("skipped", "deselected")]
+
+
+def _relied_on(features: list[JSON]) -> str:
+    """The emulator-assigned message numbers the scenarios that ran checked or failed on; a scenario relying on
+    one without the @emulator_only tag is named (a real OpenEdge run would not skip it)."""
+    uses: dict[int, list[JSON]] = {}
+    for scenario in _ran(features):
+        failure = failure_of(scenario) or {}
+        texts = [s["name"] for s in scenario["steps"]] + [failure.get("line"), failure.get("message")]
+        for number in emulator_numbers(*texts):
+            uses.setdefault(number, []).append(scenario)
+    if not uses:
+        return "none: every message number the run checked is Progress OpenEdge's own"
+    relying = {s["nodeid"]: s for scenarios in uses.values() for s in scenarios}
+    untagged = [s["name"] for s in relying.values() if "emulator_only" not in s["tags"]]
+    return (f"{', '.join(str(n) for n in sorted(uses))}: checked by {len(relying)} scenario"
+            f"{'s' if len(relying) != 1 else ''}, " + (f"of which NOT tagged @emulator_only: {'; '.join(untagged)}"
+                                                      if untagged else "each tagged @emulator_only (next row)"))
+
+
+def _scope(results: JSON, features: list[JSON]) -> str:
+    """What the verdict covers and what it does not: where it ran, and what rests on the emulator alone."""
+    env = results.get("environment") or {}
+    images = [_text(i) for i in env.get("images") or []]
+    tagged = [s for f in features for s in f["scenarios"]
+              if "emulator_only" in s["tags"] and s["status"] != "deselected"]  # fmt: skip
+    emulator_only = f"{len(tagged)}: " + "; ".join(f"{s['name']} ({s['status']})" for s in tagged) if tagged else None
+    left_out = [f"{f['name']}" for f in features if not selected(f)]
+    left_out += [s["name"] for f in features if selected(f) for s in f["scenarios"] if s["status"] == "deselected"]
+    rows = [
+        ("Proven on", headline(results)[1]), ("Backend", env.get("backend")),
+        ("Image", images or "none (commands ran on this machine)"),
+        ("OpenEdge release", env.get("openedge_version") or "none: the emulator's behaviour, not OpenEdge's"),
+        ("Emulator-assigned message numbers relied on", _relied_on(features)),
+        ("@emulator_only scenarios (skipped on a real OpenEdge)", emulator_only or "none"),
+        ("Not selected for this run", left_out or "none"),
+    ]  # fmt: skip
+    return f"<h2>Scope and limits</h2>{_table(rows)}"
+
+
+_MANIFEST_NOTE = ("SHA256SUMS beside this report lists the SHA-256 of every file of the run, this report included; "
+                  "`oedr run` printed the SHA-256 of SHA256SUMS itself at the end of the run (record it with the "
+                  "change). Check with `oedr verify DIR` or `sha256sum -c SHA256SUMS`.")
+
+
+def _run_by(env: JSON) -> str:
+    """Who ran it, where and when, and how the evidence is checked."""
+    rows = [
+        ("Run by", f"{env.get('user') or 'unknown'} on {env.get('host') or 'unknown host'}"),
+        ("Started", env.get("started")), ("Finished", env.get("finished")),
+        ("oedr", env.get("oedr_version")),
+        ("Plan revision", f"{env.get('git_revision') or 'unknown'}" + (" (with local changes)" if env.get("git_dirty")
+                                                                        else "")),
+        ("Evidence manifest", _MANIFEST_NOTE),
+    ]  # fmt: skip
+    return f"<h2>Run</h2>{_table(rows)}"
+
+
 def render(results: JSON) -> str:
     """The whole report, as one HTML document."""
     features = results["features"]
     env = results.get("environment") or {}
     verdict, on = headline(results)
     title = f"oedr DR evidence — {verdict} on {on} — {env.get('started', '')}"
-    body = (f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))} · "
-            f"run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
-            f"{_verdict_line(results)}{_summary(results, features)}{_run_errors(results.get('run_errors') or [])}"
-            f"{_environment(env)}" + "".join(_feature(f) for f in features if selected(f)))  # fmt: skip
+    summary = (f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))}"
+               f" · run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
+               f"{_verdict_line(results)}{_scope(results, features)}{_summary(results, features)}"
+               f"{_run_errors(results.get('run_errors') or [])}{_run_by(env)}")  # fmt: skip
+    body = (f'<section class="summary-page">{summary}</section><h2>Detail</h2>{_environment(env)}'
+            + "".join(_feature(f) for f in features if selected(f)))  # fmt: skip
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
             f"<body>{body}</body></html>\n")  # fmt: skip

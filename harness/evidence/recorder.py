@@ -56,13 +56,19 @@ def step_entry(index: int, step: Step) -> JSON:
     }
 
 
+def example_name(name: str, example: dict[str, str] | None) -> str:
+    """A Scenario Outline's row named by its values (``... first (areas=1, kind=fixed)``), so that each row has
+    its own name on the console, in the report and in cucumber.json; a plain scenario keeps its name."""
+    return f"{name} ({', '.join(f'{k}={v}' for k, v in example.items())})" if example else name
+
+
 def scenario_entry(nodeid: str, order: int, scenario: Scenario, rootdir: str, example: dict[str, str]) -> JSON:
     """A scenario's entry before it runs: everything the feature file says about it (redacted)."""
     entry: JSON = {
         "nodeid": nodeid,
         "order": order,
         "feature": feature_meta(scenario.feature, rootdir),
-        "name": scenario.name,
+        "name": example_name(scenario.name, example),
         "keyword": scenario.keyword,
         "line": scenario.line_number,
         "tags": sorted(scenario.tags | scenario.feature.tags),

@@ -38,3 +38,18 @@ def run_sample(pytester: pytest.Pytester, sample: Path) -> RunSample:
         return result, target
 
     return run
+
+
+StandardRun = tuple[Path, str]
+
+
+@pytest.fixture(scope="session")
+def standard_run(tmp_path_factory: pytest.TempPathFactory) -> StandardRun:
+    """A real procedure of the standard plan run by ``oedr run`` (its evidence directory and console output):
+    restore_os_copy.feature, with a Scenario Outline of two rows and an @emulator_only scenario."""
+    from tests.evidence import realplan
+
+    plan = realplan.scaffold(tmp_path_factory.mktemp("standard") / "plan")
+    done = realplan.oedr(plan, "run", "features/procedures/restore_os_copy.feature", "--out", "out")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return plan / "out", done.stdout

@@ -28,10 +28,6 @@ from pytest_bdd import given, then, when
 from harness.openedge.waiting import poll_until
 
 
-def pytest_addoption(parser):
-    parser.addoption("--oe-backend", default="local")
-
-
 @given("the DR host is up")
 def up():
     """Nothing to do."""

@@ -163,7 +163,7 @@ def test_the_offline_copy_lists_every_file_with_size_and_sha256(run: Run) -> Non
     assert all(isinstance(f["bytes"], int) and f["bytes"] > 0 for f in files.values())
     assert all(re.fullmatch(r"[0-9a-f]{64}", f["sha256"]) for f in files.values())
     assert len({files[n]["bytes"] for n in ai}) == 1, "four fixed AI extents of one size"
-    step = run.html.split(escape(COPY_STEP), 1)[1].split('<div class="step">', 1)[0]
+    step = run.html.split(escape(COPY_STEP) + "<span class=meta>", 1)[1].split('<div class="step">', 1)[0]
     table = re.search(r'<table class="files sub">(.*?)</table>', step, re.S)
     assert table is not None, "no file list under the copy step"
     assert f"{len(files)} files copied from production:. to dr:.:" in table.group(1)

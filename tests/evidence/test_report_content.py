@@ -88,7 +88,7 @@ def test_the_timeline_shows_switches_copy_and_the_refused_roll_forward(run_sampl
     failing = next(svg for svg in svgs if "apply an AI file out of sequence" in svg)
     for text in ("aimage new", "seq 2", "seq 3", "bak + a1, a2", "prorest", "refused (8019)", "expects 1"):
         assert text in failing, f"{text!r} is not in the timeline"
-    assert '<g class="event refused">' in failing
+    assert '<g class="event refused failure">' in failing, "the refused roll forward is the failure's one cross"
 
 
 def test_the_report_is_self_contained(run_sample: RunSample) -> None:

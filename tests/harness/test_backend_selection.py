@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 NO_ENGINE = "unix:///nonexistent/docker.sock"
 
@@ -41,3 +43,16 @@ def test_with_docker_required_a_missing_engine_fails_the_run() -> None:
     assert run.returncode == 1, run.stdout
     assert "1 error" in run.stdout, run.stdout
     assert "OEDR_REQUIRE_DOCKER=1 and no Docker engine answers" in run.stdout
+
+
+def test_an_engine_that_cannot_build_the_image_skips_with_how_to_fix_it() -> None:
+    from harness.backends.docker import engine_problem
+
+    if engine_problem() is not None:
+        pytest.skip("needs a Docker engine that answers (this test makes its image build fail)")
+    run = _pytest("-k", "documented_restore", "--oe-backend", "docker", OEDR_REQUIRE_DOCKER="0",
+                  OEDR_BASE_IMAGE="oedr-no-such-base:missing")
+    assert run.returncode == 0, run.stdout
+    assert "1 skipped" in run.stdout, run.stdout
+    assert "the Docker engine answers but the emulator image cannot be built" in run.stdout
+    assert "sudo docker/build-base-image.sh" in run.stdout

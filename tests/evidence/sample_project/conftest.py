@@ -20,10 +20,6 @@ from harness.result import CommandResult
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--oe-backend", default="local", help="the backend (the real harness registers this)")
-
-
 def pytest_configure(config: pytest.Config) -> None:
     for tag in ("dr", "docker_only", "out_of_sequence"):
         config.addinivalue_line("markers", f"{tag}: sample tag")
