@@ -49,7 +49,7 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.wait_strategies import ExecWaitStrategy
 
 import docker
-from harness.backends import images
+from harness.backends import images, reaper
 from harness.backends.base import Backend, Background, Host, check_sandbox, record_copy, utc_now
 from harness.evidence import hooks
 from harness.openedge.waiting import poll_until
@@ -683,6 +683,7 @@ class DockerBackend(Backend):
     def __init__(self, image: str = "", **_options: str) -> None:
         self.session = session()
         self.image = image or images.emulator_image(self.session.client)
+        reaper.watch(self.session.client, self.session.run_id, RUN_LABEL, self.image)  # before any host exists
         try:
             self.image_id = str(self.session.client.images.get(self.image).id)
         except docker.errors.DockerException:

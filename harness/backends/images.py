@@ -149,3 +149,26 @@ def describe_image(client: docker.DockerClient, tag: str) -> dict[str, Any]:
     return {"image": tag, "image_id": attrs.get("Id", ""),
             "image_base": labels.get("org.opencontainers.image.base.name", ""),
             "image_source": labels.get(SOURCE_LABEL, "")}
+
+
+HOW_TO_BUILD = ("build the local base with `sudo docker/build-base-image.sh` (no registry needed) or set "
+                "OEDR_BASE_IMAGE to a base image the engine has; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure")
+
+
+def build_problem(client: docker.DockerClient) -> str | None:
+    """None when the emulator image is there or can be built; else one line saying why not and how to fix it.
+
+    Only a base image the engine has not got and cannot pull counts: with the base present, a failing build
+    is a defect of the source, and the tests must fail with its log rather than be skipped.
+    """
+    base = base_image(client)
+    if _exists(client, base):
+        return None
+    try:
+        emulator_image(client)  # the base may still come from a registry
+    except (ImageBuildError, docker.errors.DockerException) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        cause = first.split(" failed: ", 1)[-1][:200]
+        return (f"the emulator image cannot be built: its base {base} is not on this engine and was not pulled "
+                f"({cause}): {HOW_TO_BUILD}")
+    return None
