@@ -171,6 +171,8 @@ class Reaper:
     connection: Any
 
 
+_HOW_TO_FIX = ("the reaper mounts the engine's socket: if it is not /var/run/docker.sock on the engine's machine, "
+               "set TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE to its path there")
 _reapers: dict[str, Reaper] = {}  # run id -> reaper; the reference keeps the connection open
 _lock = threading.Lock()
 
@@ -246,8 +248,11 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
             # its own client: closing the run's clients must never close the connection the reaper watches
             own = docker_sdk.from_env(timeout=None, version=client.api.api_version)
             api = own.api
-            host_config = api.create_host_config(binds=[f"{engine_socket()}:{ENGINE_SOCKET_IN_REAPER}"],
-                                                 network_mode="none", auto_remove=True)
+            # a Mount, not a bind string: a missing socket path is refused instead of created as a directory;
+            # label=disable lets the reaper use the socket on an SELinux host (ignored elsewhere)
+            socket_mount = docker_sdk.types.Mount(ENGINE_SOCKET_IN_REAPER, engine_socket(), type="bind")
+            host_config = api.create_host_config(mounts=[socket_mount], network_mode="none", auto_remove=True,
+                                                 security_opt=["label=disable"])
             created = api.create_container(
                 chosen, ["python3", "-I", "-m", "harness.backends.reaper", label], user="0", stdin_open=True,
                 detach=False, entrypoint=[], labels={REAPER_LABEL: run_id}, host_config=host_config,
@@ -255,7 +260,7 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
             ident = str(created["Id"])
             connection = api.attach_socket(ident, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
             raw = getattr(connection, "_sock", connection)
-            if raw.family != socket.AF_UNIX:  # a remote engine: notice a peer that vanished without a FIN
+            if getattr(raw, "family", None) in (socket.AF_INET, socket.AF_INET6):  # remote: notice a silent peer
                 raw.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
             try:
                 api.start(ident)
@@ -263,12 +268,13 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
                 api.remove_container(ident, force=True)  # never started, so --rm does not remove it
                 raise
         except docker_sdk.errors.DockerException as error:
-            raise ReaperUnavailable(f"the reaper of run {run_id} could not be started: {error}") from error
+            raise ReaperUnavailable(f"the reaper of run {run_id} could not be started: {error}; {_HOW_TO_FIX}"
+                                    ) from error
         said = _read_until_ready(connection, READY_TIMEOUT)
         if READY not in said:
             connection.close()
             raise ReaperUnavailable(f"the reaper of run {run_id} ({chosen}, engine socket {engine_socket()}) "
-                                    f"did not start: {said.strip()[-500:]}")
+                                    f"did not start: {said.strip()[-500:]}; {_HOW_TO_FIX}")
         _reapers[run_id] = Reaper(run_id, ident, connection)
         return _reapers[run_id]
 

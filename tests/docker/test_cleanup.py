@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import docker
+from harness.backends import images, reaper
 from harness.backends.docker import (
     BOOT_LABEL,
     MACHINE_LABEL,
@@ -138,6 +139,20 @@ def test_a_killed_run_whose_reaper_is_gone_is_swept_by_the_next_one(client: dock
     output, _ = next_run.communicate(timeout=300)
     assert (tmp_path / "ready").exists(), output
     assert _of_run(client, run) == [], output
+
+
+@pytest.mark.parametrize("socket_path", ["missing", "not-a-socket"])
+def test_a_reaper_without_the_engines_socket_is_refused_with_how_to_fix_it(
+        client: docker.DockerClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, socket_path: str) -> None:
+    (tmp_path / "not-a-socket").write_text("")
+    monkeypatch.setenv("TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE", str(tmp_path / socket_path))
+    run = f"no-socket-{os.getpid()}-{socket_path}"
+    with pytest.raises(reaper.ReaperUnavailable, match="set TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE") as refused:
+        reaper.watch(client, run, RUN_LABEL, images.emulator_image(client))
+    said = {"missing": "bind source path does not exist", "not-a-socket": "cannot reach the Docker engine"}
+    assert said[socket_path] in str(refused.value)
+    assert not (tmp_path / "missing").exists()  # refused, not created as a directory
+    poll_until(lambda: not _of_run(client, run, REAPER_LABEL), timeout=30, what="the failed reaper to be removed")
 
 
 def test_the_sweep_keeps_containers_of_live_runs(client: docker.DockerClient) -> None:
