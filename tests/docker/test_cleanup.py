@@ -58,7 +58,8 @@ def _ready_runs(client: docker.DockerClient, child: subprocess.Popen[str], tmp_p
 
 def _of_run(client: docker.DockerClient, run_id: str, label: str = RUN_LABEL) -> list[str]:
     """Names of the run's host containers (``RUN_LABEL``) or of its reaper (``REAPER_LABEL``)."""
-    return [str(c.name) for c in client.containers.list(all=True, filters={"label": f"{label}={run_id}"})]
+    found = client.api.containers(all=True, filters={"label": f"{label}={run_id}"})  # no inspect: no 404 race
+    return [str(c["Names"][0]).lstrip("/") for c in found]
 
 
 def _kill_group(child: subprocess.Popen[str]) -> None:

@@ -1,14 +1,28 @@
 """What the reaper does once its run is gone, against a stand-in engine (the real one: tests/docker/test_cleanup.py):
 every container of the run goes, a paused one is unpaused first, one whose create landed late goes too, and
-the run's volumes are pruned; nothing of another run is touched."""
+the run's volumes are pruned; nothing of another run is touched. A run starting meanwhile sweeps alongside
+the reaper without failing."""
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.parse
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+import docker
+from harness.backends.docker import (
+    BOOT_LABEL,
+    MACHINE_LABEL,
+    PID_LABEL,
+    PID_START_LABEL,
+    RUN_LABEL,
+    machine_identity,
+    sweep_stale,
+)
 from harness.backends.reaper import Engine, main, reap
 
 LABEL = "oedr.run=r1"
@@ -62,3 +76,30 @@ def test_the_reaper_removes_every_container_of_its_run_and_its_volumes() -> None
 def test_the_reaper_refuses_a_command_line_without_a_label(capsys: pytest.CaptureFixture[str]) -> None:
     assert (main([]), main(["oedr.run"])) == (2, 2)
     assert capsys.readouterr().err.count("usage: python3 -m harness.backends.reaper KEY=VALUE") == 2
+
+
+class _BeingRemoved:
+    """A dead run's container that its reaper is removing: the engine answers 409 to a second removal."""
+
+    def __init__(self) -> None:
+        machine, boot = machine_identity()
+        self.labels = {RUN_LABEL: "dead-run", PID_LABEL: str(os.getpid()), PID_START_LABEL: "1",
+                       BOOT_LABEL: boot, MACHINE_LABEL: machine}
+        self.attrs = {"Created": ""}
+        self.status, self.name = "removing", "production"
+
+    def remove(self, **_options: Any) -> None:
+        raise docker.errors.APIError("removal of container production is already in progress",
+                                     response=SimpleNamespace(status_code=409, reason="Conflict"))
+
+
+def test_the_sweep_leaves_a_container_its_reaper_is_removing() -> None:
+    listed: dict[str, Any] = {}
+
+    def containers_list(**options: Any) -> list[_BeingRemoved]:
+        listed.update(options)
+        return [_BeingRemoved()]
+
+    client = SimpleNamespace(containers=SimpleNamespace(list=containers_list))
+    assert sweep_stale(client) == []  # type: ignore[arg-type]
+    assert listed["ignore_removed"] is True  # one gone between listing and inspection is no error either
