@@ -169,6 +169,7 @@ class Reaper:
     run_id: str
     container_id: str
     connection: Any
+    client: Any  # the reaper's own client, kept with its connection
 
 
 _HOW_TO_FIX = ("the reaper mounts the engine's socket: if it is not /var/run/docker.sock on the engine's machine, "
@@ -243,10 +244,10 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
         if run_id in _reapers:
             return _reapers[run_id]
         label = f"{run_label}={run_id}"
+        chosen = reaper_image(client, image)
+        # its own client: closing the run's clients must never close the connection the reaper watches
+        own = docker_sdk.from_env(timeout=None, version=client.api.api_version)
         try:
-            chosen = reaper_image(client, image)
-            # its own client: closing the run's clients must never close the connection the reaper watches
-            own = docker_sdk.from_env(timeout=None, version=client.api.api_version)
             api = own.api
             # a Mount, not a bind string: a missing socket path is refused instead of created as a directory;
             # label=disable lets the reaper use the socket on an SELinux host (ignored elsewhere)
@@ -268,14 +269,16 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
                 api.remove_container(ident, force=True)  # never started, so --rm does not remove it
                 raise
         except docker_sdk.errors.DockerException as error:
-            raise ReaperUnavailable(f"the reaper of run {run_id} could not be started: {error}; {_HOW_TO_FIX}"
-                                    ) from error
+            own.close()
+            hint = f"; {_HOW_TO_FIX}" if "bind source path" in str(error) else ""
+            raise ReaperUnavailable(f"the reaper of run {run_id} could not be started: {error}{hint}") from error
         said = _read_until_ready(connection, READY_TIMEOUT)
         if READY not in said:
             connection.close()
+            own.close()
             raise ReaperUnavailable(f"the reaper of run {run_id} ({chosen}, engine socket {engine_socket()}) "
                                     f"did not start: {said.strip()[-500:]}; {_HOW_TO_FIX}")
-        _reapers[run_id] = Reaper(run_id, ident, connection)
+        _reapers[run_id] = Reaper(run_id, ident, connection, own)
         return _reapers[run_id]
 
 
