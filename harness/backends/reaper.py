@@ -17,7 +17,8 @@ engine's socket is ``/var/run/docker.sock`` on the engine's machine, the path of
 or ``TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE`` (the variable testcontainers reads for Ryuk).
 
 The start-of-run sweep (``docker.sweep_stale``) stays the second line of defence, for a reaper that could
-not do its work (killed itself, or the engine restarted).
+not do its work (killed itself, or the engine restarted). A reaper that never started (its run killed
+between creating and starting it) is removed by the next run's ``watch``.
 
 Only the standard library is imported at module level: the same file runs inside the image, where the
 Docker SDK is not installed.
@@ -49,6 +50,7 @@ EMULATOR_TITLE = "oedr-emulator"  # org.opencontainers.image.title of an image b
 SETTLE_SECONDS = 2.0  # a create the dead run sent just before it died lands within this; it is removed too
 READY_TIMEOUT = 60.0
 REAP_TIMEOUT = 120.0
+IDLE_REAPER_AGE = 60.0  # seconds: a reaper created this long ago and not running was never started
 
 
 class ReaperUnavailable(RuntimeError):
@@ -232,6 +234,29 @@ def _read_until_ready(connection: Any, timeout: float) -> str:
     return output.decode(errors="replace")
 
 
+def remove_idle_reapers(client: docker.DockerClient, older_than: float = IDLE_REAPER_AGE, run_id: str = ""
+                        ) -> list[str]:
+    """Remove reapers that never ran (their run was killed between creating and starting them); their names.
+
+    A reaper that runs is watching a live run or reaping a dead one, and leaves by itself (``--rm``); one that
+    was created but never started would stay. Young ones are left alone: their run may be starting them now.
+    ``run_id`` limits this to the reaper of one run.
+    """
+    import docker.errors
+
+    removed = []
+    label = f"{REAPER_LABEL}={run_id}" if run_id else REAPER_LABEL
+    for found in client.api.containers(all=True, filters={"label": label, "status": ["created", "exited", "dead"]}):
+        if time.time() - float(found.get("Created", 0)) < older_than:
+            continue
+        try:
+            client.api.remove_container(found["Id"], force=True, v=True)
+        except docker.errors.APIError:  # removed meanwhile by another run
+            continue
+        removed.append(str((found.get("Names") or [found["Id"][:12]])[0]).lstrip("/"))
+    return removed
+
+
 def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str = "") -> Reaper:
     """Start the reaper of ``run_id`` (once per run) and hold its connection; ReaperUnavailable if it fails.
 
@@ -244,6 +269,7 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
         if run_id in _reapers:
             return _reapers[run_id]
         label = f"{run_label}={run_id}"
+        remove_idle_reapers(client)
         chosen = reaper_image(client, image)
         # its own client: closing the run's clients must never close the connection the reaper watches
         own = docker_sdk.from_env(timeout=None, version=client.api.api_version)

@@ -156,6 +156,22 @@ def test_a_reaper_without_the_engines_socket_is_refused_with_how_to_fix_it(
     poll_until(lambda: not _of_run(client, run, REAPER_LABEL), timeout=30, what="the failed reaper to be removed")
 
 
+def test_a_reaper_that_was_never_started_is_removed_by_the_next_run(client: docker.DockerClient) -> None:
+    image, runs = images.emulator_image(client), (f"never-started-{os.getpid()}", f"watching-{os.getpid()}")
+    never = client.containers.create(image, ["true"], labels={REAPER_LABEL: runs[0]})
+    watching = client.containers.run(image, ["sleep", "600"], labels={REAPER_LABEL: runs[1]}, detach=True,
+                                     network_mode="none")
+    try:  # at any age (older_than=0), but only these two: another run may be starting its reaper right now
+        removed = [name for run in runs for name in reaper.remove_idle_reapers(client, older_than=0, run_id=run)]
+        assert removed == [str(never.name)]
+        remaining = {str(c["Id"]) for c in client.api.containers(all=True, filters={"label": REAPER_LABEL})}
+        assert (never.id in remaining, watching.id in remaining) == (False, True)  # a running reaper is working
+    finally:
+        for container in (never, watching):
+            with contextlib.suppress(docker.errors.NotFound):
+                container.remove(force=True)
+
+
 def test_the_sweep_keeps_containers_of_live_runs(client: docker.DockerClient) -> None:
     machine, boot = machine_identity()
     pid = os.getpid()
