@@ -161,12 +161,13 @@ def remove_container(container: Any) -> None:
 def sweep_stale(client: docker.DockerClient, own_run: str = "") -> list[str]:
     """Remove containers labelled by an oedr run whose process is gone; returns their names."""
     removed = []
-    for container in client.containers.list(all=True, filters={"label": RUN_LABEL}):
+    for container in client.containers.list(all=True, filters={"label": RUN_LABEL}, ignore_removed=True):
         labels = container.labels
         if labels.get(RUN_LABEL) == own_run or _run_alive(labels, str(container.attrs.get("Created", ""))):
             continue
-        remove_container(container)
-        removed.append(str(container.name))
+        with contextlib.suppress(docker.errors.APIError):  # the dead run's reaper may be removing it (409, 404)
+            remove_container(container)
+            removed.append(str(container.name))
     return removed
 
 

@@ -12,9 +12,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import docker.errors
 
-from harness.backends import images
+from harness.backends import images, reaper
 from harness.backends.base import Backend
-from harness.backends.docker import session
+from harness.backends.docker import RUN_LABEL, session
 from harness.backends.docker_host import DEFAULT_OWNER, DockerHost, OpenEdgeLikeContainer
 
 DATA_ROOT = "/data"
@@ -30,6 +30,7 @@ class DockerBackend(Backend):
     def __init__(self, image: str = "", **_options: str) -> None:
         self.session = session()
         self.image = image or images.emulator_image(self.session.client)
+        reaper.watch(self.session.client, self.session.run_id, RUN_LABEL, self.image)  # before any host exists
         try:
             self.image_id = str(self.session.client.images.get(self.image).id)
         except docker.errors.DockerException:

@@ -32,9 +32,6 @@ IMAGE_LABEL = "oedr.image"
 SOURCE_LABEL = "oedr.source"
 KEEP_IMAGES = 3
 _SOURCES = ("harness", DOCKERFILE, ".dockerignore")
-# A machine whose engine answers but cannot build the image (no registry, no local base) is told this.
-HOW_TO_BUILD = ("build the registry-free base first (`sudo docker/build-base-image.sh`) or name a local base image "
-                "with OEDR_BASE_IMAGE; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure")
 _SKIP_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 _session_image: str | None = None
 
@@ -145,19 +142,6 @@ def emulator_image(client: docker.DockerClient) -> str:
     return tag
 
 
-def image_problem() -> str | None:
-    """None when the emulator image is there or can be built (it is built now, once); else one line saying why not."""
-    client = docker.from_env(timeout=900)
-    try:
-        emulator_image(client)
-    except (ImageBuildError, docker.errors.DockerException) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"the Docker engine answers but the emulator image cannot be built ({first[:200]})"
-    finally:
-        client.close()
-    return None
-
-
 def describe_image(client: docker.DockerClient, tag: str) -> dict[str, Any]:
     """Facts for the evidence report: the image id, its base and the source hash it was built from."""
     attrs = client.images.get(tag).attrs
@@ -165,3 +149,26 @@ def describe_image(client: docker.DockerClient, tag: str) -> dict[str, Any]:
     return {"image": tag, "image_id": attrs.get("Id", ""),
             "image_base": labels.get("org.opencontainers.image.base.name", ""),
             "image_source": labels.get(SOURCE_LABEL, "")}
+
+
+HOW_TO_BUILD = ("build the local base with `sudo docker/build-base-image.sh` (no registry needed) or set "
+                "OEDR_BASE_IMAGE to a base image the engine has; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure")
+
+
+def build_problem(client: docker.DockerClient) -> str | None:
+    """None when the emulator image is there or can be built; else one line saying why not and how to fix it.
+
+    Only a base image the engine has not got and cannot pull counts: with the base present, a failing build
+    is a defect of the source, and the tests must fail with its log rather than be skipped.
+    """
+    base = base_image(client)
+    if _exists(client, base):
+        return None
+    try:
+        emulator_image(client)  # the base may still come from a registry
+    except (ImageBuildError, docker.errors.DockerException) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        cause = first.split(" failed: ", 1)[-1][:200]
+        return (f"the emulator image cannot be built: its base {base} is not on this engine and was not pulled "
+                f"({cause}): {HOW_TO_BUILD}")
+    return None

@@ -5,9 +5,9 @@
 * ``@emulator_only`` scenarios (an assertion on a message number the emulator assigned, 90000 and up, or an
   emulator facility: a clock shift, an injected fault) are skipped on ``openedge``: a real OpenEdge cannot pass them.
 * Docker-backed tests are the scenarios of a container-backend run and every test marked ``docker``.
-  Without a reachable engine, or when it answers but cannot build the emulator's image (no registry, no local
-  base), they are skipped with one line saying why and how to fix it; with
-  ``OEDR_REQUIRE_DOCKER=1`` (this project's CI) they fail with that line instead.
+  Without a reachable engine, or when the emulator image cannot be built (no local base image and no
+  registry), they are skipped with one line saying why and how to fix it; with ``OEDR_REQUIRE_DOCKER=1``
+  (this project's CI) they fail with that line instead.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def _option(config: pytest.Config, name: str, default: str = "") -> str:
         return str(config.getoption(name) or default)
     except ValueError:  # a project that does not load oedr's plugin
         return default
+_HOW_TO_REQUIRE = "OEDR_REQUIRE_DOCKER=1 turns this skip into a failure"  # ends every reason given here
 
 
 def _backend(config: pytest.Config) -> str:
@@ -64,20 +65,70 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from harness.backends.docker import HOW_TO_GET_ONE, engine_problem
 
     problem = engine_problem()
-    reason = f"{problem}: {HOW_TO_GET_ONE}"
-    if problem is None and backend != "openedge" and not _option(config, "--oe-image"):
-        from harness.backends.images import HOW_TO_BUILD, image_problem
-
-        problem = image_problem()  # the emulator's image: the docker backend and the docker tests need it
-        reason = f"{problem}: {HOW_TO_BUILD}"
-    if problem is None:
+    if problem is not None:
+        _skip_or_fail(wanted, f"{problem}: {HOW_TO_GET_ONE}")
         return
+    building = _needing_the_emulator_image(config, backend, wanted)
+    reason = _image_problem() if building else None
+    if reason is not None:
+        _skip_or_fail(building, reason)
+
+
+def _needing_the_emulator_image(config: pytest.Config, backend: str, wanted: list[pytest.Item]) -> list[pytest.Item]:
+    """Tests that need the emulator image built here: for their hosts, or for the run's reaper.
+
+    A scenario given an emulator image (``--oe-image`` on the docker backend) runs its hosts and reaper from it;
+    a site's OpenEdge image has no reaper, and the backend's own tests always build.
+    """
+    try:
+        image = str(config.getoption("--oe-image"))
+    except ValueError:
+        image = ""
+    given = False
+    if image and backend == "docker":
+        import docker
+        from harness.backends import reaper
+
+        client = docker.from_env(timeout=60)
+        try:
+            given = reaper.is_emulator_image(client, image)
+        finally:
+            client.close()
+    return [item for item in wanted if item.get_closest_marker("docker") is not None or not given]
+
+
+def _image_problem() -> str | None:
+    """None when the emulator image is there or can be built, else one line saying why not and how to fix it."""
+    import docker
+    from harness.backends import images
+
+    client = docker.from_env(timeout=900)
+    try:
+        return images.build_problem(client)
+    finally:
+        client.close()
+
+
+def _skip_or_fail(items: list[pytest.Item], reason: str) -> None:
+    """Skip the items with ``reason``; under OEDR_REQUIRE_DOCKER=1 fail them with it instead."""
     required = os.environ.get("OEDR_REQUIRE_DOCKER", "") == "1"
-    for item in wanted:
+    for item in items:
         if required:
             item.stash[_MISSING] = f"OEDR_REQUIRE_DOCKER=1 and {reason}"
         else:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per reason the Docker-backed tests were skipped (no engine, no image), however quiet the run."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        if isinstance(longrepr, tuple | list) and len(longrepr) == 3 and _HOW_TO_REQUIRE in str(longrepr[2]):
+            reason = str(longrepr[2]).removeprefix("Skipped: ")
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in reasons.items():
+        terminalreporter.write_line(f"{count} Docker-backed test{'s' * (count != 1)} skipped: {reason}")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
