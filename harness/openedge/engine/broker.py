@@ -3,7 +3,8 @@
 It holds the .lk (multi-user mode, its pid, this host), serves clients over a Unix socket (the
 emulator's stand-in for shared memory), serialises transactions, honours a quiet point, stalls or shuts
 down when no EMPTY AI extent is left (semantics §4.4), and shuts down itself if its .lk disappears
-(4195). The process is started as ``python -m harness.openedge.engine.brokerd <db> <params-json>``.
+(4195). While it runs it holds the database's files open (``engine.held``), so ``fuser``/``lsof`` name it. The
+process is the executable ``_mprosrv <db> <parameters>``, as OpenEdge's broker is (``engine.launch``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from harness.openedge import messages as m
 from harness.openedge.argv import number_in
 from harness.openedge.dbfiles import aifile, lockfile
-from harness.openedge.engine import aimanager, transactions, wire
+from harness.openedge.engine import aimanager, launch, proctitle, transactions, wire
 from harness.openedge.engine.database import Database, OpenOptions
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, StateError
@@ -382,6 +383,7 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     except OEError as error:
         _report(ready, wire.error_reply(error))
         return error.exit_status
+    db.hold_files()
     broker = Broker(db, params)
     broker.log(*[m.STARTUP_PARAM.bind(param=k, value=v) for k, v in params.items()])
     if broker.bithold_mb:
@@ -410,13 +412,19 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     return 0
 
 
-def main() -> None:
-    ready = os.fdopen(os.dup(1), "w")
+def main(db_arg: str, words: list[str], params_of: Callable[[list[str]], dict[str, str]], report_fd: int) -> None:
+    """The broker process: title ``_mprosrv <db> <parameters>``, stdio on /dev/null, a report on ``report_fd``
+    (``engine.launch``), then serve; exits with the broker's status."""
+    ready = os.fdopen(report_fd, "w")
+    proctitle.set_title(launch.title(db_arg, words))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     try:
-        status = serve(sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}, ready)
+        status = serve(db_arg, params_of(words), ready)
+    except OEError as error:
+        _report(ready, wire.error_reply(error))
+        status = error.exit_status
     except Exception as exc:  # noqa: BLE001 - the broker must report, never die silently
         _report(ready, {"ok": False, "status": 1, "messages": wire.pack_messages(
             [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])})
