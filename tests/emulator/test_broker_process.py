@@ -60,7 +60,8 @@ def test_ps_ef_and_pgrep_find_the_broker(prod, oe):
     oe.make_db(prod)
     oe.ok(prod, "proserve sports -S 20000")
     pid = oe.broker_pid(prod, "sports")
-    lines = [line for line in oe.ok(prod, "ps -ef").stdout.splitlines() if "_mprosrv" in line]
+    # ww: full width whatever COLUMNS says (pytest-xdist workers set it to 80; cron and pipes do not)
+    lines = [line for line in oe.ok(prod, "ps -efww").stdout.splitlines() if "_mprosrv" in line]
     mine = [line for line in lines if line.split()[1] == str(pid)]
     assert len(mine) == 1, lines
     assert re.search(r" \S*/_mprosrv sports -S 20000$", mine[0]), mine[0]
