@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "restore and not slow"')
     run.add_argument("--out", metavar="DIR", default="oedr-results", help="evidence directory (default: oedr-results)")
     run.add_argument("-n", dest="workers", metavar="N", type=int, default=0, help="run on N parallel workers")
+    run.add_argument("--record", metavar="DIR", type=Path,
+                     help="with --backend openedge: write each scenario as a golden transcript of the real OpenEdge")
     listing = sub.add_parser("list", help="the procedures and scenarios, with their tags")
     listing.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     report = sub.add_parser("report", help="rebuild a run's report from its recorded results")
@@ -114,6 +116,10 @@ def pytest_command(args: argparse.Namespace, out: Path) -> list[str]:
            "--junitxml", str(out / outputs.JUNIT_FILE), "--oe-backend", args.backend, "--color=no",
            "-rfEs"]  # fmt: skip
     cmd += [arg for path in filters for arg in ("--oedr-feature", path)]
+    if getattr(args, "record", None):
+        if args.backend != "openedge":
+            raise UsageProblem("--record writes golden transcripts of a real OpenEdge: it needs --backend openedge")
+        cmd += ["--record", str(args.record.resolve())]
     if args.tags:
         cmd += ["-m", args.tags]
     if args.workers:
