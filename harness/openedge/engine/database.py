@@ -314,9 +314,11 @@ class Database:
                 m.SESSION_END.bind(utility=self.utility))
 
     def _log_session_end(self) -> None:
+        """334 as the session ends. The broker's has no user number (``BROKER : ... (334)``, KB-P42984): it
+        has left the user table by then."""
         if self.session_logged:
             self.session_logged = False
-            self.log(self._session_lines()[1])
+            self.log(self._session_lines()[1], user=None if self.mode == lockfile.MULTI_USER else "own")
 
     # --- blocks and records -----------------------------------------------------------------------
     def area_files(self, number: int) -> extents.AreaFiles:
