@@ -13,6 +13,7 @@ after ``normalise``. The format, one directive per line::
     [exit 1]                                         ... and its exit status (0 when this line is absent)
     read sports.lg                                   a file of the current host must read as the `| ` lines after it
     copy sports.db sports.b1 > dr                    an OS copy of files from the current host to another
+    copy sports.a4 > dr:archive                      ... into a directory of that host
     remove sports.lk                                 delete a file on the current host
 
 ``{dir}`` in a command or a file stands for the current host's directory, ``{dir:NAME}`` for host NAME's. An
@@ -184,7 +185,8 @@ class Replay:
             host.remove_file(step.argument)
         elif step.kind == "copy":
             names, _, target = step.argument.rpartition(">")
-            host.copy_files(shlex.split(names), self.host(target.strip()))
+            target_host, _, directory = target.strip().partition(":")
+            host.copy_files(shlex.split(names), self.host(target_host), ".", directory or ".")
         elif step.kind == "read":
             return self._compare(step, host.read_file(step.argument).decode(errors="replace"), None)
         else:
@@ -241,9 +243,10 @@ class Recorder:
     def copy(self, host: Host, names: list[str], target: Host, directory: str, target_directory: str) -> None:
         self._on(host)
         self.roots[target.name] = target.root
-        if directory not in ("", ".") or target_directory not in ("", "."):
-            self.not_replayable(f"a copy between subdirectories ({directory} -> {target_directory})")
-        self.transcript.steps.append(Step("copy", f"{shlex.join(names)} > {target.name}"))
+        if directory not in ("", "."):
+            self.not_replayable(f"a copy from the subdirectory {directory}")
+        into = "" if target_directory in ("", ".") else f":{target_directory}"
+        self.transcript.steps.append(Step("copy", f"{shlex.join(names)} > {target.name}{into}"))
 
     def remove(self, host: Host, path: str) -> None:
         self._on(host)

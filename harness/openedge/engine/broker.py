@@ -67,6 +67,7 @@ class Broker:
         self.bistall = "-bistall" in params and self.bithold_mb > 0  # DOC: -bistall needs -bithold
         self.online_backup: Callable[[], None] | None = None  # the running online backup's undo (engine/backup.py)
         self.user_numbers: set[int] = set()  # of the connected processes; the broker is user 0
+        self.logins: dict[int, dict[str, str]] = {}  # ABL clients' user numbers -> who (452/453)
 
     def attach(self) -> int:
         """A connecting process takes the lowest free user number (1 and up; the broker is 0), as a process
@@ -193,6 +194,9 @@ class _Connection(socketserver.StreamRequestHandler):
             with broker.cond:
                 broker.clients -= 1
                 broker.user_numbers.discard(user)
+                who = broker.logins.pop(user, None)
+                if who is not None and not broker.db.closed:
+                    broker.db.log(m.LOGOUT.bind(**who), process="ABL", user=user)
         if broker.stop.is_set():
             threading.Thread(target=self.server.shutdown, daemon=True).start()
 
@@ -222,6 +226,17 @@ def _op_commit(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
     done = broker.commit(request.get("table", "Customer"), int(request.get("records", 1)),
                          int(request.get("size", 100)))
     return {"trid": done.trid, "time": done.time}
+
+
+@operation("login")
+def _op_login(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
+    """An ABL client attaches: ``ABL <n>: (452) Login by <user> on <tty>.`` (POTEMKIN, §1.5); 453 as it leaves."""
+    number = int(request[USER_NUMBER])
+    who = {"user": request.get("user") or user_name(), "tty": request.get("tty") or tty()}
+    with broker.cond:
+        broker.logins[number] = who
+        broker.db.log(m.LOGIN.bind(**who), process="ABL", user=number)
+    return {}
 
 
 @operation("digest")

@@ -21,6 +21,7 @@ from harness.openedge.engine import aimanager, client, transactions
 from harness.openedge.engine.database import Database, OpenOptions
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, UsageError
+from harness.openedge.hostinfo import tty, user_name
 from harness.openedge.outcome import Outcome
 from harness.openedge.waiting import pace
 
@@ -48,6 +49,8 @@ class _Session:
 
     def __init__(self, name: DbName) -> None:
         self.broker = client.connect(name) if client.served_here(name) else None
+        if self.broker:
+            self.broker.request("login", user=user_name(), tty=tty())
         self.db = None if self.broker else Database.open(name, OpenOptions("oeclient", touch_open_date=True))
 
     def commit(self, table: str, size: int) -> tuple[int, int]:
