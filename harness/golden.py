@@ -234,11 +234,17 @@ class Recorder:
 
     def command(self, host: Host, command: str, output: str, exit_status: int) -> None:
         self._on(host)
-        self.transcript.steps.append(Step("$", self._placeholders(command), output.splitlines(), exit_status))
+        self.transcript.steps.append(Step("$", self._placeholders(command), self._placeholders(output).splitlines(),
+                                          exit_status))
 
     def file(self, host: Host, path: str, data: bytes) -> None:
         self._on(host)
-        self.transcript.steps.append(Step("file", path, self._placeholders(data.decode(errors="replace")).splitlines()))
+        try:
+            text = data.decode()
+        except UnicodeDecodeError:
+            self.not_replayable(f"{path} was written with bytes that are not text")
+            text = data.decode(errors="replace")
+        self.transcript.steps.append(Step("file", path, self._placeholders(text).splitlines()))
 
     def copy(self, host: Host, names: list[str], target: Host, directory: str, target_directory: str) -> None:
         self._on(host)
