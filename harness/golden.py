@@ -262,6 +262,12 @@ class Recorder:
         self.unreplayable.append(what)
 
     def write(self, path: Path) -> None:
+        """The transcript, its header completed with the release the banners named and what cannot be replayed."""
+        banners = (line for step in self.transcript.steps if step.kind == "$" for line in step.lines or []
+                   if _BANNER.match(line + "\n"))
+        release = next(banners, "")
+        if release:
+            self.transcript.header.append(f"# release: {release}")
         if self.unreplayable:
             self.transcript.header.append(f"# replayable: no ({'; '.join(self.unreplayable)})")
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -120,6 +120,22 @@ def test_what_the_recorder_writes_replays(tmp_path):
     assert problems == []
 
 
+def test_a_recording_names_the_release_its_banners_show_and_what_it_cannot_replay(tmp_path):
+    backend = LocalBackend()
+    try:
+        host = backend.create_host("production")
+        recorder = golden.Recorder("t", {"source": "recorded"})
+        recorder.command(host, "proutil sports -C busy",
+                         "OpenEdge Release 12.8 as of Mon Jan  1 00:00:00 EST 2024\n\nThe database is not in use.\n", 0)
+        recorder.not_replayable("`oeclient sports load --seconds 9` ran in the background")
+        recorder.write(tmp_path / "t.t")
+    finally:
+        backend.close()
+    transcript = golden.load(tmp_path / "t.t")
+    assert transcript.field("release") == "OpenEdge Release 12.8 as of Mon Jan  1 00:00:00 EST 2024"
+    assert transcript.field("replayable") == "no (`oeclient sports load --seconds 9` ran in the background)"
+
+
 def test_record_is_refused_without_the_openedge_backend(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pytest", "--record", str(tmp_path), "--co", "-q",
                              "tests/unit/test_messages.py"], cwd=ROOT, capture_output=True, text=True, check=False)
