@@ -230,12 +230,24 @@ def _op_commit(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
 
 @operation("login")
 def _op_login(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
-    """An ABL client attaches: ``ABL <n>: (452) Login by <user> on <tty>.`` (POTEMKIN, §1.5); 453 as it leaves."""
+    """An ABL client attaches: ``ABL <n>: (452) Login by <user> on <tty>.`` (POTEMKIN, §1.5); 453 as it leaves
+    (``logout``, or its connection dropping: a killed client's 453 is logged when the broker notices)."""
     number = int(request[USER_NUMBER])
     who = {"user": request.get("user") or user_name(), "tty": request.get("tty") or tty()}
     with broker.cond:
         broker.logins[number] = who
         broker.db.log(m.LOGIN.bind(**who), process="ABL", user=number)
+    return {}
+
+
+@operation("logout")
+def _op_logout(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
+    """An ABL client leaving normally: 453 before it goes, so its line precedes whatever it does next."""
+    number = int(request[USER_NUMBER])
+    with broker.cond:
+        who = broker.logins.pop(number, None)
+        if who is not None:
+            broker.db.log(m.LOGOUT.bind(**who), process="ABL", user=number)
     return {}
 
 

@@ -74,6 +74,10 @@ class _Session:
 
     def close(self) -> None:
         if self.broker:
+            try:
+                self.broker.request("logout")
+            except OEError:
+                pass  # the broker is gone (1423 was or will be reported); nothing to log out of
             self.broker.close()
         elif self.db is not None:
             self.db.close()
