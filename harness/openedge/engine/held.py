@@ -3,7 +3,8 @@
 OpenEdge's broker opens them at start-up and keeps them open until it shuts down (semantics §3.1), which
 is what ``fuser sports.db`` and ``lsof`` rely on to say "the broker is using this database". The
 emulator's database code opens files per operation, so the broker keeps these descriptors besides, only
-to be their holder; nothing is read or written through them. The set follows the database as the broker
+to be their holder; nothing is read or written through them (an emulator choice; they are opened read-write,
+as a broker's own are [inferred], so ``lsof`` shows them as ``u``). The set follows the database as the broker
 changes it: the AI extent held is the BUSY one after every switch (and none once AI is disabled), and
 the control area, which is replaced whole on every write (``dbfiles.control.write``), is held through
 the descriptor that wrote the new one, so there is no moment at which the broker holds a stale copy.

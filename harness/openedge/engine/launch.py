@@ -63,5 +63,9 @@ def start(db: str, words: list[str]) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def title(db: str, words: list[str]) -> list[str]:
-    """The broker's command line as ``ps`` shows it: the executable's path, the database, the parameters."""
+    """The broker's command line as ``ps`` shows it: the executable's path, the database, the parameters.
+
+    The full path comes first because OpenEdge's ``proserve`` script runs ``$DLC/bin/_mprosrv`` by its path, and
+    site scripts grep for it (``ps ax | grep /usr/dlc/bin/_mprosrv``); the parameters are passed as typed
+    [inferred: public site scripts, not a Progress document]."""
     return [executable() or EXECUTABLE, db, *words]
