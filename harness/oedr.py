@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--ticket", type=_field, help="the change or ticket it belongs to (shown in the report)")
     run.add_argument("--approver", type=_field, help="who approved it (shown in the report)")
     run.add_argument("--sign", type=Path, metavar="KEY", help="sign the manifest with this Ed25519 key (oedr keygen)")
+    run.add_argument("--record", metavar="DIR", type=Path,
+                     help="with --backend openedge: write each scenario as a golden transcript of the real OpenEdge")
     listing = sub.add_parser("list", help="the procedures and scenarios, with their tags")
     listing.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     report = sub.add_parser("report", help="rebuild a run's report from its recorded results")
@@ -214,6 +216,10 @@ def pytest_command(args: argparse.Namespace, out: Path) -> list[str]:
     cmd += [arg for name in ("operator", "ticket", "approver") if getattr(args, name, None)
             for arg in (f"--oedr-{name}", getattr(args, name))]  # fmt: skip
     cmd += _image_options(args)
+    if getattr(args, "record", None):
+        if args.backend != "openedge":
+            raise UsageProblem("--record writes golden transcripts of a real OpenEdge: it needs --backend openedge")
+        cmd += ["--record", str(args.record.resolve())]
     if args.tags:
         cmd += ["-m", tags.marker_expression(args.tags)]
     if args.workers != "0":

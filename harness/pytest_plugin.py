@@ -10,7 +10,9 @@ ask for it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -60,11 +62,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="image for --oe-backend docker/openedge (built from docker/Dockerfile when omitted)")
     group.addoption("--oe-licence", default=os.environ.get("OEDR_LICENCE", ""),
                     help="progress.cfg to install in the openedge image")
+    group.addoption("--record", metavar="DIR", default="",
+                    help="with --oe-backend openedge: write every scenario as a golden transcript of the real "
+                         "OpenEdge into DIR (harness/golden.py; docs/FIDELITY.md says how to contribute one)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
+    if config.getoption("--record") and config.getoption("--oe-backend") != "openedge":
+        raise pytest.UsageError("--record DIR writes golden transcripts of a real OpenEdge: it needs "
+                                "--oe-backend openedge (the emulator's own output is what they are compared with)")
 
 
 @pytest.fixture
@@ -73,11 +81,15 @@ def site(request: pytest.FixtureRequest) -> Iterator[Site]:
     name = request.config.getoption("--oe-backend")
     options = {"image": request.config.getoption("--oe-image"), "licence": request.config.getoption("--oe-licence")}
     backend = get_backend(name, **options) if name != "local" else get_backend(name)
+    record = request.config.getoption("--record")
+    recorder = backend.record(request.node.name) if record and name == "openedge" else None  # type: ignore[attr-defined]
     site = Site(backend)
     try:
         yield site
     finally:
         site.close()
+        if recorder is not None:
+            recorder.write(Path(record) / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', request.node.name)}.t")
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: object, scenario: object) -> None:

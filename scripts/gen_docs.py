@@ -157,7 +157,67 @@ def fidelity_md() -> str:
         lines.append(f"- {where}: {paragraph}")
     lines += ["", "## Constants marked [inferred] in the code", ""]
     lines += [f"- `{module}`: `{code}`" for module, code in inferred_constants()]
+    lines += ["", *golden_md()]
     return "\n".join(lines) + "\n"
+
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def golden_md() -> list[str]:
+    """The golden transcripts: what each quotes, where the emulator's text differs and why, and how a site adds one."""
+    from harness import golden
+
+    lines = [
+        "## Golden transcripts: OpenEdge's own output, replayed",
+        "",
+        ("Every output the reference quotes verbatim is a golden transcript in `tests/golden/` (format: "
+         "`harness/golden.py`): its source, the quote, the exact commands that produce it, and the text expected "
+         "from them. `tests/golden/test_replay.py` replays each against the emulator and compares after "
+         "`harness.golden.normalise`, which blanks only what must vary between runs (the banner, dates, .lg time "
+         "stamps, process and thread ids, users and terminals of session lines, the directories of paths, host "
+         "names). Where the expected text is not the quote, the transcript says why (`differs`): a value of the "
+         "scenario, a version, or an emulator simplification."),
+        "",
+        "| Transcript | Source | Differs from the quote |",
+        "|---|---|---|",
+    ]
+    for path in sorted(GOLDEN.glob("*.t")):
+        transcript = golden.load(path)
+        differs = " ".join(line.lstrip("#").strip() for line in _header_block(transcript.header, "differs"))
+        source = " ".join(line.lstrip("#").strip() for line in _header_block(transcript.header, "source"))
+        lines.append(f"| `{path.name}` | {_cell(source)} | {_cell(differs) or 'nothing'} |")
+    lines += [
+        "",
+        "### Contributing a transcript recorded from your OpenEdge",
+        "",
+        "1. Run the scenarios on your licensed image with `--record DIR` (only the `openedge` backend takes it):",
+        "   `oedr run features/procedures --backend openedge --record golden-site` with `OEDR_IMAGE` (and",
+        "   `OEDR_LICENCE`) set, or `pytest features --oe-backend openedge --oe-image IMAGE --record golden-site`.",
+        "2. Each scenario becomes `golden-site/<scenario>.t`: every command with its output and exit status, the",
+        "   files written, the copies between hosts, the host directories as `{dir}`; its header names the image,",
+        "   `$DLC`, the OpenEdge release (from its banner) and the date. A scenario that ran something the format",
+        "   cannot replay (a background load, a command with its own input) is marked `# replayable: no (...)`",
+        "   and is skipped.",
+        "3. Copy the files into `tests/golden/` and run `pytest tests/golden`. A failure is a difference between",
+        "   the emulator and your OpenEdge: fix the emulator. Only where the difference is one of version or",
+        "   context, say so in a `# differs:` header line; never edit the recorded output by hand.",
+        "4. Regenerate the docs (`python scripts/gen_docs.py`) and send the files with the change.",
+    ]
+    return lines
+
+
+def _header_block(header: list[str], key: str) -> list[str]:
+    """The ``# key: ...`` header line and its indented continuation lines."""
+    block: list[str] = []
+    for line in header:
+        if line.startswith(f"# {key}:"):
+            block.append(line[len(f"# {key}:"):])
+        elif block and line.startswith("#   "):
+            block.append(line)
+        elif block:
+            break
+    return block
 
 
 # --- docs/COVERAGE.md ---------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ It is the docker backend with another image; only this module knows what differs
 
   multi-user through the broker when the database is served, single-user (``-1``) when the first try
   says there is no server (1423), as oeclient does;
+* ``--record DIR`` writes each scenario as a golden transcript of this OpenEdge (``harness.golden``), to be
+  replayed against the emulator by ``tests/golden/test_replay.py``;
 * ``procopy empty DB`` becomes ``procopy $DLC/empty DB`` followed by loading the drill table
   (``oedr.df``) with ``prodict/load_df.p``, so commit.p has a table to write to.
 
@@ -27,10 +29,14 @@ import io
 import os
 import tarfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
+from harness.backends.base import Background, Host, utc_now
 from harness.backends.docker_backend import DockerBackend
 from harness.backends.docker_host import DockerHost, OpenEdgeLikeContainer
+from harness.golden import Recorder
+from harness.result import CommandResult
 
 ABL_DIR = Path(__file__).with_name("abl")
 ABL_IN_HOST = "/tmp/oedr-abl"
@@ -86,9 +92,54 @@ def abl_client(argv: list[str], dlc: str) -> list[str]:
 
 
 class OpenEdgeHost(DockerHost):
-    """A host of a site's OpenEdge image: DBA commands run from $DLC/bin, oeclient runs ABL."""
+    """A host of a site's OpenEdge image: DBA commands run from $DLC/bin, oeclient runs ABL.
+
+    With ``--record DIR`` every command, file written, copy and removal also goes to the backend's
+    ``golden.Recorder``: the scenario becomes a golden transcript of the real OpenEdge (``harness.golden``)."""
 
     backend_name = "openedge"
+
+    def _recorder(self) -> Recorder | None:
+        recorder: Recorder | None = getattr(self._backend, "recorder", None)
+        return recorder
+
+    def run(self, command: str, *, cwd: str | None = None, stdin: str | None = None,
+            env: dict[str, str] | None = None, timeout: float = 300, internal: bool = False,
+            bracket: int | None = None) -> CommandResult:
+        result = super().run(command, cwd=cwd, stdin=stdin, env=env, timeout=timeout, internal=internal,
+                             bracket=bracket)
+        recorder = self._recorder()
+        if recorder is not None:
+            if cwd or stdin or env:
+                recorder.not_replayable(f"`{command}` ran with a working directory, input or environment of its own")
+            recorder.command(self, command, result.output, result.exit_status)
+        return result
+
+    def write_file(self, path: str, data: bytes) -> None:
+        super().write_file(path, data)
+        recorder = self._recorder()
+        if recorder is not None:
+            recorder.file(self, path, data)
+
+    def remove_file(self, path: str) -> None:
+        super().remove_file(path)
+        recorder = self._recorder()
+        if recorder is not None:
+            recorder.remove(self, path)
+
+    def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
+                   target_directory: str = ".") -> list[str]:
+        copied = super().copy_files(names, target, directory, target_directory)
+        recorder = self._recorder()
+        if recorder is not None:
+            recorder.copy(self, copied, target, directory, target_directory)
+        return copied
+
+    def start_background(self, command: str, env: dict[str, str] | None = None) -> Background:
+        recorder = self._recorder()
+        if recorder is not None:
+            recorder.not_replayable(f"`{command}` ran in the background")
+        return super().start_background(command, env)
 
     def translate(self, argv: list[str]) -> list[str]:
         dlc = self._backend.dlc  # type: ignore[attr-defined]
@@ -114,7 +165,15 @@ class OpenEdgeBackend(DockerBackend):
             raise FileNotFoundError(f"--oe-licence {licence}: no such file")
         self.licence = licence
         self.dlc = os.environ.get("OEDR_OE_DLC", DEFAULT_DLC)
+        self.recorder: Recorder | None = None  # set by record()
         super().__init__(image=image)
+
+    def record(self, title: str) -> Recorder:
+        """Record this scenario as a golden transcript (``--record DIR``); write it with ``Recorder.write``."""
+        facts = {"source": "recorded from a real OpenEdge by `--record`", "recorded": utc_now(),
+                 **{key: str(value) for key, value in self.describe().items() if key != "licence"}}
+        self.recorder = Recorder(title, facts)
+        return self.recorder
 
     def data_root(self) -> str:
         return os.environ.get("OEDR_OE_DATA", DEFAULT_DATA)

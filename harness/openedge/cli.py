@@ -19,7 +19,7 @@ from harness.openedge.errors import OEError, StdoutClosed
 from harness.openedge.outcome import Outcome
 
 UTILITIES = ("prostrct", "prodb", "procopy", "proserve", "proshut", "proutil", "rfutil", "probkup", "prorest",
-             "proquiet", "oeclient")
+             "proquiet", "oeclient", "_mprosrv")
 NO_BANNER = {"oeclient"}
 SIGPIPE_STATUS = 128 + 13  # what a shell reports for a process killed by SIGPIPE
 
@@ -29,7 +29,7 @@ def banner() -> str:
 
 
 def _entry(utility: str) -> Callable[[list[str]], Outcome]:
-    module = importlib.import_module(f"harness.openedge.utilities.{utility}")
+    module = importlib.import_module(f"harness.openedge.utilities.{utility.lstrip('_')}")  # _mprosrv: mprosrv.py
     main: Callable[[list[str]], Outcome] = module.main
     return main
 
@@ -153,6 +153,7 @@ probkup = _script("probkup")
 prorest = _script("prorest")
 proquiet = _script("proquiet")
 oeclient = _script("oeclient")
+_mprosrv = _script("_mprosrv")
 
 
 def main() -> None:

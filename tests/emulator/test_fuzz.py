@@ -279,6 +279,7 @@ SKELETONS = {
     "prodb": ["prodb fresh empty"],
     "procopy": ["procopy empty fresh"],
     "proserve": ["proserve sports -S 20000"],
+    "_mprosrv": ["_mprosrv sports -S 20000"],  # the broker executable: proserve's command line
     "proshut": ["proshut sports -by", "proshut sports -bn"],
     "proutil": ["proutil sports -C busy", "proutil sports -C holder", "proutil sports -C describe",
                 "proutil sports -C truncate bi -G 0", "proutil sports -C enablesitereplication target"],
@@ -292,17 +293,18 @@ SKELETONS = {
     "oeclient": ["oeclient sports commit --count 2", "oeclient sports digest --upto 3"],
 }
 CREATES = {"prostrct create", "prodb", "procopy"}
+BROKER_STARTERS = {"proserve", "_mprosrv"}
 
 
 def _mutation_kinds(command: str) -> list[str]:
     """The mutations that make this command line wrong (proserve takes any ``-param value`` pair)."""
     words = shlex.split(command)
     kinds = ["extra word", "database"]
-    if words[0] != "proserve":
+    if words[0] not in BROKER_STARTERS:
         kinds.append("unknown parameter")
     if "-C" in words or words[0] == "prostrct":
         kinds.append("qualifier")
-    if _numbers(words) and words[0] != "proserve":
+    if _numbers(words) and words[0] not in BROKER_STARTERS:
         kinds.append("number")
     return kinds
 

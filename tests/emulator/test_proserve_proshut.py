@@ -36,7 +36,7 @@ def test_proserve_starts_a_broker_that_holds_the_database(prod, oe):
     assert (shut[0], shut[1], shut[3]) == ("I", "SHUT", 542)
     assert shut[2] is not None
     assert shut[2] > 0
-    assert broker == [("I", "BROKER", 0, 2248), ("I", "BROKER", 0, 334)]
+    assert broker == [("I", "BROKER", 0, 2248), ("I", "BROKER", None, 334)]  # KB-P42984: `BROKER : ... (334)`
     assert oe.ok(prod, "proutil sports -C busy").stdout == "The database sports is not in use. (90030)\n"
     assert oe.describe(prod, "sports")["Database State"] == "closed"
     assert oe.digest(prod, "sports")[0] == 2

@@ -49,6 +49,7 @@ def test_run_of_a_proven_procedure_exits_0(sample: Path) -> None:
         (["run", "features/procedures/missing.feature"], "missing.feature does not exist"),
         (["run", "--tags", "no_such_tag"], "no scenario was selected"),
         (["report", "nowhere"], "nowhere does not exist: give the --out directory of a run"),
+        (["run", "--record", "golden"], "--record writes golden transcripts of a real OpenEdge: it needs --backend"),
     ],
 )
 def test_usage_and_setup_errors_exit_2_and_say_what_to_do(sample: Path, args: list[str], message: str) -> None:

@@ -157,13 +157,14 @@ def read(path: Path) -> Control:
         raise FrameError(f"incomplete master block ({exc})") from None
 
 
-def write(path: Path, control: Control, *, sync: bool = False) -> None:
-    """Atomically replace the control area."""
+def write(path: Path, control: Control, *, sync: bool = False, keep_open: bool = False) -> int | None:
+    """Atomically replace the control area; with ``keep_open`` return the open descriptor on the new file
+    (a broker holds it: ``engine.held``)."""
     faults.before_write()
     data = encode_header(MAGIC, asdict(control), CONTROL_SIZE)
     tmp = path.with_name(path.name + ".oedr-tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
     except OSError as exc:  # name the control area, not the emulator's temporary file (43 with its errno)
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
@@ -174,5 +175,12 @@ def write(path: Path, control: Control, *, sync: bool = False) -> None:
         os.close(fd)
         tmp.unlink(missing_ok=True)
         raise
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    if keep_open:
+        return fd
     os.close(fd)
-    os.replace(tmp, path)
+    return None

@@ -3,7 +3,8 @@
 It holds the .lk (multi-user mode, its pid, this host), serves clients over a Unix socket (the
 emulator's stand-in for shared memory), serialises transactions, honours a quiet point, stalls or shuts
 down when no EMPTY AI extent is left (semantics §4.4), and shuts down itself if its .lk disappears
-(4195). The process is started as ``python -m harness.openedge.engine.brokerd <db> <params-json>``.
+(4195). While it runs it holds the database's files open (``engine.held``), so ``fuser``/``lsof`` name it. The
+process is the executable ``_mprosrv <db> <parameters>``, as OpenEdge's broker is (``engine.launch``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from harness.openedge import messages as m
 from harness.openedge.argv import number_in
 from harness.openedge.dbfiles import aifile, lockfile
-from harness.openedge.engine import aimanager, transactions, wire
+from harness.openedge.engine import aimanager, launch, proctitle, transactions, wire
 from harness.openedge.engine.database import Database, OpenOptions
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import DamagedError, OEError, StateError
@@ -64,6 +65,7 @@ class Broker:
         self.bistall = "-bistall" in params and self.bithold_mb > 0  # DOC: -bistall needs -bithold
         self.online_backup: Callable[[], None] | None = None  # the running online backup's undo (engine/backup.py)
         self.user_numbers: set[int] = set()  # of the connected processes; the broker is user 0
+        self.logins: dict[int, dict[str, str]] = {}  # ABL clients' user numbers -> who (452/453)
 
     def attach(self) -> int:
         """A connecting process takes the lowest free user number (1 and up; the broker is 0), as a process
@@ -193,6 +195,9 @@ class _Connection(socketserver.StreamRequestHandler):
             with broker.cond:
                 broker.clients -= 1
                 broker.user_numbers.discard(user)
+                who = broker.logins.pop(user, None)
+                if who is not None and not broker.db.closed:
+                    broker.db.log(m.LOGOUT.bind(**who), process="ABL", user=user)
         if broker.stop.is_set():
             threading.Thread(target=self.server.shutdown, daemon=True).start()
 
@@ -222,6 +227,29 @@ def _op_commit(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
     done = broker.commit(request.get("table", "Customer"), int(request.get("records", 1)),
                          int(request.get("size", 100)))
     return {"trid": done.trid, "time": done.time}
+
+
+@operation("login")
+def _op_login(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
+    """An ABL client attaches: ``ABL <n>: (452) Login by <user> on <tty>.`` (POTEMKIN, §1.5); 453 as it leaves
+    (``logout``, or its connection dropping: a killed client's 453 is logged when the broker notices)."""
+    number = int(request[USER_NUMBER])
+    who = {"user": request.get("user") or user_name(), "tty": request.get("tty") or tty()}
+    with broker.cond:
+        broker.logins[number] = who
+        broker.db.log(m.LOGIN.bind(**who), process="ABL", user=number)
+    return {}
+
+
+@operation("logout")
+def _op_logout(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
+    """An ABL client leaving normally: 453 before it goes, so its line precedes whatever it does next."""
+    number = int(request[USER_NUMBER])
+    with broker.cond:
+        who = broker.logins.pop(number, None)
+        if who is not None:
+            broker.db.log(m.LOGOUT.bind(**who), process="ABL", user=number)
+    return {}
 
 
 @operation("digest")
@@ -383,6 +411,7 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     except OEError as error:
         _report(ready, wire.error_reply(error))
         return error.exit_status
+    db.hold_files()
     broker = Broker(db, params)
     broker.log(*[m.STARTUP_PARAM.bind(param=k, value=v) for k, v in params.items()])
     if broker.bithold_mb:
@@ -411,13 +440,19 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     return 0
 
 
-def main() -> None:
-    ready = os.fdopen(os.dup(1), "w")
+def main(db_arg: str, words: list[str], params_of: Callable[[list[str]], dict[str, str]], report_fd: int) -> None:
+    """The broker process: title ``_mprosrv <db> <parameters>``, stdio on /dev/null, a report on ``report_fd``
+    (``engine.launch``), then serve; exits with the broker's status."""
+    ready = os.fdopen(report_fd, "w")
+    proctitle.set_title(launch.title(db_arg, words))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     try:
-        status = serve(sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}, ready)
+        status = serve(db_arg, params_of(words), ready)
+    except OEError as error:
+        _report(ready, wire.error_reply(error))
+        status = error.exit_status
     except Exception as exc:  # noqa: BLE001 - the broker must report, never die silently
         _report(ready, {"ok": False, "status": 1, "messages": wire.pack_messages(
             [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])})

@@ -25,6 +25,7 @@ from harness.openedge.dbfiles.control import Control
 from harness.openedge.dbfiles.framing import FrameError
 from harness.openedge.engine import recovery
 from harness.openedge.engine.dbname import DbName
+from harness.openedge.engine.held import HeldFiles
 from harness.openedge.errors import DamagedError, OEError, StateError
 from harness.openedge.hostinfo import host_name, pid_alive, tty, user_name
 
@@ -243,6 +244,7 @@ class Database:
         self.recovery_pending = False  # opened crashed without crash recovery: it stays crashed
         self.user: int | None = 0 if mode == lockfile.MULTI_USER else None  # the .lg user number (BROKER 0)
         self.session_logged = False
+        self.held: HeldFiles | None = None  # a broker's open descriptors on the database's files (hold_files)
 
     # --- opening and closing ------------------------------------------------------------------------
     @classmethod
@@ -316,7 +318,20 @@ class Database:
         master.prior_open, master.last_open, master.opening = master.last_open, stamp, 0
 
     def save(self, sync: bool = False) -> None:
-        control.write(self.name.db, self.ctl, sync=sync)
+        fd = control.write(self.name.db, self.ctl, sync=sync, keep_open=self.held is not None)
+        if self.held is not None:
+            self.held.follow(self.ctl, fd)
+
+    def hold_files(self) -> None:
+        """Keep the control area, BI, data and BUSY AI extents open until the database closes, as a broker
+        does (engine.held); every save keeps the set in step (the AI extent held follows the switches)."""
+        self.held = HeldFiles(self.name.db)
+        self.held.follow(self.ctl)
+
+    def _release_files(self) -> None:
+        if self.held is not None:
+            self.held.release()
+            self.held = None
 
     def close(self) -> None:
         """Clean close: state closed, master written durably, .lk removed."""
@@ -327,6 +342,7 @@ class Database:
         if self.ctl.master.state == control.OPEN and not self.recovery_pending:
             self.ctl.master.state = control.CLOSED
         self.save(sync=True)
+        self._release_files()
         lockfile.remove(self.name.lk)
         self.closed = True
 
@@ -334,6 +350,7 @@ class Database:
         """Give the database up without touching its state (a refused or failed operation)."""
         self._log_session_end()
         self._close_writers()
+        self._release_files()
         lockfile.remove(self.name.lk)
         self.closed = True
 
@@ -397,9 +414,11 @@ class Database:
                 m.SESSION_END.bind(utility=self.utility))
 
     def _log_session_end(self) -> None:
+        """334 as the session ends. The broker's has no user number (``BROKER : ... (334)``, KB-P42984): it
+        has left the user table by then."""
         if self.session_logged:
             self.session_logged = False
-            self.log(self._session_lines()[1])
+            self.log(self._session_lines()[1], user=None if self.mode == lockfile.MULTI_USER else "own")
 
     # --- blocks and records -----------------------------------------------------------------------
     def area_files(self, number: int) -> extents.AreaFiles:

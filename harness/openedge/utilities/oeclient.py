@@ -22,6 +22,7 @@ from harness.openedge.engine import aimanager, client, transactions
 from harness.openedge.engine.database import Database, OpenOptions, check_blocks, read_control
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, UsageError
+from harness.openedge.hostinfo import tty, user_name
 from harness.openedge.outcome import Outcome
 from harness.openedge.waiting import pace
 
@@ -49,6 +50,8 @@ class _Session:
 
     def __init__(self, name: DbName) -> None:
         self.broker = client.connect(name) if client.served_here(name) else None
+        if self.broker:
+            self.broker.request("login", user=user_name(), tty=tty())
         self.db = None if self.broker else Database.open(name, OpenOptions("oeclient", touch_open_date=True))
 
     def commit(self, table: str, size: int) -> tuple[int, int]:
@@ -72,6 +75,10 @@ class _Session:
 
     def close(self) -> None:
         if self.broker:
+            try:
+                self.broker.request("logout")
+            except OEError:
+                pass  # the broker is gone (1423 was or will be reported); nothing to log out of
             self.broker.close()
         elif self.db is not None:
             self.db.close()

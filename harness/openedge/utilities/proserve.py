@@ -1,4 +1,4 @@
-"""proserve db-name [-S port] [...]: start the broker as a real background process (semantics §3.1).
+"""proserve db-name [-S port] [...]: start the broker, ``_mprosrv``, as a real background process (semantics §3.1).
 
 Startup parameters are accepted and recorded in the .lg (4234); ``-aistall`` changes what happens when
 no EMPTY AI extent is left (§4.4). The command returns once the broker has opened the database, or
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 from harness.openedge import messages as m
 from harness.openedge.argv import usage
-from harness.openedge.engine import wire
+from harness.openedge.engine import launch, wire
 from harness.openedge.engine.database import read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError
@@ -48,19 +46,13 @@ def main(argv: list[str]) -> Outcome:
     if not argv or argv[0].startswith("-"):
         raise usage("proserve", "missing database name", SYNTAX)
     name = DbName.parse(argv[0])
-    params = parse_params(argv[1:])
+    parse_params(argv[1:])  # refused here, before a broker is started; the broker parses the same words
     read_control(name)
     refuse_if_locked(name)
-    env = dict(os.environ)
-    proc = subprocess.Popen(
-        # The name as given (the broker runs in this cwd): its messages then name the database as the DBA did.
-        [sys.executable, "-m", "harness.openedge.engine.brokerd", name.given, json.dumps(params)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=os.getcwd(), env=env,
-        start_new_session=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # the broker reports once the database is open (or refused)
-    proc.stdout.close()
+    # The name as given (the broker runs in this cwd): its messages and its title name the database as the DBA did.
+    proc, report = launch.start(name.given, argv[1:])
+    with os.fdopen(report, "rb") as reader:
+        line = reader.readline()  # the broker reports once the database is open (or refused)
     try:
         reply = json.loads(line) if line else None
     except ValueError:
