@@ -39,6 +39,8 @@ USER_NUMBER = "_user_number"
 """The request key under which a handler finds the user number of the process that sent it (.lg lines)."""
 Handler = Callable[["Broker", dict[str, Any]], dict[str, Any]]
 OPERATIONS: dict[str, Handler] = {}
+STARTUP: list[Callable[[Broker], None]] = []
+"""Run once the database is open, before clients are served (the after-image manager starts there)."""
 
 
 def operation(name: str) -> Callable[[Handler], Handler]:
@@ -389,6 +391,13 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     broker.log(*[m.STARTUP_PARAM.bind(param=k, value=v) for k, v in params.items()])
     if broker.bithold_mb:
         broker.log(m.BI_THRESHOLD.bind(mb=broker.bithold_mb), *([m.BI_STALL_ENABLED.bind()] if broker.bistall else []))
+    try:
+        for hook in STARTUP:
+            hook(broker)
+    except OEError as error:
+        db.close()
+        _report(ready, wire.error_reply(error))
+        return error.exit_status
     path = name.socket_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.unlink(missing_ok=True)

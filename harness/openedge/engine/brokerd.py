@@ -6,6 +6,7 @@ its own table of operations; importing it here keeps one table, filled by every 
 
 from __future__ import annotations
 
+from harness.openedge.engine import aiarchiver as _aiarchiver_operations  # noqa: F401 - the after-image manager
 from harness.openedge.engine import backup as _backup_operations  # noqa: F401 - registers "backup"
 from harness.openedge.engine.broker import main
 
