@@ -12,7 +12,7 @@ Kill-safety: an extent is marked EMPTY only after its copy is complete on disk (
 checked), so a broker killed while copying leaves the extent FULL and the next manager archives it again
 (over the partial copy).
 
-Emulator knobs: ``OEDR_AIMGT_TIMESCALE=f`` makes one of the manager's seconds last ``f`` real seconds (the
+Emulator-only knobs: ``OEDR_AIMGT_TIMESCALE=f`` makes one of the manager's seconds last ``f`` real seconds (the
 5-second wake and the interval alike), so that a test need not wait for them; ``OEDR_FAULT=aiarchive-kill``
 kills the broker after the first chunk of an archive copy; ``OEDR_FAULT=aiarcdir-full:DIR`` makes the
 manager take DIR as having no room (a real full disk needs a size-limited file system: the docker backend).

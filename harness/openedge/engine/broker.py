@@ -33,7 +33,7 @@ NORMAL, REQUESTED, ENABLED, BITHRESHOLD = 0, 1, 2, 4  # the master block's quiet
 MB = 1 << 20
 BITHOLD_MIN_MB, BITHOLD_MAX_MB = 3, 2**32 - 1  # DOC -bithold: below 3 MB means 3 MB; at most 2^32-1 MB
 QUIET_NO_BROKER, QUIET_BI_THRESHOLD = 16, 3  # KB-P41028 return codes
-EFFECTIVE_PARAMS = ("-aistall", "-bithold", "-bistall")
+EFFECTIVE_PARAMS = ("-aistall", "-bithold", "-bistall", "-aiarcdir", "-aiarcinterval", "-aiarcdircreate")
 """The startup parameters the broker acts on; every other one is only recorded in the .lg (4234)."""
 USER_NUMBER = "_user_number"
 """The request key under which a handler finds the user number of the process that sent it (.lg lines)."""

@@ -1,13 +1,13 @@
 """rfutil -C aiarchiver enable | disable | end | setinterval | setdir and -C aiarchive nextextent | extent.
 
-Semantics §3.4 and §4.6; the manager itself is engine/aiarchiver.py. Which of them run online is not in the
-sheet beyond aiarchive (nextextent online only, extent both); the emulator's choice [inferred]:
-* ``enable`` is offline (276 while served): the broker starts the manager only as it starts (or through
-  ``probkup online … enableaiarchiver``);
-* ``disable``, ``setinterval`` and ``setdir`` work both ways: online they change the running manager too;
-* ``end`` stops the running manager (1423 without a broker); management stays on, so FULL extents wait and
-  the database stalls (-aistall) until ``proshut -C aimgt`` restarts it.
-The settings are kept in the control area.
+Semantics §3.4 and §4.6; the manager itself is engine/aiarchiver.py. The settings are kept in the control area.
+
+Which of them run online is not in the sheet beyond aiarchive (nextextent online only, extent both); the
+emulator's choice [inferred]: ``enable`` is offline (276 while served), the broker starting the manager as it
+starts (or through ``probkup online … enableaiarchiver``); ``disable``, ``setinterval`` and ``setdir`` work
+both ways, and online change the running manager too; ``end`` stops the running manager (1423 without a
+broker) while management stays on, so FULL extents wait and the database stalls (-aistall) until ``proshut
+-C aimgt`` restarts it.
 """
 
 from __future__ import annotations

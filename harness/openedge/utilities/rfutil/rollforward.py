@@ -147,7 +147,7 @@ def _disable_ai(db: Database) -> list[m.Bound]:
     """The first roll forward turns after-imaging off on the target (KB-P115048 §5.3a).
 
     13292 is printed only when AI File Management was on (``rfutil -C aiarchiver enable``, ``probkup online …
-    enableaiarchiver``) in the copy rolled forward [inferred: KB-P115048 shows all five lines together]."""
+    enableaiarchiver``) in the copy rolled forward; KB-P115048 shows the five lines together [inferred]."""
     ai = db.ctl.master.ai
     if not ai.enabled:
         return []
