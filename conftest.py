@@ -16,6 +16,7 @@ pytest_plugins = [
     "steps.copy_steps",
     "steps.data_steps",
     "steps.ai_steps",
+    "steps.archiver_steps",
     "steps.fault_steps",
     "harness.backends.selection",  # @docker_only / @local_only, and the skip (or failure) without an engine
 ]

@@ -140,10 +140,29 @@ def main(argv: list[str]) -> Outcome:
     if archiver is not None:
         _enable_archiver(name, request, archiver)
     notes = [m.BACKUP_REPLACE_ACCEPTED.bind()] if replace else []
-    lines = _online(name, request) if request.online else _offline(name, request)
-    if archiver is not None:
+    if archiver is None:
+        return Outcome(0, notes + (_online(name, request) if request.online else _offline(name, request)))
+    return Outcome(0, notes + _online_enabling_archiver(name, request, archiver))
+
+
+def _online_enabling_archiver(name: DbName, request: backup.BackupRequest,
+                              archiver: aiarchiver.Settings) -> list[m.Bound]:
+    """Management is turned on as the backup starts, so the backup's master block carries it (as enableai's
+    AIMAGE BEGIN is in the backup); a backup that fails turns it off again [inferred]. With enableai, AI
+    begins in the backup first, so management follows it."""
+    enabled = m.AIMGT_ENABLED.bind(db=name.display, dirs=",".join(archiver.dirs),
+                                   interval=aiarchiver.describe_interval(archiver.interval or 0))
+    if request.enableai:
+        lines = _online(name, request)
         with client.connect(name) as broker:
             broker.request("aimgt_enable", dirs=archiver.dirs, interval=archiver.interval, create=archiver.create)
-        lines.append(m.AIMGT_ENABLED.bind(db=name.display, dirs=",".join(archiver.dirs),
-                                          interval=aiarchiver.describe_interval(archiver.interval or 0)))
-    return Outcome(0, notes + lines)
+        return [*lines, enabled]
+    with client.connect(name) as broker:
+        broker.request("aimgt_enable", dirs=archiver.dirs, interval=archiver.interval, create=archiver.create)
+    try:
+        lines = _online(name, request)
+    except OEError:
+        with client.connect(name) as broker:
+            broker.request("aimgt_change", what="disable")
+        raise
+    return [*lines, enabled]
