@@ -51,6 +51,8 @@ def archive_holds(site: Site, directory: str, host: str, first: int, last: int, 
         raise StepFailure(f"{directory}/ on {host} holds AI files {found} of {db}, not {first} to {last}")
 
 
+@when(parsers.parse('the archiver has archived every full AI file of "{db:Name}" on {host:Host}',
+                    extra_types=EXTRA_TYPES))
 @then(parsers.parse('the archiver has archived every full AI file of "{db:Name}" on {host:Host}',
                     extra_types=EXTRA_TYPES))
 def archiver_caught_up(site: Site, db: str, host: str) -> None:
