@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--st", type=Path, help="your production database's .st (default: a template)")
     init.add_argument("--ai-extents", type=int, help="AI extents in the template .st (default: 4)")
     init.add_argument("--force", action="store_true", help="write into a directory that is not empty")
+    init.add_argument("--aiarcdir", help="your broker's -aiarcdir, relative to the database's directory: the plan "
+                                         "then includes the AI File Management procedure")
     return parser
 
 
@@ -331,7 +333,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise UsageProblem("--ai-extents must be at least 1: after-imaging needs extents to switch between")
     if args.ai_extents is not None and args.st is not None:
         raise UsageProblem("--ai-extents shapes the template .st; your --st file has its own AI extents (edit it)")
-    plan = SitePlan(args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force)
+    plan = SitePlan(args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force,
+                    aiarcdir=args.aiarcdir)
     written = scaffold(plan)
     print(f"oedr init: wrote {len(written)} files into {args.site_dir}:")
     print("\n".join(f"  {p.relative_to(args.site_dir)}" for p in written))

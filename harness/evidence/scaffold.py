@@ -48,6 +48,7 @@ class SitePlan:
     st_file: Path | None = None
     ai_extents: int | None = None
     force: bool = False
+    aiarcdir: str | None = None  # the site's -aiarcdir: it uses AI File Management, so its plan does too
 
 
 def project_root() -> Path:
@@ -163,6 +164,27 @@ def adapt_feature(text: str, db: str, st_path: str, names: dict[str, str], origi
     return header + text
 
 
+ARCHIVER_FEATURE = "ai_file_management.feature"
+_STANDARD_ARCHIVE_DIR = re.compile(r'(?<=-aiarcdir )arch\b|(?<=archive directory ")arch(?=")|(?<=from ")arch(?=")')
+
+
+def adapt_archiver(text: str, plan: SitePlan) -> str:
+    """The archiver procedure with the site's own archive directory."""
+    return _STANDARD_ARCHIVE_DIR.sub(plan.aiarcdir or "arch", text)
+
+
+def check_archiver(plan: SitePlan, layout: list[str]) -> None:
+    """The archiver needs a relative directory (each host is a directory) and two AI extents to switch between."""
+    if plan.aiarcdir is None:
+        return
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", plan.aiarcdir) or plan.aiarcdir.startswith(".."):
+        raise ScaffoldError(f"--aiarcdir {plan.aiarcdir!r}: give one directory relative to the database's, as "
+                            "every host of the plan is a directory (e.g. aiarch)")
+    if len(layout) < 2:
+        raise ScaffoldError("AI File Management needs at least two AI extents to switch between; your .st has "
+                            f"{len(layout)}")
+
+
 def _pytest_ini(root: Path) -> str:
     options = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
     lines = ["[pytest]", f"addopts = {options.get('addopts', '')}", "testpaths = features",
@@ -231,13 +253,22 @@ def scaffold(plan: SitePlan) -> list[Path]:
     else:
         st_text = template_st(plan.db, plan.ai_extents or 4)
     layout = ai_layout(st_text, f"{plan.db}.st")
+    check_archiver(plan, layout)
+    # The archiver procedure is the plan of a site that runs the after-image manager (-aiarcdir); the others
+    # archive AI extents by hand and get the procedures that do so.
+    standard = [f for f in standard if f.name != ARCHIVER_FEATURE or plan.aiarcdir is not None]
     names = extent_names(st_text, plan.db)
     files: dict[str, str] = {f"{plan.db}.st": st_text}
     for feature in standard:
         rel = f"features/procedures/{feature.name}"
         st_path = os.path.relpath(f"{plan.db}.st", os.path.dirname(rel))  # named relative to the feature file
-        files[rel] = adapt_feature(feature.read_text(encoding="utf-8"), plan.db, st_path, names, feature.name)
-    files["features/test_features.py"] = (root / "features" / "test_features.py").read_text(encoding="utf-8")
+        text = feature.read_text(encoding="utf-8")
+        if feature.name == ARCHIVER_FEATURE:
+            text = adapt_archiver(text, plan)
+        files[rel] = adapt_feature(text, plan.db, st_path, names, feature.name)
+    for name in ("test_features.py", "conftest.py"):
+        if (root / "features" / name).is_file():
+            files[f"features/{name}"] = (root / "features" / name).read_text(encoding="utf-8")
     conftest = (root / "conftest.py").read_text(encoding="utf-8")
     files["conftest.py"] = f"# Copied from oedr {harness.__version__}'s conftest.py by `oedr init`.\n{conftest}"
     files["pytest.ini"] = _pytest_ini(root)
