@@ -103,3 +103,28 @@ def wait_caught_up(site: Site, host_name: str, db: str) -> None:
                           "the archiver is not archiving them") from None
     for seq in sorted(archived_sequences(site, host_name, db)):
         wait_archived(site, host_name, db, seq)
+
+
+def wait_logged(site: Site, host_name: str, db: str, number: int) -> str:
+    """Wait until the database's .lg has a line with message ``number`` (the manager logs as it works); the line."""
+    host = site.host(host_name)
+    tag = f"({number})"
+
+    def line() -> str | None:
+        text = host.read_file(f"{_stem(db)}.lg").decode(errors="replace")
+        return next((raw for raw in text.splitlines() if tag in raw), None)
+
+    try:
+        poll_until(lambda: line() is not None, timeout=ARCHIVE_WAIT_SECONDS, what=f"message {number} in {db}.lg")
+    except Timeout:
+        raise StepFailure(f"{_stem(db)}.lg on {host_name} has no message {number} after "
+                          f"{ARCHIVE_WAIT_SECONDS:.0f} s") from None
+    return line() or ""
+
+
+def extent_state(site: Site, host_name: str, db: str, number: int) -> str:
+    """The state of AI extent ``number`` as ``rfutil -C aimage list`` shows it (FULL, EMPTY, ...)."""
+    for extent in site.ai_extents(host_name, db):
+        if extent.number == number:
+            return extent.status
+    raise StepFailure(f"{db} on {host_name} has no AI extent {number}")

@@ -58,3 +58,27 @@ def archive_holds(site: Site, directory: str, host: str, first: int, last: int, 
 def archiver_caught_up(site: Site, db: str, host: str) -> None:
     """Wait (with a deadline) until no AI extent is FULL: every closed file has been archived."""
     archive_dir.wait_caught_up(site, host, db)
+
+
+@then(parsers.parse('the database log of "{db:Name}" on {host:Host} shows message {number:d}',
+                    extra_types=EXTRA_TYPES))
+def log_shows(site: Site, db: str, host: str, number: int) -> None:
+    """Wait (with a deadline) for the message in <db>.lg: the broker's after-image manager logs as it works."""
+    archive_dir.wait_logged(site, host, db, number)
+
+
+@then(parsers.parse('AI extent {number:d} of "{db:Name}" on {host:Host} is {state}', extra_types=EXTRA_TYPES))
+def extent_is(site: Site, number: int, db: str, host: str, state: str) -> None:
+    """FULL, EMPTY, BUSY, LOCKED or ARCHIVED, as rfutil -C aimage list shows it."""
+    actual = archive_dir.extent_state(site, host, db, number)
+    if actual != state.upper():
+        raise StepFailure(f"AI extent {number} of {db} on {host} is {actual}, not {state}")
+
+
+@then(parsers.parse('the archive directory "{directory:Name}" on {host:Host} holds no AI file of "{db:Name}"',
+                    extra_types=EXTRA_TYPES))
+def archive_empty(site: Site, directory: str, host: str, db: str) -> None:
+    """Nothing archived: no extent was copied (and so none may have been emptied)."""
+    found = archive_dir.archived_files(site, host, db, directory)
+    if found:
+        raise StepFailure(f"{directory}/ on {host} holds {[name for _seq, name in found]}")

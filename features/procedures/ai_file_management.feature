@@ -82,3 +82,16 @@ Feature: AI File Management: the broker archives every AI file and the DR host r
     And I run `rfutil sports -C roll forward -a busy.a2` on DR
     Then it fails with message 90057
     And "sports" on DR expects AI file 2
+
+  @negative @docker_only
+  Scenario: the archive directory fills up and there is no second directory (13198)
+    When I run `proshut sports -by` on production
+    And I run `rfutil sports -C aiarchiver enable -aiarcdir arch -aiarcdircreate` on production
+    Then it succeeds
+    When production's disk has only 64 KB free
+    And I run `proserve sports` on production
+    And 3 transactions are committed to "sports" on production
+    And I run `rfutil sports -C aimage new` on production
+    Then the database log of "sports" on production shows message 13198
+    And AI extent 1 of "sports" on production is FULL
+    And the archive directory "arch" on production holds no AI file of "sports"

@@ -11,7 +11,7 @@ Payloads (plain JSON-able dicts):
   itself, such as its counters reads; the recorder also marks those it recognises)
 - counters: {"host", "db", "when" ("before"|"after"), "values": {"expected_ai_seq", "current_ai_seq",
   "backup_counter", "ai_enabled", "busy_extent", "state", "last_change", ...}}
-- event: {"kind" ("ai-switch"|"backup"|"restore"|"copy"|"roll-forward"|"sequence"|"load"|"start"|"stop"|
+- event: {"kind" ("ai-switch"|"ai-archive"|"backup"|"restore"|"copy"|"roll-forward"|"sequence"|"load"|"start"|"stop"|
   "fault"), "host", "label" (short text), "seq" (int | None), "time" (ISO-8601 UTC)}
 
 The recorder (harness.evidence.plugin) redacts every record as it arrives, attributes it to the step running
