@@ -223,3 +223,17 @@ def test_first_roll_forward_of_a_managed_copy_prints_the_five_lines(prod, dr, oe
     second = oe.ok(dr, f"rfutil sports -C roll forward -a {files[1].name}")
     assert "13292" not in second.stdout
     assert oe.digest(dr, "sports") == oe.digest(prod, "sports")
+
+
+def test_an_archive_directory_removed_while_served_is_no_destination_until_setdir(prod, oe):
+    _managed(prod, oe)
+    oe.ok(prod, "proserve sports", env=FAST)
+    Path(prod.path("arch")).rmdir()
+    oe.commit(prod, "sports", 1)
+    oe.ok(prod, "rfutil sports -C aimage new")
+    poll_until(lambda: 13198 in oe.log_numbers(prod, "sports"), timeout=30, what="13198 in the .lg")
+    assert _states(prod)[0] == "FULL"
+    Path(prod.path("arch")).mkdir()
+    oe.ok(prod, "rfutil sports -C aiarchiver setdir arch")
+    _archived(prod, 1, 1)
+    oe.ok(prod, "proshut sports -by")

@@ -263,6 +263,9 @@ class Manager:
                     self.cycle()
                 except OEError as error:  # a damaged extent or a full disk: said in the .lg, tried again
                     self.log(*error.messages, severity="E")
+                except OSError as error:  # an archive directory gone or unwritable: the extent stays FULL
+                    self.log(m.CANNOT_OPEN_FILE.bind(path=error.filename or "", errno=error.errno or 0),
+                             severity="E")
                 self.broker.cond.notify_all()  # an -aistall stall may end now
 
     def cycle(self) -> None:
