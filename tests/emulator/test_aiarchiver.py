@@ -12,8 +12,9 @@ from harness.openedge.waiting import poll_until
 FAST = {"OEDR_AIMGT_TIMESCALE": "0.02"}  # the manager's 5-second wake lasts 0.1 s
 
 
-def _states(host, n: int = 4) -> list[str]:
-    return [aifile.read_header(Path(host.path(f"sports.a{i}"))).state for i in range(1, n + 1)]
+def _states(host) -> list[str]:
+    paths = sorted(Path(host.path(".")).glob("sports.a[0-9]*"), key=lambda p: int(p.suffix[2:]))
+    return [aifile.read_header(p).state for p in paths]
 
 
 def _archive_name(host, seq: int, extent: int) -> str:
@@ -237,3 +238,26 @@ def test_an_archive_directory_removed_while_served_is_no_destination_until_setdi
     oe.ok(prod, "rfutil sports -C aiarchiver setdir arch")
     _archived(prod, 1, 1)
     oe.ok(prod, "proshut sports -by")
+
+
+def test_management_implies_aistall_and_the_restarted_manager_ends_the_stall(prod, oe):
+    oe.make_db(prod, st="b .\nd .\na . f 128\na . f 128\na . f 128\n")  # some thirty transactions per extent
+    Path(prod.path("arch")).mkdir()
+    oe.ok(prod, "rfutil sports -C aiarchiver enable -aiarcdir arch")
+    oe.ok(prod, "proserve sports", env=FAST)  # no -aistall: management implies it
+    oe.ok(prod, "rfutil sports -C aiarchiver end")
+    load = prod.start_background("oeclient sports commit --count 200")
+    try:
+        poll_until(lambda: 12288 in oe.log_numbers(prod, "sports"), timeout=30, what="the broker to stall")
+        assert 5350 not in oe.log_numbers(prod, "sports")
+        oe.ok(prod, "proshut sports -C aimgt -aiarcdir arch")
+        ended = oe.finish(load)
+    finally:
+        oe.stop_job(load)
+    assert ended.exit_status == 0, ended.describe()
+    assert oe.trids(ended) == list(range(1, 201))
+    _archived(prod, 3, 3)  # files 1-3 filled; file 4 is BUSY in extent 1
+    oe.ok(prod, "proshut sports -by")
+    assert oe.log_numbers(prod, "sports").count(13194) == 2
+    assert sorted(p.name[-len("01.sports.a1"):] for p in Path(prod.path("arch")).iterdir()) == [
+        "01.sports.a1", "02.sports.a2", "03.sports.a3"]
