@@ -261,3 +261,16 @@ def test_management_implies_aistall_and_the_restarted_manager_ends_the_stall(pro
     assert oe.log_numbers(prod, "sports").count(13194) == 2
     assert sorted(p.name[-len("01.sports.a1"):] for p in Path(prod.path("arch")).iterdir()) == [
         "01.sports.a1", "02.sports.a2", "03.sports.a3"]
+
+
+def test_on_a_replication_source_an_archived_extent_is_marked_archived_not_empty(prod, oe):
+    _managed(prod, oe)
+    oe.ok(prod, "proutil sports -C enablesitereplication source")
+    oe.ok(prod, "proserve sports", env=FAST)
+    oe.commit(prod, "sports", 1)
+    oe.ok(prod, "rfutil sports -C aimage new")
+    poll_until(lambda: _states(prod)[0] == "ARCHIVED", timeout=30, what="extent 1 ARCHIVED")
+    assert (Path(prod.path("arch")) / _archive_name(prod, 1, 1)).exists()
+    assert 13154 in oe.log_numbers(prod, "sports")
+    assert oe.ai_extents(prod, "sports")[0][1] == "ARCHIVED"
+    oe.ok(prod, "proshut sports -by")
