@@ -274,3 +274,22 @@ def test_on_a_replication_source_an_archived_extent_is_marked_archived_not_empty
     assert 13154 in oe.log_numbers(prod, "sports")
     assert oe.ai_extents(prod, "sports")[0][1] == "ARCHIVED"
     oe.ok(prod, "proshut sports -by")
+
+
+def test_proserve_aiarcdir_replaces_the_stored_directories_and_a_bad_one_refuses_the_start(prod, oe):
+    _managed(prod, oe)
+    before = oe.hashes(prod, "sports", extra=("sports.lg",))
+    oe.refused(prod, "proserve sports -aiarcdir elsewhere", [90174])
+    oe.refused(prod, "proserve sports -aiarcdir elsewhere -aiarcinterval 60 -aiarcdircreate", [90175])
+    assert not Path(prod.path("elsewhere")).exists()
+    assert oe.hashes(prod, "sports", extra=("sports.lg",)) == before
+    oe.ok(prod, "proserve sports -aiarcdircreate -aiarcdir elsewhere", env=FAST)
+    oe.commit(prod, "sports", 1)
+    oe.ok(prod, "rfutil sports -C aimage new")
+    _archived(prod, 1, 1, "elsewhere")
+    oe.ok(prod, "proshut sports -by")
+    oe.ok(prod, "proserve sports", env=FAST)  # the new directory was kept in the control area
+    oe.commit(prod, "sports", 1)
+    oe.ok(prod, "rfutil sports -C aimage new")
+    _archived(prod, 2, 2, "elsewhere")
+    oe.ok(prod, "proshut sports -by")

@@ -327,6 +327,18 @@ def running(broker: Broker) -> Manager | None:
     return MANAGERS.get(id(broker))
 
 
+def check_start(ctl: Control, params: dict[str, str]) -> None:
+    """proserve, before the broker opens anything: the archiver's settings it would start with are valid."""
+    if not ctl.master.ai.management:
+        return
+    dirs = split_dirs(params["-aiarcdir"]) if "-aiarcdir" in params else ctl.master.ai.arc_dirs
+    if "-aiarcinterval" in params:
+        check_interval(params["-aiarcinterval"])
+    missing = [d for d in dirs if not Path(d).is_dir()]
+    if missing and "-aiarcdircreate" not in params:
+        raise StateError(m.AIMGT_NO_DIR.bind(dir=missing[0]))
+
+
 def start_if_enabled(broker: Broker) -> None:
     """At broker start: ``-aiarcdir``/``-aiarcinterval`` replace the stored settings when management is on
     (they are only recorded in the .lg when it is off [inferred]); then the manager starts."""

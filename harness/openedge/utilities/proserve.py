@@ -14,14 +14,14 @@ import sys
 
 from harness.openedge import messages as m
 from harness.openedge.argv import usage
-from harness.openedge.engine import wire
+from harness.openedge.engine import aiarchiver, wire
 from harness.openedge.engine.database import read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError
 from harness.openedge.outcome import Outcome
 
 SYNTAX = "proserve db-name [-S port] [-H host] [-n users] [-aistall] [...]"
-FLAGS = {"-aistall", "-i", "-r", "-RO"}
+FLAGS = {"-aistall", "-i", "-r", "-RO", "-aiarcdircreate"}
 
 
 def parse_params(words: list[str]) -> dict[str, str]:
@@ -45,8 +45,9 @@ def main(argv: list[str]) -> Outcome:
         raise usage("proserve", "missing database name", SYNTAX)
     name = DbName.parse(argv[0])
     params = parse_params(argv[1:])
-    read_control(name)
+    ctl = read_control(name)
     refuse_if_locked(name)
+    aiarchiver.check_start(ctl, params)  # refused before the broker opens (and so changes) anything
     env = dict(os.environ)
     proc = subprocess.Popen(
         # The name as given (the broker runs in this cwd): its messages then name the database as the DBA did.
