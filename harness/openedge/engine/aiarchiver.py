@@ -249,9 +249,9 @@ class Manager:
         self.thread.start()
 
     def end(self) -> None:
+        """Stop at the next wake. Called under the broker's lock, which the thread takes to work, so it is not
+        waited for: once it has the lock it sees the stop and does nothing more."""
         self.stop.set()
-        if threading.current_thread() is not self.thread:
-            self.thread.join(timeout=30)
         self.broker.user_numbers.discard(self.user)
 
     def _run(self) -> None:
