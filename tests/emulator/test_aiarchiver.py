@@ -186,6 +186,12 @@ def test_manual_archives_nextextent_and_extent(prod, oe):
     oe.ok(prod, "rfutil sports -C aiarchive extent 2 copy.a2")
     assert Path(prod.path("copy.a2")).read_bytes() == full
     assert _states(prod)[1] == "EMPTY"
+    oe.ok(prod, "rfutil sports -C aimage new")
+    oe.ok(prod, "rfutil sports -C aiarchive extent 3 NULL")  # discarded: record type 0004
+    assert not Path(prod.path("NULL")).exists()
+    assert _states(prod)[2] == "EMPTY"
+    records = Path(prod.path("sports.archival.log")).read_text().splitlines()
+    assert [r.split(",")[0] for r in records[-2:]] == ["0003", "0004"]
 
 
 def test_aiarchiver_end_and_proshut_aimgt_restart(prod, oe):

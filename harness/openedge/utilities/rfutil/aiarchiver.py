@@ -123,7 +123,10 @@ def nextextent(name: DbName, words: list[str]) -> Outcome:
 
 
 def extent(name: DbName, words: list[str]) -> Outcome:
-    """Copy one FULL extent to a file that must not exist yet, and mark it EMPTY (online or offline)."""
+    """Copy one FULL extent to a file that must not exist yet, and mark it EMPTY (online or offline).
+
+    A target of ``/dev/null``, ``NUL`` or ``NULL`` discards the extent, recorded as 0004 ("manual to NULL"
+    in the archival log's record types); which names OpenEdge takes for the null target is [inferred]."""
     if len(words) != 2:
         raise usage("rfutil", "give the extent and the target", "rfutil db-name -C aiarchive extent source target")
     source, target = words[0], words[1]
