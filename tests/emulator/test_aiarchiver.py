@@ -278,7 +278,7 @@ def test_on_a_replication_source_an_archived_extent_is_marked_archived_not_empty
     oe.ok(prod, "rfutil sports -C aimage new")
     poll_until(lambda: _states(prod)[0] == "ARCHIVED", timeout=30, what="extent 1 ARCHIVED")
     assert (Path(prod.path("arch")) / _archive_name(prod, 1, 1)).exists()
-    assert 13154 in oe.log_numbers(prod, "sports")
+    poll_until(lambda: 13154 in oe.log_numbers(prod, "sports"), timeout=30, what="13154 in the .lg")  # after the mark
     assert oe.ai_extents(prod, "sports")[0][1] == "ARCHIVED"
     oe.ok(prod, "proshut sports -by")
 
