@@ -130,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     low, high = AI_EXTENTS
     init.add_argument("--ai-extents", type=_ai_extents, help=f"template .st AI extents ({low}-{high}, default 4)")
     init.add_argument("--force", action="store_true", help="write into a directory that is not empty")
+    init.add_argument("--aiarcdir", help="your broker's -aiarcdir, relative to the database's directory: the plan "
+                                         "then includes the AI File Management procedure")
     return parser
 
 
@@ -564,7 +566,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Scaffold a site's plan."""
     if args.ai_extents is not None and args.st is not None:
         raise UsageProblem("--ai-extents shapes the template .st; your --st file has its own AI extents (edit it)")
-    plan = SitePlan(args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force)
+    plan = SitePlan(args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force,
+                    aiarcdir=args.aiarcdir)
     written = scaffold(plan)
     print(f"oedr init: wrote {len(written)} files into {args.site_dir}:")
     print("\n".join(f"  {p.relative_to(args.site_dir)}" for p in written))

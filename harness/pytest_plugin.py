@@ -25,6 +25,7 @@ pytest_plugins = [
     "steps.copy_steps",
     "steps.data_steps",
     "steps.ai_steps",
+    "steps.archiver_steps",
     "steps.fault_steps",
     "harness.backends.selection",  # @docker_only / @local_only / @emulator_only, and the skip without an engine
 ]
@@ -50,6 +51,7 @@ MARKERS = (
     "docker_only: runs only on the docker backend",
     "local_only: runs only on the local backend",
     "retry: roll forward retry after an interruption",
+    "aimgt: AI File Management (the broker's after-image manager)",
 )
 
 

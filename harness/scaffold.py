@@ -50,6 +50,7 @@ class SitePlan:
     st_file: Path | None = None
     ai_extents: int | None = None
     force: bool = False
+    aiarcdir: str | None = None  # the site's -aiarcdir: it uses AI File Management, so its plan does too
 
 
 def project_root() -> Path:
@@ -148,6 +149,29 @@ def adapt_feature(text: str, db: str, st_path: str, names: dict[str, str], origi
     return header + text
 
 
+ARCHIVER_FEATURE = "ai_file_management.feature"
+_STANDARD_ARCHIVE_DIR = re.compile(r'(?<=-aiarcdir )arch\b|(?<=archive directory ")arch(?=")|(?<=from ")arch(?=")')
+
+
+def adapt_archiver(text: str, plan: SitePlan) -> str:
+    """The archiver procedure with the site's own archive directory."""
+    return _STANDARD_ARCHIVE_DIR.sub(plan.aiarcdir or "arch", text)
+
+
+def check_archiver(plan: SitePlan, layout: list[str]) -> None:
+    """The archiver needs a relative directory (each host is a directory) and two AI extents to switch between."""
+    if plan.aiarcdir is None:
+        return
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", plan.aiarcdir) or plan.aiarcdir.startswith(".."):
+        raise ScaffoldError(f"--aiarcdir {plan.aiarcdir!r}: give one directory relative to the database's, as "
+                            "every host of the plan is a directory (e.g. aiarch)")
+    if len(layout) < 2:
+        raise ScaffoldError("AI File Management needs at least two AI extents to switch between; your .st has "
+                            f"{len(layout)}")
+
+
+
+
 # The plan's pytest configuration. The standard tags are registered by oedr's pytest plugin
 # (harness/pytest_plugin.py); a site lists its own tags under markers, one per line ("name: what it means").
 PYTEST_INI = """[pytest]
@@ -232,13 +256,22 @@ def scaffold(plan: SitePlan) -> list[Path]:
     else:
         st_text = template_st(plan.db, plan.ai_extents or 4)
     layout = ai_layout(st_text, f"{plan.db}.st")
+    check_archiver(plan, layout)
+    # The archiver procedure is the plan of a site that runs the after-image manager (-aiarcdir); the others
+    # archive AI extents by hand and get the procedures that do so.
+    standard = [f for f in standard if f.name != ARCHIVER_FEATURE or plan.aiarcdir is not None]
     names = extent_names(st_text, plan.db)
     files: dict[str, str] = {f"{plan.db}.st": st_text}
     for feature in standard:
         rel = f"features/procedures/{feature.name}"
         st_path = os.path.relpath(f"{plan.db}.st", os.path.dirname(rel))  # named relative to the feature file
-        files[rel] = adapt_feature(feature.read_text(encoding="utf-8"), plan.db, st_path, names, feature.name)
-    files["features/test_features.py"] = (root / "features" / "test_features.py").read_text(encoding="utf-8")
+        text = feature.read_text(encoding="utf-8")
+        if feature.name == ARCHIVER_FEATURE:
+            text = adapt_archiver(text, plan)
+        files[rel] = adapt_feature(text, plan.db, st_path, names, feature.name)
+    for name in ("test_features.py", "conftest.py"):
+        if (root / "features" / name).is_file():
+            files[f"features/{name}"] = (root / "features" / name).read_text(encoding="utf-8")
     files["conftest.py"] = f"# Written by `oedr init` ({harness.__version__}).\n{CONFTEST}"
     files["pytest.ini"] = PYTEST_INI
     files["README.md"] = _readme(plan, layout, [f.name for f in standard])

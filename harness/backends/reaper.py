@@ -38,7 +38,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.openedge.waiting import Timeout, poll_until
+from harness.waiting import Timeout, poll_until
 
 if TYPE_CHECKING:
     import docker

@@ -24,6 +24,7 @@ from harness.evidence.results import JSON, buckets, emulator_note, emulator_numb
 KIND_COLOURS = {
     "backup": "#1f6fd1",
     "ai-switch": "#e8730c",
+    "ai-archive": "#2a9d8f",  # the after-image manager archived an AI file (harness/archive_dir.py)
     "copy": "#8e44c9",
     "roll-forward": "#1e9e4a",
     "restore": "#0f9bb5",

@@ -377,6 +377,41 @@ RECORD_TOO_LARGE = _m(90080, "A record of {size} bytes does not fit in a {block_
                       "emulator")
 TABLE_NAME = _m(90081, "Table name {name!r} is not valid: letters, digits and - _ only, at most 32.", E, "emulator")
 
+# --- AI File Management, the after-image manager (semantics §4.6, §3.4 AIARCHIVER/AIARCHIVE) --------------
+AIMGT_BEGINNING = _m(13194, "The after-image manager is beginning.", S, "POTEMKIN (number), semantics §4.6")
+AIMGT_ARCHIVING_TO = _m(13231, "From this point forward all after-image extents will be archived to {dir}.", S,
+                        "POTEMKIN (number), semantics §4.6")
+AIMGT_COPIED = _m(13199, "After-image extent {path} has been copied to {target}.", S,
+                  "POTEMKIN (number), semantics §4.6")
+AIMGT_MARKED_ARCHIVED = _m(13154, "Marked after-image extent {name} ARCHIVED.", S,
+                           "POTEMKIN (number), semantics §4.6")
+AIMGT_NO_DESTINATION = _m(13198, "The after-image management daemon cannot find a destination in its current list "
+                          "with enough space to continue archiving extents.", C, "KB-P154904")
+AIMGT_ENABLED = _m(90170, "After-image File Management enabled for database {db}; archive directories {dirs}, "
+                   "interval {interval}.", E, "semantics §4.6 (success text NOT FOUND)")
+AIMGT_DISABLED = _m(90171, "After-image File Management disabled for database {db}.", E,
+                    "semantics §4.6 (success text NOT FOUND)")
+AIMGT_NOT_ENABLED = _m(90172, "After-image File Management is not enabled for database {db}.", E,
+                       "semantics §3.4 (rule: aiarchive nextextent needs it); wording emulator")
+AIMGT_ALREADY_ENABLED = _m(90173, "After-image File Management is already enabled for database {db}.", E,
+                           "emulator rule and wording")
+AIMGT_NO_DIR = _m(90174, "The archive directory {dir} does not exist. Create it or give -aiarcdircreate.", E,
+                  "DOC -aiarcdircreate (rule); wording emulator")
+AIMGT_BAD_INTERVAL = _m(90175, "-aiarcinterval must be 0 (on demand) or from 120 to 86400 seconds, not {value}.",
+                        E, "semantics §4.6 (range 120-86400); wording emulator")
+AIMGT_NEEDS_DIRS = _m(90176, "{what} needs -aiarcdir dir1[,dir2...].", E, "semantics §3.4 (syntax); wording emulator")
+AIMGT_ENDED = _m(90177, "The after-image manager has ended.", E, "semantics §4.6 (text NOT FOUND)")
+AIMGT_NOT_RUNNING = _m(90178, "The after-image manager is not running for database {db}.", E,
+                       "emulator rule and wording")
+AIMGT_INTERVAL_SET = _m(90179, "After-image File Management interval set to {interval}.", E,
+                        "semantics §4.6 (success text NOT FOUND)")
+AIMGT_DIRS_SET = _m(90180, "After-image File Management archive directories set to {dirs}.", E,
+                    "semantics §4.6 (success text NOT FOUND)")
+AIMGT_TARGET_EXISTS = _m(90181, "The archive target {path} already exists.", E,
+                         "DOC 12.8 aiarchive extent (rule: target must not exist); wording emulator")
+AIMGT_NOT_FULL = _m(90182, "After-image extent {path} is {state}: only a FULL extent can be archived.", E,
+                    "semantics §4.1 (rule); wording emulator")
+
 # --- the operating system -------------------------------------------------------------------------
 DISK_FULL = _m(6091, "{function}:Insufficient disk space during {call}, fd {fd}, len {length}, offset {offset}, "
                      "file {path}.", C, "KB-P22954, KB-P4404, KB-P98311 (text; fields from the failed write)")

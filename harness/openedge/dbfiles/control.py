@@ -51,6 +51,10 @@ class AiState:
     expected_seq: int = 0  # mb_aiseq: the file the next roll forward accepts (0 means 1)
     busy_extent: int = 0
     management: bool = False
+    # AI File Management's settings (semantics §4.6; persisted in the control area [inferred]): the archive
+    # directories in the order the after-image manager uses them, and the timed-mode interval (0: on demand).
+    arc_dirs: list[str] = field(default_factory=list)
+    arc_interval: int = 0
     # The broker shut down because the BUSY extent was full and no EMPTY one could take over (5350): the
     # next writer, crash recovery included, must switch before it writes (semantics §4.4).
     switch_failed: bool = False

@@ -154,6 +154,7 @@ def disable_state(db: Database) -> None:
     """Clear the AI fields of the master block (GEMINI rlaoff); the extents are left as they are."""
     master = db.ctl.master
     master.ai.enabled, master.ai.management = False, False
+    master.ai.arc_dirs, master.ai.arc_interval = [], 0
     master.ai.aibegin = master.ai.ainew = master.ai.aiopen = 0
     master.ai.current_seq, master.ai.busy_extent, master.ai.switch_failed = 0, 0, False
     aicheck.record(db.ctl, aifile.Written(0))

@@ -32,12 +32,14 @@ NORMAL, REQUESTED, ENABLED, BITHRESHOLD = 0, 1, 2, 4  # the master block's quiet
 MB = 1 << 20
 BITHOLD_MIN_MB, BITHOLD_MAX_MB = 3, 2**32 - 1  # DOC -bithold: below 3 MB means 3 MB; at most 2^32-1 MB
 QUIET_NO_BROKER, QUIET_BI_THRESHOLD = 16, 3  # KB-P41028 return codes
-EFFECTIVE_PARAMS = ("-aistall", "-bithold", "-bistall")
+EFFECTIVE_PARAMS = ("-aistall", "-bithold", "-bistall", "-aiarcdir", "-aiarcinterval", "-aiarcdircreate")
 """The startup parameters the broker acts on; every other one is only recorded in the .lg (4234)."""
 USER_NUMBER = "_user_number"
 """The request key under which a handler finds the user number of the process that sent it (.lg lines)."""
 Handler = Callable[["Broker", dict[str, Any]], dict[str, Any]]
 OPERATIONS: dict[str, Handler] = {}
+STARTUP: list[Callable[[Broker], None]] = []
+"""Run once the database is open, before clients are served (the after-image manager starts there)."""
 
 
 def operation(name: str) -> Callable[[Handler], Handler]:
@@ -416,6 +418,13 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     broker.log(*[m.STARTUP_PARAM.bind(param=k, value=v) for k, v in params.items()])
     if broker.bithold_mb:
         broker.log(m.BI_THRESHOLD.bind(mb=broker.bithold_mb), *([m.BI_STALL_ENABLED.bind()] if broker.bistall else []))
+    try:
+        for hook in STARTUP:
+            hook(broker)
+    except OEError as error:
+        db.close()
+        _report(ready, wire.error_reply(error))
+        return error.exit_status
     path = name.socket_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.unlink(missing_ok=True)

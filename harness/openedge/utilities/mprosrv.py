@@ -24,6 +24,7 @@ def main(argv: list[str]) -> Outcome:
 
 def serve(argv: list[str]) -> None:
     """Be the broker for ``argv`` (``<db> <parameters>``, checked by proserve); exits with its status."""
+    from harness.openedge.engine import aiarchiver as _aiarchiver_operations  # noqa: F401 - the after-image manager
     from harness.openedge.engine import backup as _backup_operations  # noqa: F401 - registers "backup"
     from harness.openedge.engine import broker
 

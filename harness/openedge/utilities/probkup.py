@@ -18,8 +18,11 @@ Emulates OpenEdge Database Management, PROBKUP utility (DOC 9.1E and 13.0; seman
   ``-com`` drops the empty space of each block; ``-bf n`` is the number of blocks per write.
 * ``-REPLACE`` is accepted because site scripts use it, although no OpenEdge release documents it
   (semantics §3.5): probkup always overwrites the device, and oedr prints 90106 to say so.
-* ``-estimate``, ``-scan``, ``-red``, ``-norecover``, ``enableaiarchiver`` and ``bibackup`` are refused
-  loudly (90014) rather than ignored.
+* ``enableaiarchiver -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]`` (10.1B+): only with a full online
+  backup; once the backup has succeeded, AI File Management is on and the broker's after-image manager
+  starts (engine/aiarchiver.py). AI must be on, or begun by ``enableai`` in the same backup.
+* ``-estimate``, ``-scan``, ``-red``, ``-norecover`` and ``bibackup`` are refused loudly (90014) rather than
+  ignored.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 
 from harness.openedge import messages as m
 from harness.openedge.argv import number, number_in, take_params, usage
-from harness.openedge.engine import backup, client, wire
+from harness.openedge.engine import aiarchiver, backup, client, wire
 from harness.openedge.engine.database import Database, OpenOptions, read_control
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError, StateError, UsageError
@@ -38,7 +41,7 @@ from harness.openedge.outcome import Outcome
 
 SYNTAX = "probkup [online] db-name [incremental] device-name [enableai] [-com] [-vs n] [-bf n] [-io n] [-verbose]"
 SWITCH_ENV = "OEDR_OFFLINE_PROBKUP_SWITCH"
-UNSUPPORTED = ("-estimate", "-scan", "-red", "-norecover", "enableaiarchiver", "bibackup")
+UNSUPPORTED = ("-estimate", "-scan", "-red", "-norecover", "bibackup")
 WITH_VALUE = ("-vs", "-bf", "-io", "-comlevel")
 FLAGS = ("-com", "-verbose", "-REPLACE")
 KEYWORDS = ("enableai",)
@@ -108,8 +111,58 @@ def _offline(name: DbName, request: backup.BackupRequest) -> list[m.Bound]:
     return lines
 
 
+def _archiver_settings(argv: list[str]) -> tuple[list[str], aiarchiver.Settings | None]:
+    """``enableaiarchiver`` and its options, taken out of the command line (semantics §3.5, 13.0 syntax)."""
+    words = [w for w in argv if w.lower() != "enableaiarchiver"]
+    if len(words) == len(argv):
+        return argv, None
+    settings, rest = aiarchiver.parse_settings("probkup", words)
+    if not settings.dirs:
+        raise UsageError(m.AIMGT_NEEDS_DIRS.bind(what="enableaiarchiver"))
+    return rest, settings
+
+
+def _enable_archiver(name: DbName, request: backup.BackupRequest, settings: aiarchiver.Settings) -> None:
+    """Refused before the backup when it could not succeed; done through the broker once it has."""
+    if not request.online or request.incremental:
+        raise StateError(m.BACKUP_ENABLEAI_FULL_ONLINE.bind())
+    ctl = read_control(name)
+    if not ctl.master.ai.enabled and not request.enableai:
+        raise StateError(m.AI_NOT_ENABLED.bind(db=name.display))
+    if ctl.master.ai.management:
+        raise StateError(m.AIMGT_ALREADY_ENABLED.bind(db=name.display))
+    aiarchiver.check_dirs(settings.dirs, settings.create)
+
+
 def main(argv: list[str]) -> Outcome:
+    argv, archiver = _archiver_settings(argv)
     name, request, replace = parse(argv)
+    if archiver is not None:
+        _enable_archiver(name, request, archiver)
     notes = [m.BACKUP_REPLACE_ACCEPTED.bind()] if replace else []
-    lines = _online(name, request) if request.online else _offline(name, request)
-    return Outcome(0, notes + lines)
+    if archiver is None:
+        return Outcome(0, notes + (_online(name, request) if request.online else _offline(name, request)))
+    return Outcome(0, notes + _online_enabling_archiver(name, request, archiver))
+
+
+def _online_enabling_archiver(name: DbName, request: backup.BackupRequest,
+                              archiver: aiarchiver.Settings) -> list[m.Bound]:
+    """Management is turned on as the backup starts, so the backup's master block carries it (as enableai's
+    AIMAGE BEGIN is in the backup); a backup that fails turns it off again [inferred]. With enableai, AI
+    begins in the backup first, so management follows it."""
+    enabled = m.AIMGT_ENABLED.bind(db=name.display, dirs=",".join(archiver.dirs),
+                                   interval=aiarchiver.describe_interval(archiver.interval or 0))
+    if request.enableai:
+        lines = _online(name, request)
+        with client.connect(name) as broker:
+            broker.request("aimgt_enable", dirs=archiver.dirs, interval=archiver.interval, create=archiver.create)
+        return [*lines, enabled]
+    with client.connect(name) as broker:
+        broker.request("aimgt_enable", dirs=archiver.dirs, interval=archiver.interval, create=archiver.create)
+    try:
+        lines = _online(name, request)
+    except OEError:
+        with client.connect(name) as broker:
+            broker.request("aimgt_change", what="disable")
+        raise
+    return [*lines, enabled]

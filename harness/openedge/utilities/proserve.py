@@ -12,14 +12,14 @@ import os
 
 from harness.openedge import messages as m
 from harness.openedge.argv import usage
-from harness.openedge.engine import launch, wire
+from harness.openedge.engine import aiarchiver, launch, wire
 from harness.openedge.engine.database import read_control, refuse_if_locked
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import OEError
 from harness.openedge.outcome import Outcome
 
 SYNTAX = "proserve db-name [-S port] [-H host] [-n users] [-aistall] [...]"
-FLAGS = {"-aistall", "-i", "-r", "-RO"}
+FLAGS = {"-aistall", "-i", "-r", "-RO", "-aiarcdircreate"}
 VALUED = {"-S", "-H", "-n", "-N", "-B", "-L", "-Ma", "-Mn", "-Mi", "-bithold", "-aiarcdir", "-aiarcinterval",
           "-minport", "-maxport", "-db", "-pf"}  # startup parameters that take a value (DOC, startup reference)
 
@@ -46,9 +46,10 @@ def main(argv: list[str]) -> Outcome:
     if not argv or argv[0].startswith("-"):
         raise usage("proserve", "missing database name", SYNTAX)
     name = DbName.parse(argv[0])
-    parse_params(argv[1:])  # refused here, before a broker is started; the broker parses the same words
-    read_control(name)
+    params = parse_params(argv[1:])  # refused here, before a broker is started; the broker parses the same words
+    ctl = read_control(name)
     refuse_if_locked(name)
+    aiarchiver.check_start(ctl, params)  # refused before the broker opens (and so changes) anything
     # The name as given (the broker runs in this cwd): its messages and its title name the database as the DBA did.
     proc, report = launch.start(name.given, argv[1:])
     with os.fdopen(report, "rb") as reader:

@@ -12,7 +12,7 @@ import signal
 from harness.openedge import messages as m
 from harness.openedge.argv import usage
 from harness.openedge.dbfiles import lockfile, logfile
-from harness.openedge.engine import client
+from harness.openedge.engine import aiarchiver, client
 from harness.openedge.engine.database import read_control
 from harness.openedge.engine.dbname import DbName
 from harness.openedge.errors import StateError
@@ -20,7 +20,8 @@ from harness.openedge.hostinfo import pid_alive, tty, user_name
 from harness.openedge.outcome import Outcome
 from harness.openedge.waiting import poll_until
 
-SYNTAX = "proshut db-name {-by | -bn | -byF | -F} [-shutdownTimeout n]"
+SYNTAX = ("proshut db-name {-by | -bn | -byF | -F} [-shutdownTimeout n] | "
+          "proshut db-name -C aimgt -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]")
 MODES = {"-by": "by", "-bn": "bn", "-byF": "F", "-F": "F", "-b": "by"}
 # -F does not attach to the broker (it may be hung), so it cannot take a free user number as -by's SHUT does.
 FORCED_USER_NUMBER = 1  # what -by's SHUT gets when nothing else is connected [inferred]
@@ -39,10 +40,23 @@ def _forced(name: DbName) -> Outcome:
     return Outcome(0, [m.EMERGENCY_SHUTDOWN.bind()])
 
 
+def _aimgt(name: DbName, words: list[str]) -> Outcome:
+    """-C aimgt: restart the broker's after-image manager with these settings; the database stays up (§3.2)."""
+    settings, rest = aiarchiver.parse_settings("proshut", words)
+    if rest or not settings.dirs:
+        raise usage("proshut", "-C aimgt needs -aiarcdir dirs", SYNTAX)
+    read_control(name)
+    with client.connect(name) as broker:
+        broker.request("aimgt_restart", dirs=settings.dirs, interval=settings.interval, create=settings.create)
+    return Outcome(0, [m.AIMGT_DIRS_SET.bind(dirs=",".join(settings.dirs))])
+
+
 def main(argv: list[str]) -> Outcome:
     if not argv or argv[0].startswith("-"):
         raise usage("proshut", "missing database name", SYNTAX)
     name = DbName.parse(argv[0])
+    if argv[1:3] == ["-C", "aimgt"]:
+        return _aimgt(name, argv[3:])
     flags = [w for w in argv[1:] if w in MODES]
     others = [w for w in argv[1:] if w not in MODES]
     if len(flags) != 1 or (others and others[0] != "-shutdownTimeout"):

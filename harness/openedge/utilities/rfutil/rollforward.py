@@ -175,8 +175,8 @@ def _stops_before(note: notes.Transaction, request: Request) -> bool:
 def _disable_ai(db: Database) -> list[m.Bound]:
     """The first roll forward turns after-imaging off on the target (KB-P115048 §5.3a).
 
-    13292 is printed only when AI File Management was on; ``rfutil -C aiarchiver`` is not emulated, so no
-    emulated database has it on and 13292 is never printed."""
+    13292 is printed only when AI File Management was on (``rfutil -C aiarchiver enable``, ``probkup online …
+    enableaiarchiver``) in the copy rolled forward; KB-P115048 shows the five lines together [inferred]."""
     ai = db.ctl.master.ai
     if not ai.enabled:
         return []
