@@ -11,8 +11,8 @@ import re
 
 from harness.backends.base import utc_now
 from harness.evidence import hooks
-from harness.waiting import Timeout, poll_until
 from harness.site import Site, StepFailure
+from harness.waiting import Timeout, poll_until
 
 ARCHIVE_WAIT_SECONDS = 60.0  # the manager wakes every 5 s; a slow container may need several wakes
 ARCHIVE_RECORDS = ("0001", "0003", "0004")

@@ -10,17 +10,36 @@ fails when a pytest-bdd release changes them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.parser import Feature, FeatureParser, Scenario, ScenarioTemplate, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
+from pytest_bdd.steps import step_function_context_registry
 
 EXAMPLE_PARAM = "_pytest_bdd_example"  # the parameter pytest-bdd gives an outline's items
 
-__all__ = ["EXAMPLE_PARAM", "Feature", "GherkinParseError", "Scenario", "ScenarioTemplate", "Step", "example_of",
-           "parse_feature", "scenario_template"]
+__all__ = ["EXAMPLE_PARAM", "Feature", "GherkinParseError", "Scenario", "ScenarioTemplate", "Step", "StepDefinition",
+           "example_of", "parse_feature", "scenario_template", "step_definitions"]
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    """One loaded step definition: its keyword (None for any), its sentence, its function, and its matcher."""
+
+    kind: str | None
+    pattern: str
+    func: Callable[..., object]
+    matches: Callable[[str], bool]
+
+
+def step_definitions() -> list[StepDefinition]:
+    """Every step definition loaded in this process (pytest-bdd's registry of step contexts)."""
+    return [StepDefinition(ctx.type, str(ctx.parser.name), ctx.step_func, ctx.parser.is_matching)
+            for ctx in list(step_function_context_registry.values())]
 
 
 def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:

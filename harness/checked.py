@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from pytest_bdd.parser import Step
-from pytest_bdd.steps import step_function_context_registry
+import pytest
 
+from harness.bdd import Scenario, Step, step_definitions
 from harness.result import CommandResult
 from harness.site import StepFailure
 
@@ -30,9 +30,9 @@ def reads_last_command(func: F) -> F:
 
 
 def _reads_last(step: Step) -> bool:
-    for context in list(step_function_context_registry.values()):
-        matches = context.type in (None, step.type) and context.parser.is_matching(step.name)
-        if matches and getattr(context.step_func, _MARK, False):
+    for definition in step_definitions():
+        matches = definition.kind in (None, step.type) and definition.matches(step.name)
+        if matches and getattr(definition.func, _MARK, False):
             return True
     return False
 
@@ -61,3 +61,9 @@ def require_checked(result: CommandResult, after: Sequence[Step]) -> None:
         raise StepFailure(f"the command failed and no step checks it (expected a failure? say so with "
                           f"`Then it fails with message N` or `Then the exit status is {result.exit_status}`)\n"
                           f"{result.describe()}")  # fmt: skip
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Scenario, step: Step) -> None:
+    """Let a run step see the steps after it (does one of them check its command?). A pytest-bdd hook: oedr's
+    pytest plugin loads this module."""
+    request.node.oedr_steps_after = following(scenario.steps, step)

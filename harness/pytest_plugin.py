@@ -20,6 +20,7 @@ from harness.backends import BACKENDS, get_backend
 from harness.site import Site
 
 pytest_plugins = [
+    "harness.checked",  # which steps check the last command: a failure no step checks fails where it happened
     "steps.host_steps",
     "steps.command_steps",
     "steps.copy_steps",

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 from pytest_bdd import parsers, then, when
-from pytest_bdd.parser import Scenario, Step
 
-from harness.checked import following, reads_last_command, require_checked
+from harness.checked import reads_last_command, require_checked
 from harness.site import Site, StepFailure
 from steps.parse_types import EXTRA_TYPES
-
-
-def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Scenario, step: Step) -> None:
-    """Let a run step see the steps after it (does one of them check its command?)."""
-    request.node.oedr_steps_after = following(scenario.steps, step)
 
 
 @when(parsers.parse("I run `{command}` on {host:Host}", extra_types=EXTRA_TYPES))

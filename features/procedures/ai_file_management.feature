@@ -71,7 +71,7 @@ Feature: AI File Management: the broker archives every AI file and the DR host r
     Then it fails with message 8019
     And message 8019 reads "Expected ai file number 3 but file specified is 4 in sequence. (8019)"
 
-  @negative
+  @negative @emulator_only
   Scenario: rolling forward the extent production is still writing is refused
     When I run `probkup online sports sports.bck enableaiarchiver -aiarcdir arch -aiarcdircreate` on production
     And 3 transactions are committed to "sports" on production

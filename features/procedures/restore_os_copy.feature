@@ -53,6 +53,7 @@ Feature: Restore an OS copy on the DR host and roll it forward
     And "sports" on DR expects AI file 3
     And "sports" on DR holds exactly the data of "sports" on production as of the last AI file applied
 
+  @emulator_only
   Scenario: rolled forward from a list under oplock: the standby cannot be started until roll opunlock
     When I run `rfutil sports -C aimage new` on production
     And 8 transactions are committed to "sports" on production
@@ -83,7 +84,7 @@ Feature: Restore an OS copy on the DR host and roll it forward
     And I run `rfutil sports -C roll forward -a archive/sports.4.sports.a4` on DR
     Then it fails with message 833
 
-  @replication
+  @replication @emulator_only
   Scenario Outline: a copy of a replication source is made a plain DR copy first
     Given on production a database "sales" with <areas> data areas and 3 <kind> AI extents
     And after-imaging is enabled for "sales" on production

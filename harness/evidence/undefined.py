@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from pytest_bdd.steps import step_function_context_registry
+from harness.bdd import step_definitions
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What a step's text puts where a pattern has a placeholder: a `command`, a "name", a number.
@@ -20,7 +20,7 @@ _CUTOFF = 0.5  # below this likeness a suggestion would mislead more than help
 
 def defined_sentences() -> list[tuple[str | None, str]]:
     """(kind, pattern) of every step definition loaded (kind None: any of Given/When/Then)."""
-    found = {(ctx.type, str(ctx.parser.name)) for ctx in list(step_function_context_registry.values())}
+    found = {(definition.kind, definition.pattern) for definition in step_definitions()}
     return sorted(found, key=lambda pair: (pair[0] or "", pair[1]))
 
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 import docker
-from harness.backends.docker import DockerBackend, DockerHost
+from harness.backends.docker_backend import DockerBackend
+from harness.backends.docker_host import DockerHost
 from harness.site import Site
 
 pytestmark = pytest.mark.docker

@@ -16,7 +16,7 @@ def _nolock_copy(prod, dr, oe) -> tuple[int, str]:
     oe.ok(prod, "proserve sports")
     oe.commit(prod, "sports", 3)
     oe.ok(prod, "proquiet sports enable nolock")
-    assert oe.counters(prod, "sports") == ("enabled", "1", "1")  # no switch
+    assert oe.counters(prod, "sports") == ("enabled", 1, 1)  # no switch
     oe.copy_db(prod, dr, "sports")  # the database is open: a crash-recovery copy (its .lk left behind)
     oe.ok(prod, "proquiet sports disable")
     oe.commit(prod, "sports", 3)  # into file 1 too, after the copy

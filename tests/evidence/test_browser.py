@@ -25,7 +25,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("OEDR_REQUIRE_CHROMIUM", "") == "1"
 pytestmark = pytest.mark.skipif(CHROMIUM is None and not REQUIRED,
                                 reason="chromium is not installed (apt-get install -y chromium)")
-WIDTH, HEIGHT = 1280, 2000
+WIDTH, HEIGHT = 1280, 3200  # the one-page summary comes first; the first timeline follows it
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -112,5 +112,5 @@ def test_a_real_procedure_prints_on_a_few_pages(standard_run: StandardRun, tmp_p
     out, _ = standard_run
     [restore] = [f for f in realplan.results(out)["features"] if f["path"].endswith("restore_os_copy.feature")]
     scenarios = len(restore["scenarios"])
-    assert scenarios == 4
+    assert scenarios == 5
     assert pdf_pages(tmp_path, out / "report.html") <= 1 + 4 * scenarios, "the full detail prints sensibly"

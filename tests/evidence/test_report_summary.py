@@ -10,6 +10,8 @@ from tests.evidence.conftest import StandardRun
 
 OUTLINE = "a copy of a replication source is made a plain DR copy first"
 RETRY = "a roll forward killed part-way is finished with roll forward retry"
+OPLOCK = "rolled forward from a list under oplock: the standby cannot be started until roll opunlock"
+REPLICATION = "a copy of a replication source is made a plain DR copy first"
 
 
 def _summary(out_html: str) -> str:
@@ -25,7 +27,7 @@ def test_each_outline_row_has_its_own_name_and_id(standard_run: StandardRun) -> 
     elements = [e for f in cucumber for e in f["elements"]]
     assert sorted(e["name"] for e in elements if e["name"].startswith(OUTLINE)) == rows
     ids = [e["id"] for e in elements]
-    assert len(ids) == len(set(ids)) == 4
+    assert len(ids) == len(set(ids)) == 5
 
 
 def test_the_summary_page_says_what_was_proven_on_what_and_by_whom(standard_run: StandardRun) -> None:
@@ -35,10 +37,13 @@ def test_the_summary_page_says_what_was_proven_on_what_and_by_whom(standard_run:
     assert re.search(r"<th>Backend</th><td>local</td>", summary)
     relied = re.search(r"<th>Emulator-assigned message numbers relied on</th><td>([^<]*)</td>", summary)
     assert relied is not None
-    assert relied.group(1).startswith("90055: checked by 1 scenario, each tagged @emulator_only"), relied.group(1)
+    expected = "90055, 90130, 90131, 90132, 90133: checked by 4 scenarios, each tagged @emulator_only"
+    assert relied.group(1).startswith(expected), relied.group(1)
     tagged = re.search(r"<th>@emulator_only scenarios \(skipped on a real OpenEdge\)</th><td>([^<]*)</td>", summary)
     assert tagged is not None
-    assert tagged.group(1) == f"1: {RETRY} (passed)"
+    rows = ("areas=1, kind=fixed", "areas=3, kind=variable")
+    expected = [RETRY, OPLOCK, *(f"{REPLICATION} ({row})" for row in rows)]
+    assert tagged.group(1) == "4: " + "; ".join(f"{name} (passed)" for name in expected)
     assert "Restore an OS copy on the DR host and roll it forward" in summary
     assert re.search(r"<th>Run by</th><td>\S+ on \S+</td>", summary)
     assert "SHA256SUMS" in summary

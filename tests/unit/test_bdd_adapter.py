@@ -72,3 +72,13 @@ def test_only_the_adapter_uses_pytest_bdd_internals():
                  if p != ROOT / "harness" / "bdd.py" and (imports := _bdd_imports(p))}
     assert _bdd_imports(ROOT / "harness" / "bdd.py"), "the adapter imports nothing private: the check proves nothing"
     assert offenders == {}
+
+
+def test_the_loaded_step_definitions_are_read_with_their_sentences_and_matchers() -> None:
+    import steps.command_steps  # noqa: F401 - registers its step definitions
+    from harness.bdd import step_definitions
+
+    found = {d.pattern: d for d in step_definitions()}
+    runs = found["I run `{command}` on {host:Host}"]
+    assert runs.matches("I run `proutil sports -C busy` on production")
+    assert not runs.matches("the DBA does something no step defines")

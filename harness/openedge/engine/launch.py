@@ -23,12 +23,13 @@ from pathlib import Path
 EXECUTABLE = "_mprosrv"
 REPORT_FD = "OEDR_BROKER_REPORT_FD"
 _OURS = b"harness.openedge"  # a console script imports it; the image's wrapper runs it with -m
+_HEAD_BYTES = 4096  # a script names its module near the top
 
 
 def _ours(path: Path) -> bool:
     try:
         with path.open("rb") as src:
-            return path.is_file() and os.access(path, os.X_OK) and _OURS in src.read(4096)
+            return path.is_file() and os.access(path, os.X_OK) and _OURS in src.read(_HEAD_BYTES)
     except OSError:
         return False
 
