@@ -114,7 +114,7 @@ def test_timed_mode_switches_when_the_interval_expires(prod, oe):
     oe.ok(prod, "proserve sports", env=FAST)  # 120 s of the manager's time: 2.4 s
     oe.commit(prod, "sports", 3)
     _archived(prod, 1, 1)
-    assert oe.counters(prod, "sports")[1] == "2"
+    assert oe.counters(prod, "sports")[1] == 2
     assert _states(prod) == ["EMPTY", "BUSY", "EMPTY", "EMPTY"]
     oe.ok(prod, "proshut sports -by")
 

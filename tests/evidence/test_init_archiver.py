@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness.evidence.scaffold import ScaffoldError, SitePlan, check_archiver
 
 from harness.oedr import main
+from harness.scaffold import ScaffoldError, SitePlan, check_archiver
 from tests.evidence.realplan import PICKED, feature, oedr, pick, results, scaffold
 
 ARCHIVER = "ai_file_management.feature"
