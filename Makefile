@@ -17,6 +17,7 @@ test: lint unit emulator-subprocess features features-subprocess features-docker
 
 # mypy reads its files and options from pyproject.toml ([tool.mypy]: harness strict, steps' bodies checked).
 lint: $(VENV)/.installed
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

@@ -8,4 +8,4 @@ from __future__ import annotations
 
 import os
 
-pytest_plugins = ["harness.evidence.plugin"] if os.environ.get("OEDR_EVIDENCE", "1") != "0" else []
+pytest_plugins = ["oedr.harness.evidence.plugin"] if os.environ.get("OEDR_EVIDENCE", "1") != "0" else []

@@ -29,10 +29,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from harness.openedge.clock import now_us
-from harness.openedge.dbfiles import extents
-from harness.openedge.engine.database import Database, OpenOptions, encode_record, record_payload
-from harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.clock import now_us
+from oedr.harness.openedge.dbfiles import extents
+from oedr.harness.openedge.engine.database import Database, OpenOptions, encode_record, record_payload
+from oedr.harness.openedge.engine.dbname import DbName
 
 BIN = Path(sys.executable).parent
 TABLE = "Bench"
@@ -65,8 +65,11 @@ def build(root: Path, env: dict[str, str], gib: float, size: int) -> int:
             chunk = []
             for number in range(first, min(first + CHUNK_BLOCKS, blocks + 1)):
                 record = encode_record(TABLE, number, 0, record_payload(TABLE, number, 0, size))
-                chunk.append(extents.Block(number, area, lsn=number, bkctr=master.backup.buseq,
-                                           records={0: record}).encode(block_size))
+                chunk.append(
+                    extents.Block(number, area, lsn=number, bkctr=master.backup.buseq, records={0: record}).encode(
+                        block_size
+                    )
+                )
             os.pwrite(fd, b"".join(chunk), first * block_size)
         os.fsync(fd)
     finally:
@@ -110,8 +113,10 @@ def report(times: dict[str, float], megabytes: float, blocks: int) -> None:
     print(f"database: {megabytes:,.0f} MB in {blocks:,} data blocks")
     print(f"{'operation':<14} {'seconds':>8} {'MB/s':>8} {'x cp':>6} {'x cp+fsync':>11}")
     for name, seconds in times.items():
-        print(f"{name:<14} {seconds:8.2f} {megabytes / seconds:8.0f} {seconds / times['cp']:6.1f} "
-              f"{seconds / times['cp + fsync']:11.1f}")
+        print(
+            f"{name:<14} {seconds:8.2f} {megabytes / seconds:8.0f} {seconds / times['cp']:6.1f} "
+            f"{seconds / times['cp + fsync']:11.1f}"
+        )
 
 
 def main() -> None:
@@ -133,11 +138,17 @@ def main() -> None:
         megabytes = sum(p.stat().st_size for p in files) / 1e6
         print(f"built in {built:.1f} s")
         report(measure(root, env, files), megabytes, blocks)
-        print(f"backup volume: {(root / 'full.bck').stat().st_size / 1e6:,.0f} MB, "
-              f"with -com: {(root / 'com.bck').stat().st_size / 1e6:,.0f} MB")
+        print(
+            f"backup volume: {(root / 'full.bck').stat().st_size / 1e6:,.0f} MB, "
+            f"with -com: {(root / 'com.bck').stat().st_size / 1e6:,.0f} MB"
+        )
         if args.verify:
-            digests = [subprocess.run([tool("oeclient"), db, "digest"], cwd=root, env=env, capture_output=True,
-                                      text=True, check=True).stdout.strip() for db in ("bench", "rest/bench")]
+            digests = [
+                subprocess.run(
+                    [tool("oeclient"), db, "digest"], cwd=root, env=env, capture_output=True, text=True, check=True
+                ).stdout.strip()
+                for db in ("bench", "rest/bench")
+            ]
             print(f"digests equal: {digests[0] == digests[1]} ({digests[0]})")
     finally:
         os.chdir("/")

@@ -31,10 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.openedge.clock import now_us
-from harness.openedge.dbfiles import extents
-from harness.openedge.engine.database import Database, OpenOptions, encode_record, record_payload
-from harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.clock import now_us
+from oedr.harness.openedge.dbfiles import extents
+from oedr.harness.openedge.engine.database import Database, OpenOptions, encode_record, record_payload
+from oedr.harness.openedge.engine.dbname import DbName
 
 BIN = Path(sys.executable).parent
 STRUCTURE = 'b .\nd "Schema Area":6,32;1 .\nd "Data":7,32;1 .\na .\na .\n'
@@ -60,8 +60,12 @@ def run(command: str, cwd: Path, env: dict[str, str]) -> tuple[float, str]:
 
 def create(root: Path, env: dict[str, str], name: str) -> None:
     (root / f"{name}.st").write_text(STRUCTURE, encoding="utf-8")
-    for command in (f"prostrct create {name} {name}.st", f"procopy empty {name}", f"rfutil {name} -C mark backedup",
-                    f"rfutil {name} -C aimage begin"):
+    for command in (
+        f"prostrct create {name} {name}.st",
+        f"procopy empty {name}",
+        f"rfutil {name} -C mark backedup",
+        f"rfutil {name} -C aimage begin",
+    ):
         run(command, root, env)
 
 
@@ -149,10 +153,12 @@ def main() -> None:
         digest = bench_digest(root, env, args.records)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    rows = [(f"single-user commits/s ({args.commits} in one oeclient)", f"{single:.0f}"),
-            (f"broker commits/s, 1 client ({args.commits} in one oeclient)", f"{one:.0f}"),
-            (f"broker commits/s, {args.clients} clients for {args.seconds}s (sum)", f"{many:.0f}"),
-            (f"oeclient digest, seconds per 100k records ({args.records} records)", f"{digest:.2f}")]
+    rows = [
+        (f"single-user commits/s ({args.commits} in one oeclient)", f"{single:.0f}"),
+        (f"broker commits/s, 1 client ({args.commits} in one oeclient)", f"{one:.0f}"),
+        (f"broker commits/s, {args.clients} clients for {args.seconds}s (sum)", f"{many:.0f}"),
+        (f"oeclient digest, seconds per 100k records ({args.records} records)", f"{digest:.2f}"),
+    ]
     width = max(len(label) for label, _value in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value:>8}")

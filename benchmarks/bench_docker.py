@@ -29,8 +29,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pytest_run(backend: str, extra: list[str], junit: Path | None) -> tuple[float, int, str]:
     """Run the feature suite on a backend; (wall seconds, exit status, last output line)."""
-    argv = [sys.executable, "-m", "pytest", "features", "--oe-backend", backend, "-q", "-p",
-            "harness.backends.selection", *extra]
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "features",
+        "--oe-backend",
+        backend,
+        "-q",
+        "-p",
+        "oedr.harness.backends.selection",
+        *extra,
+    ]
     if junit is not None:
         argv.append(f"--junitxml={junit}")
     env = {**os.environ, "OEDR_EVIDENCE": "0", "TESTCONTAINERS_RYUK_DISABLED": "true"}
@@ -52,7 +62,7 @@ def scenario_times(junit: Path) -> dict[str, float | None]:
 def prepare_image() -> str:
     """Build (or find) the emulator image first, so no timing includes a build."""
     import docker
-    from harness.backends import images
+    from oedr.harness.backends import images
 
     return images.emulator_image(docker.from_env(timeout=900))
 
@@ -73,10 +83,13 @@ def report(local: dict[str, float | None], dock: dict[str, float | None]) -> Non
         print(f"{label:<{width}}  {here:8.2f}  {there:8.2f}  {there - here:10.2f}  {there / max(here, 0.001):5.1f}x")
     if both:
         total_local, total_docker = sum(h for h, _ in both), sum(t for _, t in both)
-        print(f"{'total (scenarios on both)':<{width}}  {total_local:8.2f}  {total_docker:8.2f}  "
-              f"{total_docker - total_local:10.2f}  {total_docker / max(total_local, 0.001):5.1f}x")
-        print(f"mean overhead per scenario: {(total_docker - total_local) / len(both):.2f} s over {len(both)} "
-              "scenarios")
+        print(
+            f"{'total (scenarios on both)':<{width}}  {total_local:8.2f}  {total_docker:8.2f}  "
+            f"{total_docker - total_local:10.2f}  {total_docker / max(total_local, 0.001):5.1f}x"
+        )
+        print(
+            f"mean overhead per scenario: {(total_docker - total_local) / len(both):.2f} s over {len(both)} scenarios"
+        )
 
 
 def main() -> int:

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.openedge.dbfiles import aifile
+from oedr.harness.openedge.dbfiles import aifile
 
 BIN = Path(sys.executable).parent
 
@@ -49,9 +49,15 @@ def production(prod: Path, dr: Path, env: dict[str, str], commits: int, files: i
     """Build production, take the OS copy into ``dr``, write ``files`` AI files; their archived copies."""
     st = 'b .\nd "Schema Area":6,32;1 .\nd "Data":7,32;1 .\n' + "a .\n" * (files + 2)
     (prod / "db.st").write_text(st, encoding="utf-8")
-    for command in ("prostrct create db db.st", "procopy empty db", "rfutil db -C mark backedup",
-                    "rfutil db -C aimage begin", "oeclient db commit --count 10", "proutil db -C truncate bi",
-                    "rfutil db -C aimage new"):
+    for command in (
+        "prostrct create db db.st",
+        "procopy empty db",
+        "rfutil db -C mark backedup",
+        "rfutil db -C aimage begin",
+        "oeclient db commit --count 10",
+        "proutil db -C truncate bi",
+        "rfutil db -C aimage new",
+    ):
         run(command, prod, env)
     for path in prod.iterdir():
         if path.is_file() and path.suffix != ".lg":
@@ -111,8 +117,10 @@ def main() -> None:
     if not same:
         raise SystemExit("the DR digest differs from production's: the roll forward is wrong")
     mb = total / 1e6
-    print(f"AI files rolled forward:            {len(archived)} ({args.commits} transactions, {mb:.1f} MB of notes, "
-          f"{size / 1e6:.1f} MB on disk)")
+    print(
+        f"AI files rolled forward:            {len(archived)} ({args.commits} transactions, {mb:.1f} MB of notes, "
+        f"{size / 1e6:.1f} MB on disk)"
+    )
     print(f"rfutil roll forward:                {rolled:7.2f} s  {mb / rolled:8.1f} MB/s")
     print(f"cat files > /dev/null:              {cat:7.3f} s  {size / 1e6 / cat:8.1f} MB/s")
     print(f"roll forward time / cat time:       {rolled / cat:7.0f}x")

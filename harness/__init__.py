@@ -1,6 +1,6 @@
 """oedr: prove an OpenEdge disaster-recovery plan.
 
-``harness.openedge`` is the OpenEdge-like emulator of the DBA utilities (an emulator, not OpenEdge);
+``oedr.harness.openedge`` is the OpenEdge-like emulator of the DBA utilities (an emulator, not OpenEdge);
 the rest of ``harness`` drives it, or a real OpenEdge, through a backend.
 """
 

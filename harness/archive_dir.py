@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from harness.backends.base import utc_now
-from harness.evidence import hooks
-from harness.site import Site, StepFailure
-from harness.waiting import Timeout, poll_until
+from oedr.harness.backends.base import utc_now
+from oedr.harness.evidence import hooks
+from oedr.harness.site import Site, StepFailure
+from oedr.harness.waiting import Timeout, poll_until
 
 ARCHIVE_WAIT_SECONDS = 60.0  # the manager wakes every 5 s; a slow container may need several wakes
 ARCHIVE_RECORDS = ("0001", "0003", "0004")
@@ -50,15 +50,26 @@ def archived_sequences(site: Site, host_name: str, db: str) -> dict[int, str]:
 def wait_archived(site: Site, host_name: str, db: str, seq: int) -> str:
     """Wait until the manager has archived AI file ``seq``; its target, recorded on the timeline."""
     try:
-        poll_until(lambda: seq in archived_sequences(site, host_name, db), timeout=ARCHIVE_WAIT_SECONDS,
-                   what=f"AI file {seq} of {db} archived on {host_name}")
+        poll_until(
+            lambda: seq in archived_sequences(site, host_name, db),
+            timeout=ARCHIVE_WAIT_SECONDS,
+            what=f"AI file {seq} of {db} archived on {host_name}",
+        )
     except Timeout:
-        raise StepFailure(f"the archiver did not archive AI file {seq} of {db} on {host_name} within "
-                          f"{ARCHIVE_WAIT_SECONDS:.0f} s (archived: {sorted(archived_sequences(site, host_name, db))})"
-                          ) from None
+        raise StepFailure(
+            f"the archiver did not archive AI file {seq} of {db} on {host_name} within "
+            f"{ARCHIVE_WAIT_SECONDS:.0f} s (archived: {sorted(archived_sequences(site, host_name, db))})"
+        ) from None
     target = archived_sequences(site, host_name, db)[seq]
-    hooks.record_event({"kind": "ai-archive", "host": site.host(host_name).name,
-                        "label": f"archiver: AI file {seq} -> {target}", "seq": seq, "time": utc_now()})
+    hooks.record_event(
+        {
+            "kind": "ai-archive",
+            "host": site.host(host_name).name,
+            "label": f"archiver: AI file {seq} -> {target}",
+            "seq": seq,
+            "time": utc_now(),
+        }
+    )
     return target
 
 
@@ -99,8 +110,10 @@ def wait_caught_up(site: Site, host_name: str, db: str) -> None:
     try:
         poll_until(caught_up, timeout=ARCHIVE_WAIT_SECONDS, what=f"every FULL AI extent of {db} archived")
     except Timeout:
-        raise StepFailure(f"AI extents of {db} on {host_name} are still FULL after {ARCHIVE_WAIT_SECONDS:.0f} s: "
-                          "the archiver is not archiving them") from None
+        raise StepFailure(
+            f"AI extents of {db} on {host_name} are still FULL after {ARCHIVE_WAIT_SECONDS:.0f} s: "
+            "the archiver is not archiving them"
+        ) from None
     for seq in sorted(archived_sequences(site, host_name, db)):
         wait_archived(site, host_name, db, seq)
 
@@ -117,8 +130,9 @@ def wait_logged(site: Site, host_name: str, db: str, number: int) -> str:
     try:
         poll_until(lambda: line() is not None, timeout=ARCHIVE_WAIT_SECONDS, what=f"message {number} in {db}.lg")
     except Timeout:
-        raise StepFailure(f"{_stem(db)}.lg on {host_name} has no message {number} after "
-                          f"{ARCHIVE_WAIT_SECONDS:.0f} s") from None
+        raise StepFailure(
+            f"{_stem(db)}.lg on {host_name} has no message {number} after {ARCHIVE_WAIT_SECONDS:.0f} s"
+        ) from None
     return line() or ""
 
 

@@ -22,8 +22,19 @@ from pytest_bdd.steps import step_function_context_registry
 
 EXAMPLE_PARAM = "_pytest_bdd_example"  # the parameter pytest-bdd gives an outline's items
 
-__all__ = ["EXAMPLE_PARAM", "Feature", "GherkinParseError", "Scenario", "ScenarioTemplate", "Step", "StepDefinition",
-           "example_of", "parse_feature", "scenario_template", "step_definitions"]
+__all__ = [
+    "EXAMPLE_PARAM",
+    "Feature",
+    "GherkinParseError",
+    "Scenario",
+    "ScenarioTemplate",
+    "Step",
+    "StepDefinition",
+    "example_of",
+    "parse_feature",
+    "scenario_template",
+    "step_definitions",
+]
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,10 @@ class StepDefinition:
 
 def step_definitions() -> list[StepDefinition]:
     """Every step definition loaded in this process (pytest-bdd's registry of step contexts)."""
-    return [StepDefinition(ctx.type, str(ctx.parser.name), ctx.step_func, ctx.parser.is_matching)
-            for ctx in list(step_function_context_registry.values())]
+    return [
+        StepDefinition(ctx.type, str(ctx.parser.name), ctx.step_func, ctx.parser.is_matching)
+        for ctx in list(step_function_context_registry.values())
+    ]
 
 
 def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:

@@ -15,9 +15,9 @@ from typing import TypeVar
 
 import pytest
 
-from harness.bdd import Scenario, Step, step_definitions
-from harness.result import CommandResult
-from harness.site import StepFailure
+from oedr.harness.bdd import Scenario, Step, step_definitions
+from oedr.harness.result import CommandResult
+from oedr.harness.site import StepFailure
 
 F = TypeVar("F", bound=Callable[..., object])
 _MARK = "oedr_reads_last_command"
@@ -58,9 +58,11 @@ def is_checked(after: Sequence[Step]) -> bool:
 def require_checked(result: CommandResult, after: Sequence[Step]) -> None:
     """Fail at a command that exited non-zero when no step right after it checks its outcome."""
     if result.exit_status != 0 and not is_checked(after):
-        raise StepFailure(f"the command failed and no step checks it (expected a failure? say so with "
-                          f"`Then it fails with message N` or `Then the exit status is {result.exit_status}`)\n"
-                          f"{result.describe()}")  # fmt: skip
+        raise StepFailure(
+            f"the command failed and no step checks it (expected a failure? say so with "
+            f"`Then it fails with message N` or `Then the exit status is {result.exit_status}`)\n"
+            f"{result.describe()}"
+        )
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Scenario, step: Step) -> None:

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.backends.base import Backend, Host
+from oedr.harness.backends.base import Backend, Host
 
 ANY_LINES = "..."
 FIRST_HOST = "production"
@@ -99,7 +99,7 @@ class Transcript:
     def field(self, key: str) -> str:
         """A ``# key: value`` header field ('' when absent)."""
         prefix = f"# {key}:"
-        return next((line[len(prefix):].strip() for line in self.header if line.startswith(prefix)), "")
+        return next((line[len(prefix) :].strip() for line in self.header if line.startswith(prefix)), "")
 
     def dump(self) -> str:
         body = [line for step in self.steps for line in ([""] if step.kind in ("host", "$") else []) + step.dump()]
@@ -204,8 +204,9 @@ class Replay:
             return ""
         status = f" (exit {exit_status}, expected {step.exit_status})" if wrong_exit else ""
         lines = "\n".join(f"    {line}" for line in expected) if step.lines is not None else "    (not compared)"
-        return (f"`{step.kind} {step.argument}` on {self.current}{status}\n  expected:\n{lines}\n  got:\n"
-                + "\n".join(f"    {line}" for line in shown.splitlines()))
+        return f"`{step.kind} {step.argument}` on {self.current}{status}\n  expected:\n{lines}\n  got:\n" + "\n".join(
+            f"    {line}" for line in shown.splitlines()
+        )
 
 
 class Recorder:
@@ -234,8 +235,9 @@ class Recorder:
 
     def command(self, host: Host, command: str, output: str, exit_status: int) -> None:
         self._on(host)
-        self.transcript.steps.append(Step("$", self._placeholders(command), self._placeholders(output).splitlines(),
-                                          exit_status))
+        self.transcript.steps.append(
+            Step("$", self._placeholders(command), self._placeholders(output).splitlines(), exit_status)
+        )
 
     def file(self, host: Host, path: str, data: bytes) -> None:
         self._on(host)
@@ -263,8 +265,13 @@ class Recorder:
 
     def write(self, path: Path) -> None:
         """The transcript, its header completed with the release the banners named and what cannot be replayed."""
-        banners = (line for step in self.transcript.steps if step.kind == "$" for line in step.lines or []
-                   if _BANNER.match(line + "\n"))
+        banners = (
+            line
+            for step in self.transcript.steps
+            if step.kind == "$"
+            for line in step.lines or []
+            if _BANNER.match(line + "\n")
+        )
         release = next(banners, "")
         if release:
             self.transcript.header.append(f"# release: {release}")

@@ -31,16 +31,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.evidence import cancel, manifest, outdir, outputs, signing, tags
-from harness.evidence import results as res
-from harness.evidence import verdict as vd
-from harness.evidence.console import ProgressDisplay, summary_lines
-from harness.evidence.progress import PROGRESS_FILE, ProgressReader
-from harness.evidence.redact import redact_text
-from harness.scaffold import ScaffoldError, SitePlan, scaffold
+from oedr.harness.evidence import cancel, manifest, outdir, outputs, signing, tags
+from oedr.harness.evidence import results as res
+from oedr.harness.evidence import verdict as vd
+from oedr.harness.evidence.console import ProgressDisplay, summary_lines
+from oedr.harness.evidence.progress import PROGRESS_FILE, ProgressReader
+from oedr.harness.evidence.redact import redact_text
+from oedr.harness.scaffold import ScaffoldError, SitePlan, scaffold
 
 if TYPE_CHECKING:
-    from harness.bdd import Feature
+    from oedr.harness.bdd import Feature
 
 OK, FAILED, USAGE = 0, 1, 2
 SIGPIPE_STATUS = 141  # a shell's status for a command killed by SIGPIPE
@@ -88,27 +88,48 @@ def _field(text: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oedr", description="Prove an OpenEdge disaster-recovery plan.")
     parser.add_argument("--version", action="version", version=f"oedr {version()}")
-    sub = parser.add_subparsers(dest="command", required=True,
-                                metavar="{run,list,report,verify,sign,keygen,init}")  # fmt: skip
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,list,report,verify,sign,keygen,init}")
     run = sub.add_parser("run", help="run the DR plan and record the evidence")
     run.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     run.add_argument("--backend", choices=BACKENDS, default="local", help="where the commands run (default: local)")
-    run.add_argument("--oe-image", metavar="IMAGE", default=os.environ.get("OEDR_IMAGE", ""),
-                     help="the image of --backend openedge (your licensed OpenEdge), or of --backend docker "
-                          "(default: $OEDR_IMAGE; docker builds the emulator's image when neither is given)")
-    run.add_argument("--oe-licence", metavar="FILE", default=os.environ.get("OEDR_LICENCE", ""),
-                     help="the progress.cfg to install in the --backend openedge image (default: $OEDR_LICENCE)")
+    run.add_argument(
+        "--oe-image",
+        metavar="IMAGE",
+        default=os.environ.get("OEDR_IMAGE", ""),
+        help="the image of --backend openedge (your licensed OpenEdge), or of --backend docker "
+        "(default: $OEDR_IMAGE; docker builds the emulator's image when neither is given)",
+    )
+    run.add_argument(
+        "--oe-licence",
+        metavar="FILE",
+        default=os.environ.get("OEDR_LICENCE", ""),
+        help="the progress.cfg to install in the --backend openedge image (default: $OEDR_LICENCE)",
+    )
     run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "@restore and not @slow"')
-    run.add_argument("--out", metavar="DIR", default="oedr-results",
-                     help="evidence directory (default: oedr-results); an earlier run there is replaced")  # fmt: skip
-    run.add_argument("-n", dest="workers", metavar="N", type=_workers, default="0",
-                     help=f"run on N parallel workers (0 to {MAX_WORKERS}, or auto: one per CPU)")  # fmt: skip
+    run.add_argument(
+        "--out",
+        metavar="DIR",
+        default="oedr-results",
+        help="evidence directory (default: oedr-results); an earlier run there is replaced",
+    )
+    run.add_argument(
+        "-n",
+        dest="workers",
+        metavar="N",
+        type=_workers,
+        default="0",
+        help=f"run on N parallel workers (0 to {MAX_WORKERS}, or auto: one per CPU)",
+    )
     run.add_argument("--operator", type=_field, help="who ran the rehearsal (shown in the report)")
     run.add_argument("--ticket", type=_field, help="the change or ticket it belongs to (shown in the report)")
     run.add_argument("--approver", type=_field, help="who approved it (shown in the report)")
     run.add_argument("--sign", type=Path, metavar="KEY", help="sign the manifest with this Ed25519 key (oedr keygen)")
-    run.add_argument("--record", metavar="DIR", type=Path,
-                     help="with --backend openedge: write each scenario as a golden transcript of the real OpenEdge")
+    run.add_argument(
+        "--record",
+        metavar="DIR",
+        type=Path,
+        help="with --backend openedge: write each scenario as a golden transcript of the real OpenEdge",
+    )
     listing = sub.add_parser("list", help="the procedures and scenarios, with their tags")
     listing.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     report = sub.add_parser("report", help="rebuild a run's report from its recorded results")
@@ -130,8 +151,11 @@ def _parser() -> argparse.ArgumentParser:
     low, high = AI_EXTENTS
     init.add_argument("--ai-extents", type=_ai_extents, help=f"template .st AI extents ({low}-{high}, default 4)")
     init.add_argument("--force", action="store_true", help="write into a directory that is not empty")
-    init.add_argument("--aiarcdir", help="your broker's -aiarcdir, relative to the database's directory: the plan "
-                                         "then includes the AI File Management procedure")
+    init.add_argument(
+        "--aiarcdir",
+        help="your broker's -aiarcdir, relative to the database's directory: the plan "
+        "then includes the AI File Management procedure",
+    )
     return parser
 
 
@@ -143,7 +167,7 @@ def version() -> str:
     try:
         return installed("oedr")
     except PackageNotFoundError:
-        import harness
+        from oedr import harness
 
         return harness.__version__
 
@@ -151,8 +175,15 @@ def version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
-    handlers = {"run": cmd_run, "list": cmd_list, "report": cmd_report, "verify": cmd_verify, "sign": cmd_sign,
-                "keygen": cmd_keygen, "init": cmd_init}  # fmt: skip
+    handlers = {
+        "run": cmd_run,
+        "list": cmd_list,
+        "report": cmd_report,
+        "verify": cmd_verify,
+        "sign": cmd_sign,
+        "keygen": cmd_keygen,
+        "init": cmd_init,
+    }
     try:
         code = handlers[args.command](args)
         sys.stdout.flush()  # here, so that a reader gone away (`oedr list | head -3`) is caught below
@@ -195,12 +226,15 @@ def pytest_targets(features: Sequence[str]) -> tuple[list[str], list[str]]:
     for name in features or ["features"]:
         path = Path(name).resolve()
         if not path.exists():
-            raise UsageProblem(f"{name} does not exist: name feature files or directories of your plan (run oedr "
-                               "in the plan's directory, or create one with `oedr init SITE_DIR`)")  # fmt: skip
+            raise UsageProblem(
+                f"{name} does not exist: name feature files or directories of your plan (run oedr "
+                "in the plan's directory, or create one with `oedr init SITE_DIR`)"
+            )
         binder = _binder_dir(path)
         if binder is None:
-            raise UsageProblem(f"no binder module (test_*.py with `scenarios(...)`) holds {name}: "
-                               "`oedr init SITE_DIR` writes one")  # fmt: skip
+            raise UsageProblem(
+                f"no binder module (test_*.py with `scenarios(...)`) holds {name}: `oedr init SITE_DIR` writes one"
+            )
         if str(binder) not in targets:
             targets.append(str(binder))
         if path != binder:
@@ -211,12 +245,29 @@ def pytest_targets(features: Sequence[str]) -> tuple[list[str], list[str]]:
 def pytest_command(args: argparse.Namespace, out: Path) -> list[str]:
     """The pytest command line ``oedr run`` uses."""
     targets, filters = pytest_targets(args.features)
-    cmd = [sys.executable, "-m", "pytest", *targets, "-p", "harness.evidence.plugin", "--oedr-out", str(out),
-           "--junitxml", str(out / outputs.JUNIT_FILE), "--oe-backend", args.backend, "--color=no",
-           "-rfEs"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *targets,
+        "-p",
+        "oedr.harness.evidence.plugin",
+        "--oedr-out",
+        str(out),
+        "--junitxml",
+        str(out / outputs.JUNIT_FILE),
+        "--oe-backend",
+        args.backend,
+        "--color=no",
+        "-rfEs",
+    ]
     cmd += [arg for path in filters for arg in ("--oedr-feature", path)]
-    cmd += [arg for name in ("operator", "ticket", "approver") if getattr(args, name, None)
-            for arg in (f"--oedr-{name}", getattr(args, name))]  # fmt: skip
+    cmd += [
+        arg
+        for name in ("operator", "ticket", "approver")
+        if getattr(args, name, None)
+        for arg in (f"--oedr-{name}", getattr(args, name))
+    ]
     cmd += _image_options(args)
     if getattr(args, "record", None):
         if args.backend != "openedge":
@@ -243,8 +294,10 @@ def _image_options(args: argparse.Namespace) -> list[str]:
     if licence and not Path(licence).is_file():
         raise UsageProblem(f"--oe-licence {licence} is not a file: give the path of your site's progress.cfg")
     if args.backend == "openedge" and not image:
-        raise UsageProblem("--backend openedge needs your licensed OpenEdge image: --oe-image IMAGE "
-                           "(or OEDR_IMAGE), and its licence with --oe-licence FILE")  # fmt: skip
+        raise UsageProblem(
+            "--backend openedge needs your licensed OpenEdge image: --oe-image IMAGE "
+            "(or OEDR_IMAGE), and its licence with --oe-licence FILE"
+        )
     options = ["--oe-image", image] if image else []
     return options + (["--oe-licence", str(Path(licence).resolve())] if licence else [])
 
@@ -271,8 +324,15 @@ def _run_pytest(cmd: list[str], out: Path) -> tuple[int, cancel.Cancelled | None
     with log.open("wb") as stream, cancel.signals_cancel():
         try:
             env = {**os.environ, cancel.TOKEN_VARIABLE: token}
-            proc = subprocess.Popen(cmd, stdout=stream, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                    start_new_session=True, preexec_fn=cancel.interrupt_when_parent_dies)  # fmt: skip
+            proc = subprocess.Popen(
+                cmd,
+                stdout=stream,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+                preexec_fn=cancel.interrupt_when_parent_dies,
+            )
             code = _watch(proc, ProgressReader(out / PROGRESS_FILE), display)
         except cancel.Cancelled as signalled:
             cancelled = signalled
@@ -294,9 +354,11 @@ def _log_tail(out: Path, lines: int = 15) -> str:
 def _setup_failure(code: int, out: Path) -> str:
     if code == 5:
         return "no scenario was selected: check the feature paths and the --tags expression (`oedr list` shows them)"
-    return (f"pytest could not run the plan (exit status {code}). The end of {out / LOG_FILE}:\n{_log_tail(out)}\n"
-            "Fix the problem shown above (a feature that does not parse, a missing package, a bad option) "
-            "and run again.")  # fmt: skip
+    return (
+        f"pytest could not run the plan (exit status {code}). The end of {out / LOG_FILE}:\n{_log_tail(out)}\n"
+        "Fix the problem shown above (a feature that does not parse, a missing package, a bad option) "
+        "and run again."
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -366,8 +428,10 @@ def _ran_something(results: res.JSON) -> bool:
 
 def _print_evidence(out: Path, digest: str, signed: bool) -> None:
     print(f"\nEvidence: {out / outputs.HTML_FILE}")
-    print(f"  also results.json, cucumber.json, junit.xml, {LOG_FILE}"
-          + (f", {manifest.SIGNATURE} (Ed25519)" if signed else ""))  # fmt: skip
+    print(
+        f"  also results.json, cucumber.json, junit.xml, {LOG_FILE}"
+        + (f", {manifest.SIGNATURE} (Ed25519)" if signed else "")
+    )
     print(f"  manifest SHA256SUMS, sha256 {digest}")
     print(f"  record that digest with the change; check the evidence later with: oedr verify {out} --digest {digest}")
 
@@ -385,13 +449,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _parse_feature(path: Path) -> Feature:
-    from harness.bdd import GherkinParseError, parse_feature
+    from oedr.harness.bdd import GherkinParseError, parse_feature
 
     try:
         return parse_feature(path)
     except GherkinParseError as exc:
-        raise UsageProblem(f"{_relative(path)} line {exc.line} is not Gherkin: {exc.message}\n"
-                           f"  {exc.line}: {exc.line_content}\nFix that line and list again.") from None  # fmt: skip
+        raise UsageProblem(
+            f"{_relative(path)} line {exc.line} is not Gherkin: {exc.message}\n"
+            f"  {exc.line}: {exc.line_content}\nFix that line and list again."
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageProblem(f"{_relative(path)} cannot be read as a feature file ({exc})") from None
 
@@ -421,8 +487,10 @@ def _relative(path: Path) -> str:
 
 # -- report, verify --
 def _damaged(path: Path, exc: Exception) -> UsageProblem:
-    return UsageProblem(f"{path} is damaged or was not written by oedr ({type(exc).__name__}: {exc}); "
-                        "restore it from the run's archive (`oedr verify` names what changed)")  # fmt: skip
+    return UsageProblem(
+        f"{path} is damaged or was not written by oedr ({type(exc).__name__}: {exc}); "
+        "restore it from the run's archive (`oedr verify` names what changed)"
+    )
 
 
 def _read_results(path: Path) -> res.JSON:
@@ -518,8 +586,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         how += " and the recorded digest" if args.digest is not None else ""
         print(f"oedr verify: intact — every file matches SHA256SUMS{how} (sha256 of SHA256SUMS: {digest})")
         if key is None and args.digest is None:
-            print("  (that proves no file changed after SHA256SUMS was written; compare its sha256 with the one "
-                  "recorded at the run, or use --digest / --key)")  # fmt: skip
+            print(
+                "  (that proves no file changed after SHA256SUMS was written; compare its sha256 with the one "
+                "recorded at the run, or use --digest / --key)"
+            )
         print(_recorded_verdict(directory))
         return OK
     print("oedr verify: ALTERED — the evidence does not match SHA256SUMS:")
@@ -556,8 +626,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
 def cmd_keygen(args: argparse.Namespace) -> int:
     """Make an Ed25519 key pair for signing runs."""
     public = signing.keygen(args.name)
-    print(f"oedr keygen: wrote {args.name} (private: keep it secret, e.g. in your CI's secret store) and {public} "
-          "(public: give it to the auditors, for `oedr verify DIR --key`)")  # fmt: skip
+    print(
+        f"oedr keygen: wrote {args.name} (private: keep it secret, e.g. in your CI's secret store) and {public} "
+        "(public: give it to the auditors, for `oedr verify DIR --key`)"
+    )
     return OK
 
 
@@ -566,8 +638,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Scaffold a site's plan."""
     if args.ai_extents is not None and args.st is not None:
         raise UsageProblem("--ai-extents shapes the template .st; your --st file has its own AI extents (edit it)")
-    plan = SitePlan(args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force,
-                    aiarcdir=args.aiarcdir)
+    plan = SitePlan(
+        args.site_dir, db=args.db, st_file=args.st, ai_extents=args.ai_extents, force=args.force, aiarcdir=args.aiarcdir
+    )
     written = scaffold(plan)
     print(f"oedr init: wrote {len(written)} files into {args.site_dir}:")
     print("\n".join(f"  {p.relative_to(args.site_dir)}" for p in written))

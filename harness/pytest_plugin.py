@@ -3,7 +3,7 @@
 It brings the Gherkin step definitions, the ``site`` fixture (a scenario's hosts on the chosen backend), the
 backend options (``--oe-backend``, ``--oe-image``, ``--oe-licence``), the @docker_only / @local_only /
 @emulator_only selection, and the tags the standard features use, so a site's plan needs no copy of them.
-The evidence recorder (``harness.evidence.plugin``) is not loaded here: ``oedr run`` and a plan's conftest
+The evidence recorder (``oedr.harness.evidence.plugin``) is not loaded here: ``oedr run`` and a plan's conftest
 ask for it.
 """
 
@@ -16,19 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends import BACKENDS, get_backend
-from harness.site import Site
+from oedr.harness.backends import BACKENDS, get_backend
+from oedr.harness.site import Site
 
 pytest_plugins = [
-    "harness.checked",  # which steps check the last command: a failure no step checks fails where it happened
-    "steps.host_steps",
-    "steps.command_steps",
-    "steps.copy_steps",
-    "steps.data_steps",
-    "steps.ai_steps",
-    "steps.archiver_steps",
-    "steps.fault_steps",
-    "harness.backends.selection",  # @docker_only / @local_only / @emulator_only, and the skip without an engine
+    "oedr.harness.checked",  # which steps check the last command: a failure no step checks fails where it happened
+    "oedr.steps.host_steps",
+    "oedr.steps.command_steps",
+    "oedr.steps.copy_steps",
+    "oedr.steps.data_steps",
+    "oedr.steps.ai_steps",
+    "oedr.steps.archiver_steps",
+    "oedr.steps.fault_steps",
+    "oedr.harness.backends.selection",  # @docker_only / @local_only / @emulator_only, and the skip without an engine
 ]
 
 # The tags of the standard features (registered here, so --strict-markers accepts them in any plan).
@@ -47,8 +47,10 @@ MARKERS = (
     "replication: a replication-enabled source",
     "pre_91e: the pre-9.1E baseline-reset procedure",
     "incremental: incremental backups",
-    ("emulator_only: needs the emulator (a clock shift, fault injection, or a message number the emulator "
-     "assigned, 90000 and up); skipped on --oe-backend openedge"),
+    (
+        "emulator_only: needs the emulator (a clock shift, fault injection, or a message number the emulator "
+        "assigned, 90000 and up); skipped on --oe-backend openedge"
+    ),
     "docker_only: runs only on the docker backend",
     "local_only: runs only on the local backend",
     "retry: roll forward retry after an interruption",
@@ -58,24 +60,38 @@ MARKERS = (
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oedr", "oedr: which OpenEdge-like environment runs the features")
-    group.addoption("--oe-backend", choices=BACKENDS, default=os.environ.get("OEDR_BACKEND", "local"),
-                    help="local (embedded emulator, default), docker (emulator in containers), "
-                         "openedge (a site's licensed OpenEdge image)")  # fmt: skip
-    group.addoption("--oe-image", default=os.environ.get("OEDR_IMAGE", ""),
-                    help="image for --oe-backend docker/openedge (built from docker/Dockerfile when omitted)")
-    group.addoption("--oe-licence", default=os.environ.get("OEDR_LICENCE", ""),
-                    help="progress.cfg to install in the openedge image")
-    group.addoption("--record", metavar="DIR", default="",
-                    help="with --oe-backend openedge: write every scenario as a golden transcript of the real "
-                         "OpenEdge into DIR (harness/golden.py; docs/FIDELITY.md says how to contribute one)")
+    group.addoption(
+        "--oe-backend",
+        choices=BACKENDS,
+        default=os.environ.get("OEDR_BACKEND", "local"),
+        help="local (embedded emulator, default), docker (emulator in containers), "
+        "openedge (a site's licensed OpenEdge image)",
+    )
+    group.addoption(
+        "--oe-image",
+        default=os.environ.get("OEDR_IMAGE", ""),
+        help="image for --oe-backend docker/openedge (built from docker/Dockerfile when omitted)",
+    )
+    group.addoption(
+        "--oe-licence", default=os.environ.get("OEDR_LICENCE", ""), help="progress.cfg to install in the openedge image"
+    )
+    group.addoption(
+        "--record",
+        metavar="DIR",
+        default="",
+        help="with --oe-backend openedge: write every scenario as a golden transcript of the real "
+        "OpenEdge into DIR (harness/golden.py; docs/FIDELITY.md says how to contribute one)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
     if config.getoption("--record") and config.getoption("--oe-backend") != "openedge":
-        raise pytest.UsageError("--record DIR writes golden transcripts of a real OpenEdge: it needs "
-                                "--oe-backend openedge (the emulator's own output is what they are compared with)")
+        raise pytest.UsageError(
+            "--record DIR writes golden transcripts of a real OpenEdge: it needs "
+            "--oe-backend openedge (the emulator's own output is what they are compared with)"
+        )
 
 
 @pytest.fixture

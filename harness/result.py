@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.dba import commands, readings
-from harness.evidence.records import CommandRecord, command_facts
+from oedr.harness.dba import commands, readings
+from oedr.harness.evidence.records import CommandRecord, command_facts
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,27 @@ class CommandResult:
 
     def describe(self) -> str:
         """A readable account for assertion messages: host, command, exit status and output."""
-        return (f"on {self.host}: `{self.command}` exited {self.exit_status}\n"
-                f"--- output ---\n{self.output.rstrip()}\n--------------")
+        return (
+            f"on {self.host}: `{self.command}` exited {self.exit_status}\n"
+            f"--- output ---\n{self.output.rstrip()}\n--------------"
+        )
 
     def as_record(self, *, internal: bool = False, bracket: int | None = None) -> CommandRecord:
         """The evidence of this command, with what its line names (parsed once, here)."""
-        return CommandRecord(host=self.host, command=self.command, argv=list(self.argv), cwd=self.cwd,
-                             started=self.started, duration=self.duration, exit_status=self.exit_status,
-                             stdout=self.stdout, stderr=self.stderr, backend=self.backend, container=self.container,
-                             extra=dict(self.extra), dba=command_facts(commands.parse(self.command or self.argv)),
-                             internal=internal, bracket=bracket)
+        return CommandRecord(
+            host=self.host,
+            command=self.command,
+            argv=list(self.argv),
+            cwd=self.cwd,
+            started=self.started,
+            duration=self.duration,
+            exit_status=self.exit_status,
+            stdout=self.stdout,
+            stderr=self.stderr,
+            backend=self.backend,
+            container=self.container,
+            extra=dict(self.extra),
+            dba=command_facts(commands.parse(self.command or self.argv)),
+            internal=internal,
+            bracket=bracket,
+        )

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-import harness
-from harness.dba import structure
-from harness.dba.structure import SCHEMA_AREA, Structure
+from oedr import harness
+from oedr.harness.dba import structure
+from oedr.harness.dba.structure import SCHEMA_AREA, Structure
 
 STANDARD_DB = "sports"
 # The standard database's own sentence (steps/host_steps.py), in any of its forms.
 _STANDARD_DATABASE = re.compile(
     rf'^(?P<head>\s*(?:Given|And|But|\*)\s+on \w+) a database "{STANDARD_DB}" with (?:\d+ data areas and )?\d+ '
-    r"(?:fixed|variable) AI extents\s*$", re.M,
-)  # fmt: skip
+    r"(?:fixed|variable) AI extents\s*$",
+    re.M,
+)
 # The database's name wherever a feature uses it: "sports", sports.st, sports_7.d1, archive/sports.2.sports.a2.
 _STANDARD_NAME = re.compile(rf"(?<![\w-]){STANDARD_DB}(?:_\d+\.d\d+|\.[abdt]\d+)?(?![\w-])")
 _SECOND_DATABASE = re.compile(r'a database "(\w+)" with')
@@ -93,6 +94,7 @@ def site_structure(st_text: str, source: str) -> str:
     Areas, extents, sizes and the AI layout stay as the site wrote them; ``/db/prod/orders.d1`` becomes
     ``./orders.d1`` and a directory (``/db/prod``) becomes ``.``, where OpenEdge names the files itself.
     """
+
     def local(path: str) -> str | None:
         if not path.startswith("/"):
             return None
@@ -102,9 +104,10 @@ def site_structure(st_text: str, source: str) -> str:
     _structure(st_text, source)  # refuse a file that is not a .st with the scaffold's own message
     text, changed = structure.rewrite_paths(st_text, source, local)
     if changed:
-        text = (f"# From {source}, with each absolute extent path made relative to the host's directory (every\n"
-                "# host of the plan is a directory). Areas, extents, sizes and AI extents are the site's own.\n"
-                + text)  # fmt: skip
+        text = (
+            f"# From {source}, with each absolute extent path made relative to the host's directory (every\n"
+            "# host of the plan is a directory). Areas, extents, sizes and AI extents are the site's own.\n" + text
+        )
     return text
 
 
@@ -163,13 +166,14 @@ def check_archiver(plan: SitePlan, layout: list[str]) -> None:
     if plan.aiarcdir is None:
         return
     if not re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", plan.aiarcdir) or plan.aiarcdir.startswith(".."):
-        raise ScaffoldError(f"--aiarcdir {plan.aiarcdir!r}: give one directory relative to the database's, as "
-                            "every host of the plan is a directory (e.g. aiarch)")
+        raise ScaffoldError(
+            f"--aiarcdir {plan.aiarcdir!r}: give one directory relative to the database's, as "
+            "every host of the plan is a directory (e.g. aiarch)"
+        )
     if len(layout) < 2:
-        raise ScaffoldError("AI File Management needs at least two AI extents to switch between; your .st has "
-                            f"{len(layout)}")
-
-
+        raise ScaffoldError(
+            f"AI File Management needs at least two AI extents to switch between; your .st has {len(layout)}"
+        )
 
 
 # The plan's pytest configuration. The standard tags are registered by oedr's pytest plugin
@@ -189,7 +193,7 @@ wherever oedr is installed. Set OEDR_EVIDENCE=0 to run without recording evidenc
 
 import os
 
-pytest_plugins = ["harness.evidence.plugin"] if os.environ.get("OEDR_EVIDENCE", "1") != "0" else []
+pytest_plugins = ["oedr.harness.evidence.plugin"] if os.environ.get("OEDR_EVIDENCE", "1") != "0" else []
 '''
 
 
@@ -242,12 +246,16 @@ def scaffold(plan: SitePlan) -> list[Path]:
     root = project_root()
     standard = sorted((root / "features" / "procedures").glob("*.feature"))
     if not standard:
-        raise ScaffoldError(f"no standard procedures under {root / 'features/procedures'}: "
-                            "reinstall oedr: its wheel carries them as package data")  # fmt: skip
+        raise ScaffoldError(
+            f"no standard procedures under {root / 'features/procedures'}: "
+            "reinstall oedr: its wheel carries them as package data"
+        )
     if not _DB_NAME.match(plan.db) or len(plan.db) > MAX_DB_NAME:
         shown = plan.db if len(plan.db) <= MAX_DB_NAME else plan.db[:MAX_DB_NAME] + "…"
-        raise ScaffoldError(f"--db {shown!r} is not a database name: use 1 to {MAX_DB_NAME} letters, digits and _, "
-                            "starting with a letter (the name of your database without .db)")  # fmt: skip
+        raise ScaffoldError(
+            f"--db {shown!r} is not a database name: use 1 to {MAX_DB_NAME} letters, digits and _, "
+            "starting with a letter (the name of your database without .db)"
+        )
     _target_files(plan)
     if plan.st_file is not None and not plan.st_file.is_file():
         raise ScaffoldError(f"{plan.st_file} does not exist: pass the .st of your production database")
@@ -284,8 +292,9 @@ def _read_st(path: Path) -> str:
             raise ScaffoldError(f"{path} is not a structure file (over {MAX_ST_BYTES} bytes): pass your database's .st")
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ScaffoldError(f"{path} is not a structure file (not text): pass the .st that `prostrct list` "
-                            "writes") from None  # fmt: skip
+        raise ScaffoldError(
+            f"{path} is not a structure file (not text): pass the .st that `prostrct list` writes"
+        ) from None
     except OSError as exc:
         raise ScaffoldError(f"cannot read {path}: {exc.strerror or exc}") from None
 

@@ -14,16 +14,22 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from harness.backends import Backend, Host, SandboxError
-from harness.backends.base import record_copy, utc_now
-from harness.dba import commands, readings, structure
-from harness.dba.readings import AiExtent, Commit, Counters
-from harness.evidence import hooks
-from harness.result import CommandResult
-from harness.waiting import poll_until
+from oedr.harness.backends import Backend, Host, SandboxError
+from oedr.harness.backends.base import record_copy, utc_now
+from oedr.harness.dba import commands, readings, structure
+from oedr.harness.dba.readings import AiExtent, Commit, Counters
+from oedr.harness.evidence import hooks
+from oedr.harness.result import CommandResult
+from oedr.harness.waiting import poll_until
 
-HOST_ALIASES = {"production": "production", "prod": "production", "dr": "dr", "DR": "dr", "the DR host": "dr",
-                "the production host": "production"}
+HOST_ALIASES = {
+    "production": "production",
+    "prod": "production",
+    "dr": "dr",
+    "DR": "dr",
+    "the DR host": "dr",
+    "the production host": "production",
+}
 
 __all__ = ["AiExtent", "Commit", "Counters", "Ledger", "Site", "StepFailure", "standard_structure"]
 
@@ -89,6 +95,7 @@ class Site:
     # --- running commands -------------------------------------------------------------------------
     def expand(self, host: Host, command: str) -> str:
         """Fill placeholders: {transaction N of DB}, {time after transaction N of DB}, {dir}."""
+
         def transaction(match: re.Match[str]) -> str:
             return str(self.ledger.nth(self._ledger_key(host, match["db"]), int(match["n"])).trid)
 
@@ -101,8 +108,14 @@ class Site:
         command = re.sub(r"\{time after transaction (?P<n>\d+) of (?P<db>\w+)\}", time_after, command)
         return command.replace("{dir}", host.root)
 
-    def run(self, host_name: str, command: str, stdin: str | None = None,
-            env: dict[str, str] | None = None, cwd: str | None = None) -> CommandResult:
+    def run(
+        self,
+        host_name: str,
+        command: str,
+        stdin: str | None = None,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+    ) -> CommandResult:
         """Run a DBA command on a host, with counters recorded around commands that move them."""
         host = self.host(host_name)
         command = self.expand(host, command)
@@ -115,8 +128,9 @@ class Site:
                 host.write_file(os.path.relpath(host.workdir(cwd), host.root) + "/.keep", b"")
             result = host.run(command, stdin=stdin, env=env, cwd=cwd, bracket=bracket)
         except SandboxError as refused:
-            raise StepFailure(f"not run on {host.name}: {refused} (every path must stay inside the host's "
-                              "directory)") from None
+            raise StepFailure(
+                f"not run on {host.name}: {refused} (every path must stay inside the host's directory)"
+            ) from None
         self.last = result
         self.history.append(result)
         if bracket is not None and dba.database:
@@ -139,8 +153,15 @@ class Site:
         result = self.run(host_name, command, env={"OEDR_FAULT": fault})
         if result.exit_status != -9:
             raise StepFailure(f"expected the process to be killed (fault {fault})", result)
-        hooks.record_event({"kind": "fault", "host": self.host(host_name).name, "label": f"killed: {fault}",
-                            "seq": None, "time": utc_now()})
+        hooks.record_event(
+            {
+                "kind": "fault",
+                "host": self.host(host_name).name,
+                "label": f"killed: {fault}",
+                "seq": None,
+                "time": utc_now(),
+            }
+        )
         return result
 
     def flip_byte(self, host_name: str, path: str, offset: int | None = None) -> None:
@@ -201,10 +222,15 @@ class Site:
         rate_part = f" --rate {rate}" if rate else ""
         job = host.start_background(f"oeclient {db} load --seconds {seconds}{rate_part}")
         self.loads.append(job)
-        hooks.record_event({"kind": "load", "host": host.name, "label": f"load {seconds}s", "seq": None,
-                            "time": utc_now()})
-        poll_until(lambda: self.digest(host_name, db)[0] > before, timeout=60, interval=0.05,
-                   what=f"the load on {db} to commit its first transaction")
+        hooks.record_event(
+            {"kind": "load", "host": host.name, "label": f"load {seconds}s", "seq": None, "time": utc_now()}
+        )
+        poll_until(
+            lambda: self.digest(host_name, db)[0] > before,
+            timeout=60,
+            interval=0.05,
+            what=f"the load on {db} to commit its first transaction",
+        )
         return job
 
     def stop_loads(self) -> list[CommandResult]:
@@ -223,8 +249,11 @@ class Site:
         begin, first_end = self._span(first)
         last_start, end = self._span(last)
         times = [c.time_us for c in self.load_commits]
-        return (sum(t < begin for t in times), sum(first_end < t < last_start for t in times),
-                sum(t > end for t in times))
+        return (
+            sum(t < begin for t in times),
+            sum(first_end < t < last_start for t in times),
+            sum(t > end for t in times),
+        )
 
     def _span(self, command: str) -> tuple[int, int]:
         """Start and end, in microseconds since the epoch, of the last run of this command line."""
@@ -234,15 +263,17 @@ class Site:
                 return start, start + int(result.duration * 1_000_000)
         raise StepFailure(f"`{command}` was not run in this scenario")
 
-    def must(self, host_name: str, command: str, stdin: str | None = None,
-             env: dict[str, str] | None = None) -> CommandResult:
+    def must(
+        self, host_name: str, command: str, stdin: str | None = None, env: dict[str, str] | None = None
+    ) -> CommandResult:
         result = self.run(host_name, command, stdin=stdin, env=env)
         if result.exit_status != 0:
             raise StepFailure(f"expected success, got exit status {result.exit_status}", result)
         return result
 
-    def counters(self, host: Host | str, db: str, when: str = "now", quiet: bool = False,
-                 bracket: int | None = None) -> Counters:
+    def counters(
+        self, host: Host | str, db: str, when: str = "now", quiet: bool = False, bracket: int | None = None
+    ) -> Counters:
         """The master-block counters, read the way this backend's OpenEdge shows them; recorded as evidence.
 
         The reads are the harness's own (marked ``internal``); ``bracket`` ties them to the command they
@@ -253,8 +284,9 @@ class Site:
         results = [target.run(read, internal=True, bracket=bracket) for read in readings.counter_reads(db, dialect)]
         found = readings.counters([r.stdout for r in results], dialect)
         if found is not None:
-            hooks.record_counters({"host": target.name, "db": _stem(db), "when": when, "values": found.values(),
-                                   "bracket": bracket})
+            hooks.record_counters(
+                {"host": target.name, "db": _stem(db), "when": when, "values": found.values(), "bracket": bracket}
+            )
         elif not quiet:
             raise StepFailure(f"could not read the counters of {db}", results[0])
         return found or Counters()
@@ -301,8 +333,15 @@ class Site:
         if not self.file_exists(host_name, path):
             raise StepFailure(f"{path} does not exist on {host_name}, so it cannot be deleted")
         self.host(host_name).remove_file(path)
-        hooks.record_event({"kind": "delete", "host": self.host(host_name).name, "label": f"deleted {path}",
-                            "seq": None, "time": utc_now()})
+        hooks.record_event(
+            {
+                "kind": "delete",
+                "host": self.host(host_name).name,
+                "label": f"deleted {path}",
+                "seq": None,
+                "time": utc_now(),
+            }
+        )
 
     def database_files(self, host_name: str, db: str) -> list[str]:
         """The files of a database in its directory (control area, extents, .lk, .lg, .st)."""
@@ -325,15 +364,20 @@ class Site:
         host = self.host(host_name)
         self.snapshots[(host.name, _stem(db))] = {
             name: hashlib.sha256(host.read_file(name)).hexdigest()
-            for name in self.database_files(host_name, db) if not name.endswith(".lg")}
+            for name in self.database_files(host_name, db)
+            if not name.endswith(".lg")
+        }
 
     def assert_unchanged(self, host_name: str, db: str) -> None:
         host = self.host(host_name)
         before = self.snapshots.get((host.name, _stem(db)))
         if before is None:
             raise StepFailure(f"the files of {db} on {host_name} were not noted first")
-        after = {name: hashlib.sha256(host.read_file(name)).hexdigest()
-                 for name in self.database_files(host_name, db) if not name.endswith(".lg")}
+        after = {
+            name: hashlib.sha256(host.read_file(name)).hexdigest()
+            for name in self.database_files(host_name, db)
+            if not name.endswith(".lg")
+        }
         changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
         if changed:
             raise StepFailure(f"these files of {db} on {host_name} changed: {', '.join(changed)}")

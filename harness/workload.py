@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import threading
 
-from harness.backends.base import UNREACHABLE, Host
-from harness.dba import readings
-from harness.result import CommandResult
-from harness.waiting import poll_until
+from oedr.harness.backends.base import UNREACHABLE, Host
+from oedr.harness.dba import readings
+from oedr.harness.result import CommandResult
+from oedr.harness.waiting import poll_until
 
 
 class CommitLoop:
@@ -40,8 +40,12 @@ class CommitLoop:
     def _run(self) -> None:
         while not self._stop.is_set():
             if self._frozen():
-                poll_until(lambda: not self._frozen() or self._stop.is_set(), timeout=3600, interval=0.05,
-                           what=f"{self.host.name} to resume")
+                poll_until(
+                    lambda: not self._frozen() or self._stop.is_set(),
+                    timeout=3600,
+                    interval=0.05,
+                    what=f"{self.host.name} to resume",
+                )
                 continue
             result = self.host.run(f"oeclient {self.db} commit --count {self.batch}")
             self.last = result

@@ -69,8 +69,15 @@ def rules(root: Path) -> list[tuple[re.Pattern[str], str]]:
 def tracked_files(root: Path) -> list[Path]:
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
     files = [root / name for name in listed.decode().split("\0") if name]
-    return [f for f in files if f.is_file() and not f.is_symlink() and f.resolve() != SELF
-            and f.suffix not in SKIP_SUFFIXES and f.name != "constraints.txt"]
+    return [
+        f
+        for f in files
+        if f.is_file()
+        and not f.is_symlink()
+        and f.resolve() != SELF
+        and f.suffix not in SKIP_SUFFIXES
+        and f.name != "constraints.txt"
+    ]
 
 
 def link_packages(root: Path) -> list[str]:

@@ -1,3 +1,3 @@
-"""The step library: one sentence, one small function; all logic lives in harness.site."""
+"""The step library: one sentence, one small function; all logic lives in oedr.harness.site."""
 
 from __future__ import annotations

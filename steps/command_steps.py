@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import parsers, then, when
 
-from harness.checked import reads_last_command, require_checked
-from harness.site import Site, StepFailure
-from steps.parse_types import EXTRA_TYPES
+from oedr.harness.checked import reads_last_command, require_checked
+from oedr.harness.site import Site, StepFailure
+from oedr.steps.parse_types import EXTRA_TYPES
 
 
 @when(parsers.parse("I run `{command}` on {host:Host}", extra_types=EXTRA_TYPES))
@@ -23,8 +23,11 @@ def run_command_in(request: pytest.FixtureRequest, site: Site, command: str, dir
     require_checked(site.run(host, command, cwd=directory), getattr(request.node, "oedr_steps_after", []))
 
 
-@when(parsers.parse("the roll forward `{command}` on {host:Host} is killed after {notes:d} AI notes",
-                    extra_types=EXTRA_TYPES))
+@when(
+    parsers.parse(
+        "the roll forward `{command}` on {host:Host} is killed after {notes:d} AI notes", extra_types=EXTRA_TYPES
+    )
+)
 def roll_forward_killed(site: Site, command: str, host: str, notes: int) -> None:
     """Emulator fault injection: the roll forward process gets SIGKILL after N notes (a crash mid-way)."""
     site.run_killed(host, command, f"rollforward:{notes}")

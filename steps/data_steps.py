@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.site import Site, StepFailure
-from steps.parse_types import EXTRA_TYPES
+from oedr.harness.site import Site, StepFailure
+from oedr.steps.parse_types import EXTRA_TYPES
 
 
 @given(parsers.parse('{count:d} transactions are committed to "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES))
@@ -15,17 +15,23 @@ def commit_transactions(site: Site, count: int, db: str, host: str) -> None:
     site.commit(host, db, count)
 
 
-@when(parsers.parse('{count:d} transactions are committed to "{db:Name}" on {host:Host} {hours:d} hours later',
-                    extra_types=EXTRA_TYPES))
+@when(
+    parsers.parse(
+        '{count:d} transactions are committed to "{db:Name}" on {host:Host} {hours:d} hours later',
+        extra_types=EXTRA_TYPES,
+    )
+)
 def commit_later(site: Site, count: int, db: str, host: str, hours: int) -> None:
     """Commits stamped hours later (the emulator's clock is shifted: emulator only)."""
     site.commit(host, db, count, offset_seconds=hours * 3600)
 
 
-@when(parsers.parse('load runs against "{db:Name}" on {host:Host} at {rate:d} transactions a second',
-                    extra_types=EXTRA_TYPES))
-@when(parsers.parse('load runs against "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES),
-      converters={"rate": int})
+@when(
+    parsers.parse(
+        'load runs against "{db:Name}" on {host:Host} at {rate:d} transactions a second', extra_types=EXTRA_TYPES
+    )
+)
+@when(parsers.parse('load runs against "{db:Name}" on {host:Host}', extra_types=EXTRA_TYPES), converters={"rate": int})
 def start_load(site: Site, db: str, host: str, rate: int = 0) -> None:
     """A background client committing transactions (as fast as it can, or at a rate) until it is stopped."""
     site.start_load(host, db, seconds=600, rate=rate)
@@ -53,23 +59,37 @@ def stop_load(site: Site) -> None:
     site.stop_loads()
 
 
-@then(parsers.parse('"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host} as of '
-                    'the last AI file applied', extra_types=EXTRA_TYPES))
+@then(
+    parsers.parse(
+        '"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host} as of '
+        "the last AI file applied",
+        extra_types=EXTRA_TYPES,
+    )
+)
 def same_data_as_of_last_file(site: Site, db: str, target: str, source_db: str, source: str) -> None:
     """Digest of the target equals the source's digest up to the last transaction of the last AI file applied."""
     upto = site.last_trid_applied(target, db)
     _compare(site, db, target, source_db, source, upto)
 
 
-@then(parsers.parse('"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host} up to '
-                    'transaction {n:d}', extra_types=EXTRA_TYPES))
+@then(
+    parsers.parse(
+        '"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host} up to '
+        "transaction {n:d}",
+        extra_types=EXTRA_TYPES,
+    )
+)
 def same_data_up_to(site: Site, db: str, target: str, source_db: str, source: str, n: int) -> None:
     """Digest of the target equals the source's digest over its first n transactions of this scenario."""
     _compare(site, db, target, source_db, source, site.nth_trid(source, source_db, n))
 
 
-@then(parsers.parse('"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host}',
-                    extra_types=EXTRA_TYPES))
+@then(
+    parsers.parse(
+        '"{db:Name}" on {target:Host} holds exactly the data of "{source_db:Name}" on {source:Host}',
+        extra_types=EXTRA_TYPES,
+    )
+)
 def same_data(site: Site, db: str, target: str, source_db: str, source: str) -> None:
     """Digest of the target equals the source's digest over everything committed."""
     _compare(site, db, target, source_db, source, None)
@@ -79,9 +99,11 @@ def _compare(site: Site, db: str, target: str, source_db: str, source: str, upto
     expected = site.digest(source, source_db, upto)
     actual = site.digest(target, db)
     if actual != expected:
-        raise StepFailure(f"{db} on {target} has {actual[0]} records (sha256 {actual[1][:16]}…); "
-                          f"{source_db} on {source} had {expected[0]} (sha256 {expected[1][:16]}…)"
-                          + (f" up to transaction {upto}" if upto is not None else ""))
+        raise StepFailure(
+            f"{db} on {target} has {actual[0]} records (sha256 {actual[1][:16]}…); "
+            f"{source_db} on {source} had {expected[0]} (sha256 {expected[1][:16]}…)"
+            + (f" up to transaction {upto}" if upto is not None else "")
+        )
 
 
 @when(parsers.parse('I flip a byte in "{path:Name}" on {host:Host}', extra_types=EXTRA_TYPES))

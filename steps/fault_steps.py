@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from harness.backends.base import ContainerFaults
-from harness.checked import reads_last_command
-from harness.site import Site, StepFailure
-from harness.workload import CommitLoop
-from steps.parse_types import EXTRA_TYPES as TYPES
+from oedr.harness.backends.base import ContainerFaults
+from oedr.harness.checked import reads_last_command
+from oedr.harness.site import Site, StepFailure
+from oedr.harness.workload import CommitLoop
+from oedr.steps.parse_types import EXTRA_TYPES as TYPES
 
 
 def _container(site: Site, name: str) -> ContainerFaults:
@@ -39,8 +39,10 @@ def disk_is_full(site: Site, host: str) -> None:
         raise StepFailure(f"{host}'s disk still has {free} KB free")
 
 
-@when(parsers.parse('clients keep committing to "{db:Name}" on {host:Machine}', extra_types=TYPES),
-      target_fixture="clients")
+@when(
+    parsers.parse('clients keep committing to "{db:Name}" on {host:Machine}', extra_types=TYPES),
+    target_fixture="clients",
+)
 def clients_keep_committing(site: Site, db: str, host: str) -> CommitLoop:
     """Client sessions one after another, 10 transactions each, until stopped; acknowledged ones are kept."""
     records, _digest = site.digest(host, db)
@@ -104,12 +106,15 @@ def does_not_answer(site: Site, host: str) -> None:
         raise StepFailure(f"expected {host} not to answer" + ("" if last else ": no command ran"), last)
 
 
-@then(parsers.parse('every transaction the clients saw committed is in "{db:Name}" on {host:Machine}',
-                    extra_types=TYPES))
+@then(
+    parsers.parse('every transaction the clients saw committed is in "{db:Name}" on {host:Machine}', extra_types=TYPES)
+)
 def nothing_acknowledged_lost(site: Site, clients: CommitLoop, db: str, host: str) -> None:
     """Records up to the last acknowledged transaction = those before the clients + every acknowledged one."""
     clients.stop()
     records, _digest = site.digest(host, db, upto=clients.last_trid)
     if not clients.acknowledged or records != clients.expected_records:
-        raise StepFailure(f"{db} on {host} holds {records} records up to transaction {clients.last_trid}; "
-                          f"{clients.baseline} were there before and {len(clients.acknowledged)} were acknowledged")
+        raise StepFailure(
+            f"{db} on {host} holds {records} records up to transaction {clients.last_trid}; "
+            f"{clients.baseline} were there before and {len(clients.acknowledged)} were acknowledged"
+        )

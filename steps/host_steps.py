@@ -7,8 +7,8 @@ import os
 import pytest
 from pytest_bdd import given, parsers
 
-from harness.site import Site, standard_structure
-from steps.parse_types import EXTRA_TYPES
+from oedr.harness.site import Site, standard_structure
+from oedr.steps.parse_types import EXTRA_TYPES
 
 
 @given("a production host and a DR host")
@@ -24,17 +24,28 @@ def database_from_structure(site: Site, host: str, db: str, docstring: str) -> N
     site.create_database(host, db, docstring)
 
 
-@given(parsers.parse('on {host:Host} a database "{db:Name}" with the structure in "{st_file:Name}"',
-                     extra_types=EXTRA_TYPES))
+@given(
+    parsers.parse(
+        'on {host:Host} a database "{db:Name}" with the structure in "{st_file:Name}"', extra_types=EXTRA_TYPES
+    )
+)
 def database_from_structure_file(site: Site, host: str, db: str, st_file: str, request: pytest.FixtureRequest) -> None:
     """prostrct create from a site's own .st file (a path relative to the feature file)."""
     site.create_database_from_file(host, db, st_file, getattr(request.node, "oedr_feature_dir", "") or os.getcwd())
 
 
-@given(parsers.parse('on {host:Host} a database "{db:Name}" with {areas:d} data areas and {count:d} {kind:Kind} '
-                     'AI extents', extra_types=EXTRA_TYPES))
-@given(parsers.parse('on {host:Host} a database "{db:Name}" with {count:d} {kind:Kind} AI extents',
-                     extra_types=EXTRA_TYPES), converters={"areas": int})
+@given(
+    parsers.parse(
+        'on {host:Host} a database "{db:Name}" with {areas:d} data areas and {count:d} {kind:Kind} AI extents',
+        extra_types=EXTRA_TYPES,
+    )
+)
+@given(
+    parsers.parse(
+        'on {host:Host} a database "{db:Name}" with {count:d} {kind:Kind} AI extents', extra_types=EXTRA_TYPES
+    ),
+    converters={"areas": int},
+)
 def database_with_ai_extents(site: Site, host: str, db: str, count: int, kind: bool, areas: int = 1) -> None:
     """A schema area, N data areas (two extents each) and N after-image extents (fixed 8 MB each, or variable)."""
     site.create_database(host, db, standard_structure(areas, count, kind))
@@ -52,8 +63,12 @@ def database_served(site: Site, db: str, host: str) -> None:
     site.must(host, f"proserve {db}")
 
 
-@given(parsers.parse('an offline OS copy of "{db:Name}" was taken on {source:Host} and copied to {target:Host}',
-                     extra_types=EXTRA_TYPES))
+@given(
+    parsers.parse(
+        'an offline OS copy of "{db:Name}" was taken on {source:Host} and copied to {target:Host}',
+        extra_types=EXTRA_TYPES,
+    )
+)
 def offline_copy_taken(site: Site, db: str, source: str, target: str) -> None:
     """The KB-P115048 offline procedure (proshut, truncate bi, aimage new, copy, mark backedup, proserve)."""
     site.offline_os_copy(source, db, target)

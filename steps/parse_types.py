@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parse import with_pattern
 
-from harness.site import HOST_ALIASES
+from oedr.harness.site import HOST_ALIASES
 
 
 @with_pattern(r'[^"]+')
@@ -18,7 +18,7 @@ def host_name(text: str) -> str:
 
 
 def extent_kind(text: str) -> bool:
-    """"fixed" or "variable" AI extents: True for fixed."""
+    """ "fixed" or "variable" AI extents: True for fixed."""
     if text not in ("fixed", "variable"):
         raise ValueError(text)
     return text == "fixed"

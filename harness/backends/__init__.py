@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from harness.backends.base import Backend, Host, SandboxError
+from oedr.harness.backends.base import Backend, Host, SandboxError
 
 BACKENDS = ("local", "docker", "openedge")
 
@@ -11,15 +11,15 @@ BACKENDS = ("local", "docker", "openedge")
 def get_backend(name: str, **options: str) -> Backend:
     """Create the named backend; ValueError for an unknown name."""
     if name == "local":
-        from harness.backends.local import LocalBackend
+        from oedr.harness.backends.local import LocalBackend
 
         return LocalBackend()
     if name == "docker":
-        from harness.backends.docker_backend import DockerBackend
+        from oedr.harness.backends.docker_backend import DockerBackend
 
         return DockerBackend(image=options.get("image", ""))
     if name == "openedge":
-        from harness.backends.openedge import OpenEdgeBackend
+        from oedr.harness.backends.openedge import OpenEdgeBackend
 
         return OpenEdgeBackend(image=options.get("image", ""), licence=options.get("licence", ""))
     raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")

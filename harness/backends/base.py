@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
-from harness.evidence import hooks
-from harness.evidence.records import CopiedFile
-from harness.result import CommandResult
+from oedr.harness.evidence import hooks
+from oedr.harness.evidence.records import CopiedFile
+from oedr.harness.result import CommandResult
 
 ALLOWED_OUTSIDE = ("/dev/null",)
 UNREACHABLE = 255  # what ssh returns when the remote host does not answer (a container backend says the same)
@@ -88,13 +88,21 @@ class Host(ABC):
         check_sandbox([], self.root, workdir)
         return workdir
 
-    def run(self, command: str, *, cwd: str | None = None, stdin: str | None = None,
-            env: dict[str, str] | None = None, timeout: float = 300, internal: bool = False,
-            bracket: int | None = None) -> CommandResult:
+    def run(
+        self,
+        command: str,
+        *,
+        cwd: str | None = None,
+        stdin: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 300,
+        internal: bool = False,
+        bracket: int | None = None,
+    ) -> CommandResult:
         """Run a command line as the DBA typed it, in the host's directory; record it as evidence.
 
         ``internal``: the harness runs it for itself (a counters read); ``bracket``: the counter reads
-        around one command share it with that command (see harness.evidence.records).
+        around one command share it with that command (see oedr.harness.evidence.records).
         """
         argv = shlex.split(command)
         workdir = self.workdir(cwd)
@@ -104,8 +112,9 @@ class Host(ABC):
         return result
 
     @abstractmethod
-    def _execute(self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str],
-                 timeout: float) -> CommandResult: ...
+    def _execute(
+        self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str], timeout: float
+    ) -> CommandResult: ...
 
     @abstractmethod
     def start_background(self, command: str, env: dict[str, str] | None = None) -> Background: ...
@@ -133,8 +142,9 @@ class Host(ABC):
     def kill_processes(self) -> None:
         """Kill every process this host started (brokers included): scenario cleanup."""
 
-    def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
-                   target_directory: str = ".") -> list[str]:
+    def copy_files(
+        self, names: Iterable[str], target: Host, directory: str = ".", target_directory: str = "."
+    ) -> list[str]:
         """Copy files byte for byte from this host to another, as an OS copy would."""
         copied: list[tuple[str, bytes]] = []
         for name in names:
@@ -145,14 +155,25 @@ class Host(ABC):
         return [name for name, _data in copied]
 
 
-def record_copy(source: Host, target: Host, files: list[tuple[str, bytes]], directory: str,
-                target_directory: str, label: str = "") -> None:
+def record_copy(
+    source: Host, target: Host, files: list[tuple[str, bytes]], directory: str, target_directory: str, label: str = ""
+) -> None:
     """Evidence of an OS copy: which files went where, with their sizes and SHA-256, so an auditor can see
     that every extent (and whether the .lk) was copied."""
     listing = [CopiedFile(name=name, bytes=len(data), sha256=hashlib.sha256(data).hexdigest()) for name, data in files]
-    hooks.record_event({"kind": "copy", "host": target.name, "label": label or f"{len(files)} files from {source.name}",
-                        "seq": None, "time": utc_now(), "from": source.name, "directory": directory,
-                        "target_directory": target_directory, "files": listing})
+    hooks.record_event(
+        {
+            "kind": "copy",
+            "host": target.name,
+            "label": label or f"{len(files)} files from {source.name}",
+            "seq": None,
+            "time": utc_now(),
+            "from": source.name,
+            "directory": directory,
+            "target_directory": target_directory,
+            "files": listing,
+        }
+    )
 
 
 @runtime_checkable

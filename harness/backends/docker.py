@@ -34,10 +34,11 @@ import docker
 RUN_LABEL, HOST_LABEL, PID_LABEL, PID_START_LABEL = "oedr.run", "oedr.host", "oedr.pid", "oedr.pid-start"
 BOOT_LABEL, MACHINE_LABEL = "oedr.boot", "oedr.machine"
 FOREIGN_RUN_MAX_AGE = timedelta(hours=24)
-HOW_TO_GET_ONE = ("start one (`sudo .ci/docker-engine.sh` installs and starts dockerd) or point DOCKER_HOST at "
-                  "one; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure")
+HOW_TO_GET_ONE = (
+    "start one (`sudo .ci/docker-engine.sh` installs and starts dockerd) or point DOCKER_HOST at "
+    "one; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure"
+)
 ENGINE_TIMEOUT = 900  # seconds for one API call; every exec'd command is bounded by `timeout` in the host
-
 
 
 class DockerUnavailable(RuntimeError):
@@ -125,8 +126,13 @@ def session() -> RunSession:
         machine, boot = machine_identity()
         pid = os.getpid()
         run_id = f"{machine[:8]}-{pid}-{secrets.token_hex(3)}"
-        labels = {RUN_LABEL: run_id, PID_LABEL: str(pid), PID_START_LABEL: _process_start(pid),
-                  BOOT_LABEL: boot, MACHINE_LABEL: machine}
+        labels = {
+            RUN_LABEL: run_id,
+            PID_LABEL: str(pid),
+            PID_START_LABEL: _process_start(pid),
+            BOOT_LABEL: boot,
+            MACHINE_LABEL: machine,
+        }
         client = docker.from_env(timeout=ENGINE_TIMEOUT)
         _session = RunSession(run_id, labels, client)
         sweep_stale(client, own_run=run_id)

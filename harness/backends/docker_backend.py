@@ -1,7 +1,7 @@
 """The docker backend: every host of a site is its own container, started through testcontainers.
 
-The engine session and cleanup are ``harness.backends.docker``; one host and its faults are
-``harness.backends.docker_host``; this module creates the hosts of a scenario and removes them.
+The engine session and cleanup are ``oedr.harness.backends.docker``; one host and its faults are
+``oedr.harness.backends.docker_host``; this module creates the hosts of a scenario and removes them.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import docker.errors
 
-from harness.backends import images, reaper
-from harness.backends.base import Backend
-from harness.backends.docker import RUN_LABEL, session
-from harness.backends.docker_host import DEFAULT_OWNER, DockerHost, OpenEdgeLikeContainer
+from oedr.harness.backends import images, reaper
+from oedr.harness.backends.base import Backend
+from oedr.harness.backends.docker import RUN_LABEL, session
+from oedr.harness.backends.docker_host import DEFAULT_OWNER, DockerHost, OpenEdgeLikeContainer
 
 DATA_ROOT = "/data"
 
@@ -48,15 +48,23 @@ class DockerBackend(Backend):
     def prepare(self, box: OpenEdgeLikeContainer) -> None:
         """Hook for subclasses: finish a freshly started host container (licence, programs)."""
 
-    def start_box(self, host: str, root: str, disk_kb: int | None = None,
-                  owner: tuple[int, int] = DEFAULT_OWNER) -> Future[OpenEdgeLikeContainer]:
+    def start_box(
+        self, host: str, root: str, disk_kb: int | None = None, owner: tuple[int, int] = DEFAULT_OWNER
+    ) -> Future[OpenEdgeLikeContainer]:
         """Create and start a host's container in the background; the future gives it once it answers."""
         labels = dict(self.session.labels)
 
         def start() -> OpenEdgeLikeContainer:
-            box = OpenEdgeLikeContainer(self.image, host=host, root=root, labels=labels, env=self.host_env(),
-                                        disk_kb=disk_kb, api_version=self.session.client.api.api_version,
-                                        owner=owner)
+            box = OpenEdgeLikeContainer(
+                self.image,
+                host=host,
+                root=root,
+                labels=labels,
+                env=self.host_env(),
+                disk_kb=disk_kb,
+                api_version=self.session.client.api.api_version,
+                owner=owner,
+            )
             try:
                 box.start()
             finally:

@@ -36,11 +36,11 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.wait_strategies import ExecWaitStrategy
 
 import docker
-from harness.backends.base import UNREACHABLE, Background, Host, check_sandbox, record_copy, utc_now
-from harness.backends.docker import ENGINE_TIMEOUT, HOST_LABEL, RunSession, remove_container
-from harness.evidence import hooks
-from harness.result import CommandResult
-from harness.waiting import poll_until
+from oedr.harness.backends.base import UNREACHABLE, Background, Host, check_sandbox, record_copy, utc_now
+from oedr.harness.backends.docker import ENGINE_TIMEOUT, HOST_LABEL, RunSession, remove_container
+from oedr.harness.evidence import hooks
+from oedr.harness.result import CommandResult
+from oedr.harness.waiting import poll_until
 
 DEFAULT_OWNER = (1000, 1000)  # the emulator image's oedr user; a site image tells its own (`id -u`/`id -g`)
 RUNTIME_DIR = "/dev/shm/oedr"  # the broker's sockets: "shared memory", gone when the machine restarts
@@ -57,8 +57,9 @@ class HostsBackend(Protocol):
     image: str
     image_id: str
 
-    def start_box(self, host: str, root: str, disk_kb: int | None = None,
-                  owner: tuple[int, int] = DEFAULT_OWNER) -> Future[OpenEdgeLikeContainer]: ...
+    def start_box(
+        self, host: str, root: str, disk_kb: int | None = None, owner: tuple[int, int] = DEFAULT_OWNER
+    ) -> Future[OpenEdgeLikeContainer]: ...
 
 
 # --- one host's container ------------------------------------------------------------------------------
@@ -71,9 +72,19 @@ class OpenEdgeLikeContainer(DockerContainer):
             box.exec(["proutil", "sports", "-C", "busy"])
     """
 
-    def __init__(self, image: str, *, host: str, root: str, labels: dict[str, str] | None = None,
-                 env: dict[str, str] | None = None, disk_kb: int | None = None, api_version: str | None = None,
-                 command: list[str] | None = None, owner: tuple[int, int] = DEFAULT_OWNER) -> None:
+    def __init__(
+        self,
+        image: str,
+        *,
+        host: str,
+        root: str,
+        labels: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
+        disk_kb: int | None = None,
+        api_version: str | None = None,
+        command: list[str] | None = None,
+        owner: tuple[int, int] = DEFAULT_OWNER,
+    ) -> None:
         client_kw: dict[str, Any] = {"timeout": ENGINE_TIMEOUT}
         if api_version:
             client_kw["version"] = api_version
@@ -81,15 +92,17 @@ class OpenEdgeLikeContainer(DockerContainer):
         self.host, self.root = host, root
         self._command = command or ["sleep", "infinity"]
         self._extra_env = env or {}
-        self.with_kwargs(init=True, hostname=host, network="none", labels={**(labels or {}), HOST_LABEL: host},
-                         entrypoint=[])
+        self.with_kwargs(
+            init=True, hostname=host, network="none", labels={**(labels or {}), HOST_LABEL: host}, entrypoint=[]
+        )
         if disk_kb:
             self.tmpfs[root] = f"size={disk_kb}k,uid={owner[0]},gid={owner[1]},mode=0755"
         self.waiting_for(ExecWaitStrategy(["mkdir", "-p", root]))
 
     def _configure(self) -> None:
-        self.with_envs(OEDR_HOST=self.host, OEDR_BANNER="no", OEDR_RUNTIME_DIR=RUNTIME_DIR, PYTHONUNBUFFERED="1",
-                       **self._extra_env)
+        self.with_envs(
+            OEDR_HOST=self.host, OEDR_BANNER="no", OEDR_RUNTIME_DIR=RUNTIME_DIR, PYTHONUNBUFFERED="1", **self._extra_env
+        )
 
     @property
     def workdir(self) -> str:
@@ -180,8 +193,15 @@ class DockerHost(Host):
     def _api(self) -> docker.APIClient:
         return self._backend.session.client.api
 
-    def _exec(self, argv: list[str], *, env: dict[str, str] | None = None, workdir: str | None = None,
-              user: str = "", stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+    def _exec(
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        workdir: str | None = None,
+        user: str = "",
+        stdin: bytes | None = None,
+    ) -> tuple[int, bytes, bytes]:
         """One ``docker exec``: (exit status as the engine reports it, stdout, stderr); ``stdin`` is fed to it."""
         out: list[bytes] = []
         err: list[bytes] = []
@@ -204,8 +224,15 @@ class DockerHost(Host):
             self._inflight.discard(exec_id)
         return (code if code is not None else -1), b"".join(out), b"".join(err)
 
-    def _create_exec(self, argv: list[str], *, env: dict[str, str] | None = None, workdir: str | None = None,
-                     user: str = "", stdin: bool = False) -> str:
+    def _create_exec(
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        workdir: str | None = None,
+        user: str = "",
+        stdin: bool = False,
+    ) -> str:
         """Create an exec, unless the host is down; ``pause`` waits for every created exec to have started.
 
         An exec started into a frozen container never starts and blocks the engine's unpause (and rm):
@@ -215,8 +242,18 @@ class DockerHost(Host):
             if self.state != "running":
                 raise HostUnreachable(f"host {self.name} does not answer: its container is {self.state}")
             try:
-                exec_id = str(self._api.exec_create(self.container_id, argv, stdout=True, stderr=True, stdin=stdin,
-                                                    environment=env, workdir=workdir or self.root, user=user)["Id"])
+                exec_id = str(
+                    self._api.exec_create(
+                        self.container_id,
+                        argv,
+                        stdout=True,
+                        stderr=True,
+                        stdin=stdin,
+                        environment=env,
+                        workdir=workdir or self.root,
+                        user=user,
+                    )["Id"]
+                )
             except docker.errors.APIError as error:
                 if error.status_code == 409:
                     raise HostUnreachable(f"host {self.name} does not answer: {error.explanation}") from error
@@ -242,8 +279,9 @@ class DockerHost(Host):
         """The argv to exec for what the DBA typed (the emulator's tools are on PATH as typed)."""
         return argv
 
-    def _execute(self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str],
-                 timeout: float) -> CommandResult:
+    def _execute(
+        self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str], timeout: float
+    ) -> CommandResult:
         started, clock = utc_now(), time.monotonic()
         exec_env = dict(env)
         wrapped = ["timeout", "-k", "5", f"{timeout:g}", *self.translate(argv)]
@@ -255,11 +293,20 @@ class DockerHost(Host):
             status = _signal_status(code)
         except HostUnreachable as exc:
             status, out, err = UNREACHABLE, b"", f"oedr: {exc}\n".encode()
-        return CommandResult(self.name, command, argv, cwd, started, time.monotonic() - clock, status,
-                             out.decode(errors="replace"), err.decode(errors="replace"), backend=self.backend_name,
-                             container=self.container_id, extra={"hostname": self.hostname,
-                                                                 "image": self._backend.image,
-                                                                 "image_id": self._backend.image_id})
+        return CommandResult(
+            self.name,
+            command,
+            argv,
+            cwd,
+            started,
+            time.monotonic() - clock,
+            status,
+            out.decode(errors="replace"),
+            err.decode(errors="replace"),
+            backend=self.backend_name,
+            container=self.container_id,
+            extra={"hostname": self.hostname, "image": self._backend.image, "image_id": self._backend.image_id},
+        )
 
     def start_background(self, command: str, env: dict[str, str] | None = None) -> Background:
         """Exec the command detached from the harness; its output is read by a thread until it ends."""
@@ -291,8 +338,12 @@ class DockerHost(Host):
         assert state.reader is not None
         if state.reader.is_alive() and self.state == "running":
             with contextlib.suppress(Exception):
-                poll_until(lambda: self._exec(["test", "-s", state.pidfile])[0] == 0, timeout=10, interval=0.05,
-                           what=f"the pid file of `{job.command}`")
+                poll_until(
+                    lambda: self._exec(["test", "-s", state.pidfile])[0] == 0,
+                    timeout=10,
+                    interval=0.05,
+                    what=f"the pid file of `{job.command}`",
+                )
             self._signal_job(state, "TERM")
             state.reader.join(timeout=20)
             if state.reader.is_alive():
@@ -316,11 +367,20 @@ class DockerHost(Host):
             code = None
         if job in self._jobs:
             self._jobs.remove(job)
-        result = CommandResult(self.name, job.command, state.argv, self.root, state.started,
-                               time.monotonic() - state.clock, _signal_status(code),
-                               b"".join(state.out).decode(errors="replace"),
-                               b"".join(state.err).decode(errors="replace"), backend=self.backend_name,
-                               container=self.container_id, extra={"hostname": self.hostname, "background": True})
+        result = CommandResult(
+            self.name,
+            job.command,
+            state.argv,
+            self.root,
+            state.started,
+            time.monotonic() - state.clock,
+            _signal_status(code),
+            b"".join(state.out).decode(errors="replace"),
+            b"".join(state.err).decode(errors="replace"),
+            backend=self.backend_name,
+            container=self.container_id,
+            extra={"hostname": self.hostname, "background": True},
+        )
         hooks.record_command(result.as_record())
         return result
 
@@ -343,8 +403,9 @@ class DockerHost(Host):
         self._untar_here(_tar(entries, time.time()), directory or self.root)
 
     def _untar_here(self, archive: bytes, directory: str) -> None:
-        code, _out, err = self._exec(["sh", "-c", 'mkdir -p -- "$0" && exec tar -xf - -C "$0"', directory],
-                                     stdin=archive)
+        code, _out, err = self._exec(
+            ["sh", "-c", 'mkdir -p -- "$0" && exec tar -xf - -C "$0"', directory], stdin=archive
+        )
         if code != 0:
             problem = err.decode(errors="replace").strip()
             if "Wrote only" in problem or "No space left" in problem:
@@ -352,15 +413,17 @@ class DockerHost(Host):
             raise OSError(f"cannot write into {directory} on host {self.name}: {problem}")
 
     def list_files(self, directory: str = ".") -> list[str]:
-        code, out, _err = self._exec(["find", self._abs(directory), "-mindepth", "1", "-maxdepth", "1", "-type", "f",
-                                      "-printf", "%f\\n"])
+        code, out, _err = self._exec(
+            ["find", self._abs(directory), "-mindepth", "1", "-maxdepth", "1", "-type", "f", "-printf", "%f\\n"]
+        )
         return sorted(out.decode().splitlines()) if code == 0 else []
 
     def remove_file(self, path: str) -> None:
         self._exec(["rm", "-f", "--", self._abs(path)])
 
-    def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
-                   target_directory: str = ".") -> list[str]:
+    def copy_files(
+        self, names: Iterable[str], target: Host, directory: str = ".", target_directory: str = "."
+    ) -> list[str]:
         """An OS copy to another container in one stream: ``tar -c`` here, extracted there."""
         if not isinstance(target, DockerHost):
             return super().copy_files(names, target, directory, target_directory)
@@ -373,17 +436,22 @@ class DockerHost(Host):
             raise FileNotFoundError(f"copy from {self.name} failed: {err.decode(errors='replace').strip()}")
         target._untar_here(out, target._abs(target_directory))
         with tarfile.open(fileobj=io.BytesIO(out)) as tar:
-            files = [(member.name, extracted.read()) for member in tar.getmembers() if member.isfile()
-                     and (extracted := tar.extractfile(member)) is not None]
+            files = [
+                (member.name, extracted.read())
+                for member in tar.getmembers()
+                if member.isfile() and (extracted := tar.extractfile(member)) is not None
+            ]
         record_copy(self, target, files, directory, target_directory)
         return names
 
     # --- Host: cleanup and identity --------------------------------------------------------------------
     def kill_processes(self) -> None:
         """SIGKILL every process of the host except its init and main process (brokers, loads, clients)."""
-        script = ('for p in /proc/[0-9]*; do p=${p#/proc/}; [ "$p" -gt 1 ] && [ "$p" != $$ ] || continue; '
-                  '[ "$(tr "\\0" " " < /proc/$p/cmdline 2>/dev/null)" = "sleep infinity " ] && continue; '
-                  'kill -KILL "$p" 2>/dev/null; done; true')
+        script = (
+            'for p in /proc/[0-9]*; do p=${p#/proc/}; [ "$p" -gt 1 ] && [ "$p" != $$ ] || continue; '
+            '[ "$(tr "\\0" " " < /proc/$p/cmdline 2>/dev/null)" = "sleep infinity " ] && continue; '
+            'kill -KILL "$p" 2>/dev/null; done; true'
+        )
         with contextlib.suppress(HostUnreachable):
             self._exec(["sh", "-c", script])
 
@@ -426,8 +494,12 @@ class DockerHost(Host):
         with self._gate:
             self.state = "paused"
             for exec_id in list(self._inflight):
-                poll_until(partial(self._exec_started, exec_id), timeout=30, interval=0.01,
-                           what="a command starting on the host to start before it is paused")
+                poll_until(
+                    partial(self._exec_started, exec_id),
+                    timeout=30,
+                    interval=0.01,
+                    what="a command starting on the host to start before it is paused",
+                )
             self.box.get_wrapped_container().pause()
         self._fault(f"{self.name} paused")
 

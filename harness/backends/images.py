@@ -58,8 +58,9 @@ def _source_files(root: Path) -> Iterator[Path]:
         if path.is_file():
             yield path
         elif path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not _SKIP_PARTS & set(p.parts)
-                              and p.suffix != ".pyc")
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and not _SKIP_PARTS & set(p.parts) and p.suffix != ".pyc"
+            )
 
 
 def source_hash(root: Path = REPO_ROOT, base_id: str = "") -> str:
@@ -96,22 +97,33 @@ def _build(client: docker.DockerClient, tag: str, base: str, source: str) -> Non
     log: list[str] = []
     try:
         _image, stream = client.images.build(
-            path=str(REPO_ROOT), dockerfile=DOCKERFILE, tag=tag, rm=True, forcerm=True, pull=False,
+            path=str(REPO_ROOT),
+            dockerfile=DOCKERFILE,
+            tag=tag,
+            rm=True,
+            forcerm=True,
+            pull=False,
             network_mode="none",  # the build must need no network (air-gapped sites); prove it on every build
-            buildargs={"BASE_IMAGE": base}, labels={IMAGE_LABEL: "emulator", SOURCE_LABEL: source})
+            buildargs={"BASE_IMAGE": base},
+            labels={IMAGE_LABEL: "emulator", SOURCE_LABEL: source},
+        )
         log.extend(str(chunk.get("stream", "")) for chunk in stream)
     except docker.errors.BuildError as error:
         lines = [str(chunk.get("stream") or chunk.get("error") or "") for chunk in error.build_log]
         tail = "".join(lines[-30:]).strip()
-        raise ImageBuildError(f"building {tag} from {DOCKERFILE} on {base} failed: {error.msg}\n{tail}\n"
-                              f"(no registry? build the local base first: sudo docker/build-base-image.sh)"
-                              ) from error
+        raise ImageBuildError(
+            f"building {tag} from {DOCKERFILE} on {base} failed: {error.msg}\n{tail}\n"
+            f"(no registry? build the local base first: sudo docker/build-base-image.sh)"
+        ) from error
 
 
 def _prune(client: docker.DockerClient, keep: str) -> None:
     """Remove older emulator images beyond the newest few; images still used by a container stay."""
-    images = sorted(client.images.list(filters={"label": f"{IMAGE_LABEL}=emulator"}),
-                    key=lambda image: str(image.attrs.get("Created", "")), reverse=True)
+    images = sorted(
+        client.images.list(filters={"label": f"{IMAGE_LABEL}=emulator"}),
+        key=lambda image: str(image.attrs.get("Created", "")),
+        reverse=True,
+    )
     for image in images[KEEP_IMAGES:]:
         if keep in image.tags:
             continue
@@ -146,13 +158,18 @@ def describe_image(client: docker.DockerClient, tag: str) -> dict[str, Any]:
     """Facts for the evidence report: the image id, its base and the source hash it was built from."""
     attrs = client.images.get(tag).attrs
     labels = (attrs.get("Config") or {}).get("Labels") or {}
-    return {"image": tag, "image_id": attrs.get("Id", ""),
-            "image_base": labels.get("org.opencontainers.image.base.name", ""),
-            "image_source": labels.get(SOURCE_LABEL, "")}
+    return {
+        "image": tag,
+        "image_id": attrs.get("Id", ""),
+        "image_base": labels.get("org.opencontainers.image.base.name", ""),
+        "image_source": labels.get(SOURCE_LABEL, ""),
+    }
 
 
-HOW_TO_BUILD = ("build the local base with `sudo docker/build-base-image.sh` (no registry needed) or set "
-                "OEDR_BASE_IMAGE to a base image the engine has; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure")
+HOW_TO_BUILD = (
+    "build the local base with `sudo docker/build-base-image.sh` (no registry needed) or set "
+    "OEDR_BASE_IMAGE to a base image the engine has; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure"
+)
 
 
 def build_problem(client: docker.DockerClient) -> str | None:
@@ -169,6 +186,8 @@ def build_problem(client: docker.DockerClient) -> str | None:
     except (ImageBuildError, docker.errors.DockerException) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         cause = first.split(" failed: ", 1)[-1][:200]
-        return (f"the emulator image cannot be built: its base {base} is not on this engine and was not pulled "
-                f"({cause}): {HOW_TO_BUILD}")
+        return (
+            f"the emulator image cannot be built: its base {base} is not on this engine and was not pulled "
+            f"({cause}): {HOW_TO_BUILD}"
+        )
     return None

@@ -19,12 +19,12 @@ import threading
 import time
 from pathlib import Path
 
-from harness.backends.base import Backend, Background, Host, check_sandbox, utc_now
-from harness.dba import embedded
-from harness.dba.emulator import lock_holder, pid_alive
-from harness.evidence import hooks
-from harness.result import CommandResult
-from harness.waiting import poll_until
+from oedr.harness.backends.base import Backend, Background, Host, check_sandbox, utc_now
+from oedr.harness.dba import embedded
+from oedr.harness.dba.emulator import lock_holder, pid_alive
+from oedr.harness.evidence import hooks
+from oedr.harness.result import CommandResult
+from oedr.harness.waiting import poll_until
 
 BIN = str(Path(sys.executable).parent)
 _IN_PROCESS = threading.Lock()
@@ -67,43 +67,98 @@ class LocalHost(Host):
 
     def environment(self, extra: dict[str, str]) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OEDR_FAULT", "PYTEST_"))}
-        env.update({"OEDR_HOST": self.hostname, "OEDR_RUNTIME_DIR": self.runtime, "OEDR_BANNER": "no",
-                    "PATH": BIN + os.pathsep + env.get("PATH", ""), "PYTHONUNBUFFERED": "1"})
+        env.update(
+            {
+                "OEDR_HOST": self.hostname,
+                "OEDR_RUNTIME_DIR": self.runtime,
+                "OEDR_BANNER": "no",
+                "PATH": BIN + os.pathsep + env.get("PATH", ""),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         env.update(extra)
         return env
 
-    def _execute(self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str],
-                 timeout: float) -> CommandResult:
+    def _execute(
+        self, argv: list[str], command: str, cwd: str, stdin: str | None, env: dict[str, str], timeout: float
+    ) -> CommandResult:
         started, clock = utc_now(), time.monotonic()
         if self.in_process and argv[0] in embedded.UTILITIES and not any(k.startswith("OEDR_FAULT") for k in env):
             status, out = _run_in_process(argv, cwd, stdin, self.environment(env))
-            return CommandResult(self.name, command, argv, cwd, started, time.monotonic() - clock, status, out, "",
-                                 backend="local", extra={"hostname": self.hostname, "mode": "in-process"})
+            return CommandResult(
+                self.name,
+                command,
+                argv,
+                cwd,
+                started,
+                time.monotonic() - clock,
+                status,
+                out,
+                "",
+                backend="local",
+                extra={"hostname": self.hostname, "mode": "in-process"},
+            )
         try:
-            proc = subprocess.run(argv, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout,
-                                  env=self.environment(env), check=False)
+            proc = subprocess.run(
+                argv,
+                cwd=cwd,
+                input=stdin,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=self.environment(env),
+                check=False,
+            )
             status, out, err = proc.returncode, proc.stdout, proc.stderr
         except FileNotFoundError:
             status, out, err = 127, "", f"{argv[0]}: command not found\n"
         except subprocess.TimeoutExpired as exc:
             status, out, err = 124, str(exc.stdout or ""), f"timed out after {timeout}s\n"
-        return CommandResult(self.name, command, argv, cwd, started, time.monotonic() - clock, status, out, err,
-                             backend="local", extra={"hostname": self.hostname})
+        return CommandResult(
+            self.name,
+            command,
+            argv,
+            cwd,
+            started,
+            time.monotonic() - clock,
+            status,
+            out,
+            err,
+            backend="local",
+            extra={"hostname": self.hostname},
+        )
 
     def start_background(self, command: str, env: dict[str, str] | None = None) -> Background:
         argv = shlex.split(command)
         check_sandbox(argv, self.root, self.root)
         started, clock = utc_now(), time.monotonic()
-        proc = subprocess.Popen(argv, cwd=self.root, env=self.environment(env or {}), text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(
+            argv,
+            cwd=self.root,
+            env=self.environment(env or {}),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         self._jobs.append(proc)
         return Background(self, command, proc, started=started, clock=clock)
 
     def _finish(self, job: Background, proc: subprocess.Popen[str], timeout: float | None = None) -> CommandResult:
         out, err = proc.communicate(timeout=timeout)  # reads while waiting: a long load fills any pipe
-        result = CommandResult(self.name, job.command, list(proc.args), self.root,  # type: ignore[arg-type]
-                               job.started, time.monotonic() - job.clock, proc.returncode, out, err,
-                               backend="local", extra={"hostname": self.hostname, "mode": "background"})
+        result = CommandResult(
+            self.name,
+            job.command,
+            list(proc.args),  # type: ignore[arg-type]
+            self.root,
+            job.started,
+            time.monotonic() - job.clock,
+            proc.returncode,
+            out,
+            err,
+            backend="local",
+            extra={"hostname": self.hostname, "mode": "background"},
+        )
         hooks.record_command(result.as_record())
         return result
 

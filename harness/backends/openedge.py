@@ -14,7 +14,7 @@ It is the docker backend with another image; only this module knows what differs
 
   multi-user through the broker when the database is served, single-user (``-1``) when the first try
   says there is no server (1423), as oeclient does;
-* ``--record DIR`` writes each scenario as a golden transcript of this OpenEdge (``harness.golden``), to be
+* ``--record DIR`` writes each scenario as a golden transcript of this OpenEdge (``oedr.harness.golden``), to be
   replayed against the emulator by ``tests/golden/test_replay.py``;
 * ``procopy empty DB`` becomes ``procopy $DLC/empty DB`` followed by loading the drill table
   (``oedr.df``) with ``prodict/load_df.p``, so commit.p has a table to write to.
@@ -32,11 +32,11 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from harness.backends.base import Background, Host, utc_now
-from harness.backends.docker_backend import DockerBackend
-from harness.backends.docker_host import DockerHost, OpenEdgeLikeContainer
-from harness.golden import Recorder
-from harness.result import CommandResult
+from oedr.harness.backends.base import Background, Host, utc_now
+from oedr.harness.backends.docker_backend import DockerBackend
+from oedr.harness.backends.docker_host import DockerHost, OpenEdgeLikeContainer
+from oedr.harness.golden import Recorder
+from oedr.harness.result import CommandResult
 
 ABL_DIR = Path(__file__).with_name("abl")
 ABL_IN_HOST = "/tmp/oedr-abl"
@@ -95,7 +95,7 @@ class OpenEdgeHost(DockerHost):
     """A host of a site's OpenEdge image: DBA commands run from $DLC/bin, oeclient runs ABL.
 
     With ``--record DIR`` every command, file written, copy and removal also goes to the backend's
-    ``golden.Recorder``: the scenario becomes a golden transcript of the real OpenEdge (``harness.golden``)."""
+    ``golden.Recorder``: the scenario becomes a golden transcript of the real OpenEdge (``oedr.harness.golden``)."""
 
     backend_name = "openedge"
 
@@ -103,11 +103,20 @@ class OpenEdgeHost(DockerHost):
         recorder: Recorder | None = getattr(self._backend, "recorder", None)
         return recorder
 
-    def run(self, command: str, *, cwd: str | None = None, stdin: str | None = None,
-            env: dict[str, str] | None = None, timeout: float = 300, internal: bool = False,
-            bracket: int | None = None) -> CommandResult:
-        result = super().run(command, cwd=cwd, stdin=stdin, env=env, timeout=timeout, internal=internal,
-                             bracket=bracket)
+    def run(
+        self,
+        command: str,
+        *,
+        cwd: str | None = None,
+        stdin: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 300,
+        internal: bool = False,
+        bracket: int | None = None,
+    ) -> CommandResult:
+        result = super().run(
+            command, cwd=cwd, stdin=stdin, env=env, timeout=timeout, internal=internal, bracket=bracket
+        )
         recorder = self._recorder()
         if recorder is not None:
             if cwd or stdin or env:
@@ -127,8 +136,9 @@ class OpenEdgeHost(DockerHost):
         if recorder is not None:
             recorder.remove(self, path)
 
-    def copy_files(self, names: Iterable[str], target: Host, directory: str = ".",
-                   target_directory: str = ".") -> list[str]:
+    def copy_files(
+        self, names: Iterable[str], target: Host, directory: str = ".", target_directory: str = "."
+    ) -> list[str]:
         copied = super().copy_files(names, target, directory, target_directory)
         recorder = self._recorder()
         if recorder is not None:
@@ -170,8 +180,11 @@ class OpenEdgeBackend(DockerBackend):
 
     def record(self, title: str) -> Recorder:
         """Record this scenario as a golden transcript (``--record DIR``); write it with ``Recorder.write``."""
-        facts = {"source": "recorded from a real OpenEdge by `--record`", "recorded": utc_now(),
-                 **{key: str(value) for key, value in self.describe().items() if key != "licence"}}
+        facts = {
+            "source": "recorded from a real OpenEdge by `--record`",
+            "recorded": utc_now(),
+            **{key: str(value) for key, value in self.describe().items() if key != "licence"},
+        }
         self.recorder = Recorder(title, facts)
         return self.recorder
 
@@ -179,8 +192,13 @@ class OpenEdgeBackend(DockerBackend):
         return os.environ.get("OEDR_OE_DATA", DEFAULT_DATA)
 
     def host_env(self) -> dict[str, str]:
-        return {"DLC": self.dlc, "PATH": f"{self.dlc}/bin:/usr/local/bin:/usr/bin:/bin", "PROPATH": ABL_IN_HOST,
-                "TERM": "xterm", "PROMSGS": f"{self.dlc}/promsgs"}
+        return {
+            "DLC": self.dlc,
+            "PATH": f"{self.dlc}/bin:/usr/local/bin:/usr/bin:/bin",
+            "PROPATH": ABL_IN_HOST,
+            "TERM": "xterm",
+            "PROMSGS": f"{self.dlc}/promsgs",
+        }
 
     def prepare(self, box: OpenEdgeLikeContainer) -> None:
         """Copy the ABL workload procedures (and the licence, as root) into a fresh host."""

@@ -4,7 +4,7 @@ It is testcontainers' Ryuk rebuilt from what is here: no registry pull, the proj
 (``docker/Dockerfile``), started once per run (a pytest process; each xdist worker is a run of its own)
 before the run's first host container::
 
-    python3 -I -m harness.backends.reaper oedr.run=<run id>      # as root, the engine's socket mounted
+    python3 -I -m oedr.harness.backends.reaper oedr.run=<run id>      # as root, the engine's socket mounted
 
 The run holds a connection to it for as long as the process lives: the reaper's stdin, attached through the
 engine's API the way ``docker run -i`` does (``OpenStdin`` with ``StdinOnce``), never written to. The kernel
@@ -38,7 +38,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.waiting import Timeout, poll_until
+from oedr.harness.waiting import Timeout, poll_until
 
 if TYPE_CHECKING:
     import docker
@@ -142,7 +142,7 @@ def reap(engine: Engine, label: str, settle: float = SETTLE_SECONDS, timeout: fl
 def main(argv: list[str]) -> int:
     """``reaper LABEL``: say ready, wait for stdin to close, then remove what carries LABEL."""
     if len(argv) != 1 or "=" not in argv[0]:
-        print("usage: python3 -m harness.backends.reaper KEY=VALUE", file=sys.stderr)
+        print("usage: python3 -m oedr.harness.backends.reaper KEY=VALUE", file=sys.stderr)
         return 2
     label = argv[0]
     engine = Engine()
@@ -174,8 +174,10 @@ class Reaper:
     client: Any  # the reaper's own client, kept with its connection
 
 
-_HOW_TO_FIX = ("the reaper mounts the engine's socket: if it is not /var/run/docker.sock on the engine's machine, "
-               "set TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE to its path there")
+_HOW_TO_FIX = (
+    "the reaper mounts the engine's socket: if it is not /var/run/docker.sock on the engine's machine, "
+    "set TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE to its path there"
+)
 _reapers: dict[str, Reaper] = {}  # run id -> reaper; the reference keeps the connection open
 _lock = threading.Lock()
 
@@ -186,7 +188,7 @@ def engine_socket() -> str:
     if override:
         return override
     host = os.environ.get("DOCKER_HOST", "")
-    return host[len("unix://"):] if host.startswith("unix://") else ENGINE_SOCKET_IN_REAPER
+    return host[len("unix://") :] if host.startswith("unix://") else ENGINE_SOCKET_IN_REAPER
 
 
 def is_emulator_image(client: docker.DockerClient, image: str) -> bool:
@@ -205,7 +207,7 @@ def is_emulator_image(client: docker.DockerClient, image: str) -> bool:
 def reaper_image(client: docker.DockerClient, image: str) -> str:
     """The run's image when it is an emulator image, else the emulator image built here (a site's OpenEdge
     image has no Python to run the reaper)."""
-    from harness.backends import images
+    from oedr.harness.backends import images
 
     return image if is_emulator_image(client, image) else images.emulator_image(client)
 
@@ -226,16 +228,17 @@ def _read_until_ready(connection: Any, timeout: float) -> str:
                 size = struct.unpack(">I", buffer[4:8])[0]
                 if len(buffer) < 8 + size:
                     break
-                output += buffer[8:8 + size]
-                buffer = buffer[8 + size:]
+                output += buffer[8 : 8 + size]
+                buffer = buffer[8 + size :]
     except TimeoutError:
         output += f"\n(no ready line within {timeout:.0f}s)".encode()
     raw.settimeout(None)
     return output.decode(errors="replace")
 
 
-def remove_idle_reapers(client: docker.DockerClient, older_than: float = IDLE_REAPER_AGE, run_id: str = ""
-                        ) -> list[str]:
+def remove_idle_reapers(
+    client: docker.DockerClient, older_than: float = IDLE_REAPER_AGE, run_id: str = ""
+) -> list[str]:
     """Remove reapers that never ran (their run was killed between creating and starting them); their names.
 
     A reaper that runs is watching a live run or reaping a dead one, and leaves by itself (``--rm``); one that
@@ -278,12 +281,20 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
             # a Mount, not a bind string: a missing socket path is refused instead of created as a directory;
             # label=disable lets the reaper use the socket on an SELinux host (ignored elsewhere)
             socket_mount = docker_sdk.types.Mount(ENGINE_SOCKET_IN_REAPER, engine_socket(), type="bind")
-            host_config = api.create_host_config(mounts=[socket_mount], network_mode="none", auto_remove=True,
-                                                 security_opt=["label=disable"])
+            host_config = api.create_host_config(
+                mounts=[socket_mount], network_mode="none", auto_remove=True, security_opt=["label=disable"]
+            )
             created = api.create_container(
-                chosen, ["python3", "-I", "-m", "harness.backends.reaper", label], user="0", stdin_open=True,
-                detach=False, entrypoint=[], labels={REAPER_LABEL: run_id}, host_config=host_config,
-                name=f"oedr-reaper-{run_id}")
+                chosen,
+                ["python3", "-I", "-m", "oedr.harness.backends.reaper", label],
+                user="0",
+                stdin_open=True,
+                detach=False,
+                entrypoint=[],
+                labels={REAPER_LABEL: run_id},
+                host_config=host_config,
+                name=f"oedr-reaper-{run_id}",
+            )
             ident = str(created["Id"])
             connection = api.attach_socket(ident, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
             raw = getattr(connection, "_sock", connection)
@@ -302,8 +313,10 @@ def watch(client: docker.DockerClient, run_id: str, run_label: str, image: str =
         if READY not in said:
             connection.close()
             own.close()
-            raise ReaperUnavailable(f"the reaper of run {run_id} ({chosen}, engine socket {engine_socket()}) "
-                                    f"did not start: {said.strip()[-500:]}; {_HOW_TO_FIX}")
+            raise ReaperUnavailable(
+                f"the reaper of run {run_id} ({chosen}, engine socket {engine_socket()}) "
+                f"did not start: {said.strip()[-500:]}; {_HOW_TO_FIX}"
+            )
         _reapers[run_id] = Reaper(run_id, ident, connection, own)
         return _reapers[run_id]
 

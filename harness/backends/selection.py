@@ -16,12 +16,14 @@ import os
 
 import pytest
 
-from harness.bdd import EXAMPLE_PARAM
+from oedr.harness.bdd import EXAMPLE_PARAM
 
 CONTAINER_BACKENDS = ("docker", "openedge")
 _MISSING = pytest.StashKey[str]()
-EMULATOR_ONLY_REASON = ("@emulator_only: relies on the emulator (a message number it assigned, 90000 and up, or one "
-                        "of its facilities), which a real OpenEdge does not have")  # fmt: skip
+EMULATOR_ONLY_REASON = (
+    "@emulator_only: relies on the emulator (a message number it assigned, 90000 and up, or one "
+    "of its facilities), which a real OpenEdge does not have"
+)
 
 
 def _option(config: pytest.Config, name: str, default: str = "") -> str:
@@ -29,6 +31,8 @@ def _option(config: pytest.Config, name: str, default: str = "") -> str:
         return str(config.getoption(name) or default)
     except ValueError:  # a project that does not load oedr's plugin
         return default
+
+
 _HOW_TO_REQUIRE = "OEDR_REQUIRE_DOCKER=1 turns this skip into a failure"  # ends every reason given here
 
 
@@ -53,8 +57,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     backend = _backend(config)
     for item in items:
         if item.get_closest_marker("docker_only") is not None and backend not in CONTAINER_BACKENDS:
-            item.add_marker(pytest.mark.skip(
-                reason=f"@docker_only: needs a container (run with --oe-backend docker); this run uses {backend}"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"@docker_only: needs a container (run with --oe-backend docker); this run uses {backend}"
+                )
+            )
         elif item.get_closest_marker("local_only") is not None and backend != "local":
             item.add_marker(pytest.mark.skip(reason=f"@local_only: runs on --oe-backend local, not {backend}"))
         elif item.get_closest_marker("emulator_only") is not None and backend == "openedge":
@@ -62,7 +69,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wanted = [item for item in items if _needs_docker(item, backend) and not _skipped(item)]
     if not wanted:
         return
-    from harness.backends.docker import HOW_TO_GET_ONE, engine_problem
+    from oedr.harness.backends.docker import HOW_TO_GET_ONE, engine_problem
 
     problem = engine_problem()
     if problem is not None:
@@ -87,7 +94,7 @@ def _needing_the_emulator_image(config: pytest.Config, backend: str, wanted: lis
     given = False
     if image and backend == "docker":
         import docker
-        from harness.backends import reaper
+        from oedr.harness.backends import reaper
 
         client = docker.from_env(timeout=60)
         try:
@@ -100,7 +107,7 @@ def _needing_the_emulator_image(config: pytest.Config, backend: str, wanted: lis
 def _image_problem() -> str | None:
     """None when the emulator image is there or can be built, else one line saying why not and how to fix it."""
     import docker
-    from harness.backends import images
+    from oedr.harness.backends import images
 
     client = docker.from_env(timeout=900)
     try:

@@ -10,5 +10,5 @@
   that accompany a refusal); ``embedded``: running one of its utilities in this process (local backend).
 
 Nothing else in the harness parses a DBA command or an OpenEdge output, and nothing else imports
-``harness.openedge`` (tests/unit/test_layers.py enforces both).
+``oedr.harness.openedge`` (tests/unit/test_layers.py enforces both).
 """

@@ -19,8 +19,9 @@ class Kind(StrEnum):
 
 
 # Programs whose first word after the name is the database (probkup: after an optional ``online``).
-_FIRST_ARG_IS_DB = frozenset({"proutil", "rfutil", "proserve", "proshut", "proquiet", "prorest", "prostrct",
-                              "probkup", "oeclient", "procopy"})
+_FIRST_ARG_IS_DB = frozenset(
+    {"proutil", "rfutil", "proserve", "proshut", "proquiet", "prorest", "prostrct", "probkup", "oeclient", "procopy"}
+)
 # Qualifiers that change the master-block counters (AI sequences, backup counter, state): the harness reads
 # the counters before and after each of them. Reads (describe, aimage list/scan) move nothing.
 _MOVES = ("aimage", "mark backedup", "sequence", "roll forward", "truncate bi")

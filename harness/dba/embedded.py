@@ -1,12 +1,12 @@
 """The emulator embedded in this process: the local backend's fast path for running a utility.
 
-The same code as the console scripts (``harness.openedge.cli``), without a process per command; the
+The same code as the console scripts (``oedr.harness.openedge.cli``), without a process per command; the
 local backend still runs a subprocess for fault injection and under OEDR_LOCAL_SUBPROCESS=1.
 """
 
 from __future__ import annotations
 
-from harness.openedge import cli
+from oedr.harness.openedge import cli
 
 UTILITIES = cli.UTILITIES
 

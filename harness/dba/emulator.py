@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.openedge import EMULATED_RELEASE
-from harness.openedge import messages as m
-from harness.openedge.dbfiles import lockfile
-from harness.openedge.hostinfo import pid_alive
+from oedr.harness.openedge import EMULATED_RELEASE
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.dbfiles import lockfile
+from oedr.harness.openedge.hostinfo import pid_alive
 
 # The message catalogue itself, for the evidence's diagnosis: which numbers reveal which mistake.
 __all__ = ["ACCOMPANYING_NUMBERS", "EMULATED_RELEASE", "lock_holder", "messages", "pid_alive"]
@@ -22,7 +22,8 @@ messages = m
 # Roll forward's warning block, printed before every check, and 11014, which closes every refused roll
 # forward: real OpenEdge numbers, printed around the message that says why.
 ACCOMPANYING_NUMBERS = frozenset(
-    message.number for message in (m.RF_DISABLES_AI, m.RF_REENABLE, m.RF_CONTINUED, m.AI_ENDED, m.RF_OPEN_ERROR)
+    message.number
+    for message in (m.RF_DISABLES_AI, m.RF_REENABLE, m.RF_CONTINUED, m.AI_ENDED, m.RF_OPEN_ERROR)
     if message.number is not None
 )
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import TypedDict
 
-from harness.dba import emulator
+from oedr.harness.dba import emulator
 
 
 class Dialect(StrEnum):
@@ -44,8 +44,11 @@ NOT_THE_ERROR = emulator.ACCOMPANYING_NUMBERS
 
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """Every line ending with an OpenEdge message number, ``(NNNN)``, with that number, in order."""
-    return [(int(found.group(1)), line.strip()) for line in (text or "").splitlines()
-            if (found := _NUMBERED_LINE.search(line))]  # fmt: skip
+    return [
+        (int(found.group(1)), line.strip())
+        for line in (text or "").splitlines()
+        if (found := _NUMBERED_LINE.search(line))
+    ]
 
 
 def message_numbers(text: str) -> list[int]:
@@ -105,8 +108,9 @@ class LogLine:
 
 def log_lines(text: str) -> list[LogLine]:
     """Every numbered line of a .lg, in order."""
-    return [LogLine(sev, process, int(user) if user else None, int(n)) for sev, process, user, n in
-            _LG_LINE.findall(text)]  # fmt: skip
+    return [
+        LogLine(sev, process, int(user) if user else None, int(n)) for sev, process, user, n in _LG_LINE.findall(text)
+    ]
 
 
 # --- the master-block counters -------------------------------------------------------------------------
@@ -142,8 +146,11 @@ class Counters:
 
     def values(self) -> CounterValues:
         """The counters shown, for the evidence."""
-        shown: CounterValues = {key: value for key, value in asdict(self).items()  # type: ignore[assignment]
-                                if value is not None}
+        shown: CounterValues = {
+            key: value
+            for key, value in asdict(self).items()  # type: ignore[assignment]
+            if value is not None
+        }
         return shown
 
     @property
@@ -153,10 +160,18 @@ class Counters:
 
 
 _DESCRIBE_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9 -]+?)\s+: (?P<value>.*)$", re.M)
-_INTS = {"Current AI Sequence": "current_ai_seq", "Expected AI Sequence": "expected_ai_seq",
-         "Busy AI Extent": "busy_extent", "Backup Counter": "backup_counter", "Records": "records"}
-_FLAGS = {"After Imaging": ("ai_enabled", "enabled"), "Changed Since Backup": ("changed_since_backup", "yes"),
-          "Roll Forward In Progress": ("roll_forward_in_progress", "yes")}
+_INTS = {
+    "Current AI Sequence": "current_ai_seq",
+    "Expected AI Sequence": "expected_ai_seq",
+    "Busy AI Extent": "busy_extent",
+    "Backup Counter": "backup_counter",
+    "Records": "records",
+}
+_FLAGS = {
+    "After Imaging": ("ai_enabled", "enabled"),
+    "Changed Since Backup": ("changed_since_backup", "yes"),
+    "Roll Forward In Progress": ("roll_forward_in_progress", "yes"),
+}
 _TEXTS = {"Database State": "state", "Last Change Date": "last_change"}
 
 
@@ -198,8 +213,11 @@ def openedge_counters(describe: str, ai_list: str) -> Counters | None:
         return None
     enabled = any(entry.lower() in ("after imaging", "after-imaging") for entry in features_section(describe))
     busy = next((e for e in ai_extents(ai_list) if e.status == "BUSY"), None)
-    return Counters(ai_enabled=enabled, current_ai_seq=busy.seq if busy else (None if enabled else 0),
-                    busy_extent=busy.number if busy else None)
+    return Counters(
+        ai_enabled=enabled,
+        current_ai_seq=busy.seq if busy else (None if enabled else 0),
+        busy_extent=busy.number if busy else None,
+    )
 
 
 def counter_reads(db: str, dialect: Dialect) -> list[str]:
@@ -240,8 +258,9 @@ def ai_extents(output: str) -> list[AiExtent]:
     for key, value in _LIST_FIELD.findall(output):
         row[key] = value.strip()
         if key == "Seqno":
-            extents.append(AiExtent(int(row["Extent"]), row["Status"].upper(), row.get("Type", ""), row["Path"],
-                                    int(row["Seqno"])))
+            extents.append(
+                AiExtent(int(row["Extent"]), row["Status"].upper(), row.get("Type", ""), row["Path"], int(row["Seqno"]))
+            )
             row = {}
     return extents
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from harness.openedge.dbfiles.structure import SCHEMA_AREA, Structure, parse, parse_line, resolve
-from harness.openedge.errors import UsageError
+from oedr.harness.openedge.dbfiles.structure import SCHEMA_AREA, Structure, parse, parse_line, resolve
+from oedr.harness.openedge.errors import UsageError
 
 __all__ = ["SCHEMA_AREA", "Structure", "StructureError", "read", "resolve", "rewrite_paths"]
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from harness.waiting import Timeout, poll_until
+from oedr.harness.waiting import Timeout, poll_until
 
 TOKEN_VARIABLE = "OEDR_RUN_TOKEN"
 CANCEL_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -120,8 +120,9 @@ def kill_tagged(token: str, timeout: float = 10.0) -> None:
         except ProcessLookupError:
             pass
     try:
-        poll_until(lambda: not [p for p in tagged_pids(token) if _alive(p)], timeout=timeout,
-                   what="the run's processes to end")  # fmt: skip
+        poll_until(
+            lambda: not [p for p in tagged_pids(token) if _alive(p)], timeout=timeout, what="the run's processes to end"
+        )
     except Timeout:
         pass  # a process that survives SIGKILL (uninterruptible I/O) is beyond our reach; the caller reports
 

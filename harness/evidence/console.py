@@ -9,8 +9,8 @@ from __future__ import annotations
 from textwrap import wrap
 from typing import Any, TextIO
 
-from harness.evidence import verdict as vd
-from harness.evidence.results import JSON, emulator_note, emulator_numbers, headline
+from oedr.harness.evidence import verdict as vd
+from oedr.harness.evidence.results import JSON, emulator_note, emulator_numbers, headline
 
 _WORD = {"passed": "PASSED", "failed": "FAILED", "error": "ERROR", "undefined": "UNDEFINED", "skipped": "SKIPPED"}
 
@@ -130,9 +130,10 @@ def _failure_lines(failure: JSON) -> list[str]:
     if failure.get("setup"):
         lines += wrap(f"set-up:   {failure['setup']}", 110, initial_indent=" " * 11, subsequent_indent=" " * 21)
     if failure.get("diagnosis"):
-        lines += wrap(f"likely:   {failure['diagnosis']['mistake']}", 110, initial_indent=" " * 11,
-                      subsequent_indent=" " * 21)  # fmt: skip
-        lines += wrap(f"remedy:   {failure['diagnosis']['remedy']}", 110, initial_indent=" " * 11,
-                      subsequent_indent=" " * 21)  # fmt: skip
+        lines += wrap(
+            f"likely:   {failure['diagnosis']['mistake']}", 110, initial_indent=" " * 11, subsequent_indent=" " * 21
+        )
+        lines += wrap(
+            f"remedy:   {failure['diagnosis']['remedy']}", 110, initial_indent=" " * 11, subsequent_indent=" " * 21
+        )
     return lines
-

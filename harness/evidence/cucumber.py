@@ -16,10 +16,15 @@ import json
 import re
 from typing import Any
 
-from harness.evidence.results import JSON
+from oedr.harness.evidence.results import JSON
 
-_STEP_STATUS = {"passed": "passed", "failed": "failed", "undefined": "undefined", "skipped": "skipped",
-                "running": "failed"}  # fmt: skip
+_STEP_STATUS = {
+    "passed": "passed",
+    "failed": "failed",
+    "undefined": "undefined",
+    "skipped": "skipped",
+    "running": "failed",
+}
 
 
 def _slug(text: str) -> str:
@@ -36,8 +41,13 @@ def _step(step: JSON, scenario: JSON, first: bool) -> JSON:
         result["error_message"] = step["error"]["message"]
     elif first and scenario["status"] in ("skipped", "deselected") and scenario.get("reason"):
         result["error_message"] = scenario["reason"]
-    out: JSON = {"keyword": f"{step['keyword']} ", "name": step["name"], "line": step["line"], "result": result,
-                 "match": {"location": step.get("match", "")}}  # fmt: skip
+    out: JSON = {
+        "keyword": f"{step['keyword']} ",
+        "name": step["name"],
+        "line": step["line"],
+        "result": result,
+        "match": {"location": step.get("match", "")},
+    }
     embeddings = [_copy_embedding(e) for e in step.get("events") or [] if e.get("kind") == "copy" and e.get("files")]
     if embeddings:
         out["embeddings"] = embeddings
@@ -51,24 +61,35 @@ def _step(step: JSON, scenario: JSON, first: bool) -> JSON:
 def copy_listing(event: JSON) -> str:
     """A copy's files as plain text: where from and to, then one ``name  bytes  sha256`` line per file."""
     files = [f for f in event.get("files") or [] if isinstance(f, dict)]
-    head = (f"copied from {event.get('from')}:{event.get('directory') or '.'} to "
-            f"{event.get('host')}:{event.get('target_directory') or '.'} ({len(files)} files)")  # fmt: skip
+    head = (
+        f"copied from {event.get('from')}:{event.get('directory') or '.'} to "
+        f"{event.get('host')}:{event.get('target_directory') or '.'} ({len(files)} files)"
+    )
     width = max((len(str(f.get("name"))) for f in files), default=0)
     lines = [f"{f.get('name')!s:<{width}}  {f.get('bytes')!s:>10}  {f.get('sha256')}" for f in files]
     return "\n".join([head, *lines]) + "\n"
 
 
 def _copy_embedding(event: JSON) -> JSON:
-    return {"mime_type": "text/plain", "name": f"files copied: {event.get('label') or ''}",
-            "data": base64.b64encode(copy_listing(event).encode("utf-8")).decode("ascii")}  # fmt: skip
+    return {
+        "mime_type": "text/plain",
+        "name": f"files copied: {event.get('label') or ''}",
+        "data": base64.b64encode(copy_listing(event).encode("utf-8")).decode("ascii"),
+    }
 
 
 def _hooks(scenario: JSON) -> JSON:
     if scenario["status"] != "error" or not scenario.get("reason"):
         return {}
     where = "after" if scenario["reason"].startswith("teardown") else "before"
-    return {where: [{"match": {"location": "pytest fixtures"},
-                     "result": {"status": "failed", "duration": 0, "error_message": scenario["reason"]}}]}  # fmt: skip
+    return {
+        where: [
+            {
+                "match": {"location": "pytest fixtures"},
+                "result": {"status": "failed", "duration": 0, "error_message": scenario["reason"]},
+            }
+        ]
+    }
 
 
 def _element(scenario: JSON, feature_id: str) -> JSON:
@@ -92,11 +113,18 @@ def to_cucumber(results: JSON) -> list[JSON]:
     for feature in results["features"]:
         feature_id = _slug(feature["name"])
         elements = [_element(s, feature_id) for s in feature["scenarios"] if s["status"] != "deselected"]
-        features.append({
-            "uri": feature["path"], "id": feature_id, "keyword": feature["keyword"], "name": feature["name"],
-            "description": feature.get("description") or "", "line": feature["line"],
-            "tags": _tags(feature["tags"], feature["line"]), "elements": elements,
-        })  # fmt: skip
+        features.append(
+            {
+                "uri": feature["path"],
+                "id": feature_id,
+                "keyword": feature["keyword"],
+                "name": feature["name"],
+                "description": feature.get("description") or "",
+                "line": feature["line"],
+                "tags": _tags(feature["tags"], feature["line"]),
+                "elements": elements,
+            }
+        )
     return features
 
 

@@ -1,7 +1,7 @@
 """The timeline's events: those the harness reported, plus those its commands' recorded facts show.
 
 The harness reports some events itself (a copy, a fault, a load). The state changes a DBA cares about are
-facts of the commands run (harness.evidence.records: each command's ``dba`` facts say its kind and
+facts of the commands run (oedr.harness.evidence.records: each command's ``dba`` facts say its kind and
 database) and of the counters the harness read around them (the same ``bracket``): ``probkup`` (backup),
 ``prorest`` (restore), ``rfutil -C sequence``, ``rfutil -C roll forward`` (the sequence it applied), and
 every AI switch, whichever command made it (``aimage begin``/``new``, ``proquiet enable``, ``probkup
@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from harness.dba import commands
-from harness.evidence.records import command_facts
-from harness.evidence.results import JSON, buckets, message_number
+from oedr.harness.dba import commands
+from oedr.harness.evidence.records import command_facts
+from oedr.harness.evidence.results import JSON, buckets, message_number
 
 _DERIVED_KINDS = frozenset({"backup", "ai-switch", "restore", "sequence", "roll-forward"})
 _PREFIXED = frozenset({"ai-switch", "backup", "restore", "sequence"})
@@ -55,8 +55,14 @@ def _ai_file(facts: JSON) -> str:
 def _events_for(command: JSON, before: JSON | None, after: JSON | None) -> list[JSON]:
     facts = facts_of(command)
     kind = facts.get("kind")
-    base: JSON = {"host": command.get("host"), "db": facts.get("database"), "time": command.get("started"),
-                  "recorded": command.get("recorded"), "derived": True, "seq": None}  # fmt: skip
+    base: JSON = {
+        "host": command.get("host"),
+        "db": facts.get("database"),
+        "time": command.get("started"),
+        "recorded": command.get("recorded"),
+        "derived": True,
+        "seq": None,
+    }
     if command.get("exit_status") != 0:
         return [_refused(str(kind), base, command, facts, before)] if kind is not None else []
     events: list[JSON] = []
@@ -69,11 +75,18 @@ def _events_for(command: JSON, before: JSON | None, after: JSON | None) -> list[
     elif kind == "restore":
         events.append({**base, "kind": "restore", "label": "prorest"})
     elif kind == "sequence":
-        events.append({**base, "kind": "sequence", "label": "rfutil sequence",
-                       "seq": _int((after or {}).get("expected_ai_seq"))})  # fmt: skip
+        events.append(
+            {**base, "kind": "sequence", "label": "rfutil sequence", "seq": _int((after or {}).get("expected_ai_seq"))}
+        )
     elif kind == "roll-forward":
-        events.append({**base, "kind": "roll-forward", "label": _ai_file(facts),
-                       "seq": _int((before or {}).get("expected_ai_seq"))})  # fmt: skip
+        events.append(
+            {
+                **base,
+                "kind": "roll-forward",
+                "label": _ai_file(facts),
+                "seq": _int((before or {}).get("expected_ai_seq")),
+            }
+        )
     if kind in (None, "backup", "ai-switch"):
         seq = _ai_switch_seq(before, after)
         if seq is not None or kind == "ai-switch":
@@ -87,17 +100,32 @@ def _refused(kind: str, base: JSON, command: JSON, facts: JSON, before: JSON | N
     number = _output_number(command)
     status = command.get("exit_status")
     label = "killed" if isinstance(status, int) and status < 0 else "refused" + (f" ({number})" if number else "")
-    what = {"roll-forward": _ai_file(facts), "sequence": "rfutil sequence", "ai-switch": "aimage new",
-            "backup": "probkup", "restore": "prorest"}[kind]  # fmt: skip
+    what = {
+        "roll-forward": _ai_file(facts),
+        "sequence": "rfutil sequence",
+        "ai-switch": "aimage new",
+        "backup": "probkup",
+        "restore": "prorest",
+    }[kind]
     expects = _int((before or {}).get("expected_ai_seq")) if kind == "roll-forward" else None
-    return {**base, "kind": "refused", "refused": kind, "label": label, "file": what, "number": number,
-            "expects": expects}
+    return {
+        **base,
+        "kind": "refused",
+        "refused": kind,
+        "label": label,
+        "file": what,
+        "number": number,
+        "expects": expects,
+    }
 
 
 def _bracketing(bucket: JSON) -> dict[tuple[Any, str], JSON]:
     """The counters of the bucket by (bracket, when): those read just before and after one command."""
-    return {(record.get("bracket"), str(record.get("when"))): record.get("values") or {}
-            for record in bucket["counters"] if record.get("bracket") is not None}
+    return {
+        (record.get("bracket"), str(record.get("when"))): record.get("values") or {}
+        for record in bucket["counters"]
+        if record.get("bracket") is not None
+    }
 
 
 def bucket_events(bucket: JSON) -> list[JSON]:
@@ -113,8 +141,9 @@ def bucket_events(bucket: JSON) -> list[JSON]:
         derived += _events_for(command, before, after)
     shown = {e["kind"] for e in derived} | {e["refused"] for e in derived if e["kind"] == "refused"}
     reported = [dict(e) for e in bucket["events"] if e.get("kind") not in shown or e.get("kind") not in _DERIVED_KINDS]
-    return sorted([*derived, *reported], key=lambda e: (e.get("recorded") is None, e.get("recorded", 0),
-                                                         str(e.get("time") or "")))  # fmt: skip
+    return sorted(
+        [*derived, *reported], key=lambda e: (e.get("recorded") is None, e.get("recorded", 0), str(e.get("time") or ""))
+    )
 
 
 def scenario_events(scenario: JSON) -> list[tuple[str, JSON]]:

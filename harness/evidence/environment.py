@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import harness
-from harness.dba.emulator import EMULATED_RELEASE
-from harness.evidence.redact import redact_dict
+from oedr import harness
+from oedr.harness.dba.emulator import EMULATED_RELEASE
+from oedr.harness.evidence.redact import redact_dict
 
 EMULATOR = "the oedr OpenEdge-like emulator (not Progress OpenEdge)"
 REAL_BACKEND = "openedge"  # a site's licensed Progress OpenEdge; every other backend runs the emulator
@@ -52,8 +52,12 @@ def git_dirty(where: Path) -> bool | None:
     try:
         done = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=where, capture_output=True, text=True, timeout=10, check=False,
-        )  # fmt: skip
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return bool(done.stdout.strip()) if done.returncode == 0 else None
@@ -109,8 +113,9 @@ def run_subject(env: Mapping[str, Any]) -> str:
     backends = [b for b in backends if b]
     if not backends:
         return "an environment that was not recorded"
-    images = ", ".join(dict.fromkeys(str(i["image"]) for i in env.get("images") or []
-                                     if isinstance(i, Mapping) and i.get("image")))  # fmt: skip
+    images = ", ".join(
+        dict.fromkeys(str(i["image"]) for i in env.get("images") or [] if isinstance(i, Mapping) and i.get("image"))
+    )
     image = f" (image {images})" if images else ""
     parts = []
     if REAL_BACKEND in backends:

@@ -3,14 +3,14 @@
 The harness calls these functions as things happen; the recorder plugin installs a sink for the
 scenario being run. With no sink installed (the harness used outside pytest) they do nothing.
 
-Payloads are the TypedDicts of harness.evidence.records (``CommandRecord``, ``CountersRecord``,
+Payloads are the TypedDicts of oedr.harness.evidence.records (``CommandRecord``, ``CountersRecord``,
 ``EventRecord``), so mypy checks every producer: each record carries the facts known when it was made
 (what a command names, whether it is the harness's own read, which counters bracket it).
 
-The recorder (harness.evidence.plugin) redacts every record as it arrives, attributes it to the step running
+The recorder (oedr.harness.evidence.plugin) redacts every record as it arrives, attributes it to the step running
 then (or to the scenario's set-up / tear-down), and stamps it with ``recorded``, its arrival number. Backups,
 AI switches, restores, ``rfutil -C sequence`` and roll forwards are drawn on the timeline from the commands'
-recorded facts and the counters that bracket them (harness.evidence.derive), so the harness does not report
+recorded facts and the counters that bracket them (oedr.harness.evidence.derive), so the harness does not report
 those as events.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from harness.evidence.records import CommandRecord, CountersRecord, EventRecord
+from oedr.harness.evidence.records import CommandRecord, CountersRecord, EventRecord
 
 
 class Sink(Protocol):

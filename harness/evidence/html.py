@@ -18,10 +18,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from harness.evidence import timeline
-from harness.evidence import verdict as vd
-from harness.evidence.identity_html import identity as _identity
-from harness.evidence.results import JSON, emulator_note, emulator_numbers, failure_of, headline, selected
+from oedr.harness.evidence import timeline
+from oedr.harness.evidence import verdict as vd
+from oedr.harness.evidence.identity_html import identity as _identity
+from oedr.harness.evidence.results import JSON, emulator_note, emulator_numbers, failure_of, headline, selected
 
 _CSS = """
 :root{--ok:#137333;--okbg:#e6f4ea;--bad:#a50e0e;--badbg:#fce8e6;--dim:#5f6368;--dimbg:#f1f3f4;--und:#8a4b00;
@@ -107,16 +107,25 @@ def _text(value: Any) -> str:
 def _environment(env: JSON) -> str:
     images = [_text(i) for i in env.get("images") or []]
     rows = [
-        ("Backend", env.get("backend")), ("Backends seen", env.get("backends_seen")),
-        ("Images (name, id, digest)", images or None), ("Containers", env.get("containers")),
+        ("Backend", env.get("backend")),
+        ("Backends seen", env.get("backends_seen")),
+        ("Images (name, id, digest)", images or None),
+        ("Containers", env.get("containers")),
         ("OpenEdge release", env.get("openedge_version") or "not recorded (emulator run)"),
-        ("Emulator", env.get("emulator")), ("oedr version", env.get("oedr_version")),
-        ("Git revision", f"{env.get('git_revision') or 'unknown'}" + (" (with local changes)" if env.get("git_dirty")
-                                                                      else "")),
-        ("Host", env.get("host")), ("Platform", env.get("platform")), ("Python", env.get("python")),
-        ("User", env.get("user")), ("Directory", env.get("rootdir")),
-        ("Started", env.get("started")), ("Finished", env.get("finished")),
-    ]  # fmt: skip
+        ("Emulator", env.get("emulator")),
+        ("oedr version", env.get("oedr_version")),
+        (
+            "Git revision",
+            f"{env.get('git_revision') or 'unknown'}" + (" (with local changes)" if env.get("git_dirty") else ""),
+        ),
+        ("Host", env.get("host")),
+        ("Platform", env.get("platform")),
+        ("Python", env.get("python")),
+        ("User", env.get("user")),
+        ("Directory", env.get("rootdir")),
+        ("Started", env.get("started")),
+        ("Finished", env.get("finished")),
+    ]
     return f"<h2>Environment</h2>{_table(rows)}"
 
 
@@ -130,8 +139,10 @@ def _failed_command(failure: JSON) -> str:
         return ""
     where = ""
     if failure.get("host"):
-        where = (f" <span class=meta>on {escape(str(failure['host']))}, exit status "
-                 f"{escape(str(failure.get('exit_status')))}</span>")  # fmt: skip
+        where = (
+            f" <span class=meta>on {escape(str(failure['host']))}, exit status "
+            f"{escape(str(failure.get('exit_status')))}</span>"
+        )
     return f"<br><code>{escape(failure['command'])}</code>{where}"
 
 
@@ -143,8 +154,9 @@ def _emulator_note(*texts: str | None) -> str:
 
 def _failure_note(failure: JSON) -> str:
     number = failure.get("number")
-    return _emulator_note(failure.get("line"), _first_line(failure.get("message")), failure.get("step"),
-                          f"({number})" if number else None)  # fmt: skip
+    return _emulator_note(
+        failure.get("line"), _first_line(failure.get("message")), failure.get("step"), f"({number})" if number else None
+    )
 
 
 def _failure_cell(proc: JSON) -> str:
@@ -155,11 +167,16 @@ def _failure_cell(proc: JSON) -> str:
         + f"<br>{escape(_first_line(f['message']))}{_failure_note(f)}{_diagnosis(f)}</div>"
         for f in proc["failures"]
     ]
-    lines += [f"<div class=meta>not run: {escape(n['scenario'])} — {escape(n['reason'] or n['status'])}</div>"
-              for n in proc["not_run"]]  # fmt: skip
-    lines += [f"<div class=meta>not selected: {escape(n['scenario'])}"
-              + (f" — {escape(n['reason'])}" if n.get("reason") else "") + "</div>"
-              for n in proc.get("not_selected") or []]  # fmt: skip
+    lines += [
+        f"<div class=meta>not run: {escape(n['scenario'])} — {escape(n['reason'] or n['status'])}</div>"
+        for n in proc["not_run"]
+    ]
+    lines += [
+        f"<div class=meta>not selected: {escape(n['scenario'])}"
+        + (f" — {escape(n['reason'])}" if n.get("reason") else "")
+        + "</div>"
+        for n in proc.get("not_selected") or []
+    ]
     return "".join(lines) or "—"
 
 
@@ -167,8 +184,10 @@ def _diagnosis(failure: JSON) -> str:
     found = failure.get("diagnosis")
     if not found:
         return ""
-    return (f"<div class=diag><b>Likely:</b> {escape(found['mistake'])}<br><b>Remedy:</b> {escape(found['remedy'])}"
-            f" <span class=meta>({escape(found['source'])})</span></div>")  # fmt: skip
+    return (
+        f"<div class=diag><b>Likely:</b> {escape(found['mistake'])}<br><b>Remedy:</b> {escape(found['remedy'])}"
+        f" <span class=meta>({escape(found['source'])})</span></div>"
+    )
 
 
 def _passed_cell(proc: JSON) -> str:
@@ -194,8 +213,10 @@ def _summary(results: JSON, features: list[JSON]) -> str:
         rows += f"<tr><td colspan=4 class=meta>Not selected for this run: {escape(names)}</td></tr>"
     head = "<tr><th>Procedure</th><th>Verdict</th><th>Scenarios passed</th><th>What failed / did not run</th></tr>"
     counts = ", ".join(f"{n} {status}" for status, n in results["summary"]["counts"].items() if n)
-    return (f"<h2>Procedures</h2><p class=meta>Scenarios: {escape(counts or 'none')}</p>"
-            f'<table class="procs">{head}{rows}</table>')  # fmt: skip
+    return (
+        f"<h2>Procedures</h2><p class=meta>Scenarios: {escape(counts or 'none')}</p>"
+        f'<table class="procs">{head}{rows}</table>'
+    )
 
 
 def _run_errors(errors: list[JSON]) -> str:
@@ -217,25 +238,32 @@ def _output(stream: str, text: str) -> str:
 def _command(cmd: JSON) -> str:
     status = cmd.get("exit_status")
     exit_cls = "exit-ok" if status == 0 else "exit-bad"
-    meta = (f"host <b>{escape(str(cmd.get('host')))}</b> · started {escape(str(cmd.get('started')))} · "
-            f"{_secs(cmd.get('duration'))} · exit status <span class={exit_cls}>{escape(str(status))}</span>"
-            f" · backend {escape(str(cmd.get('backend') or '—'))}"
-            + (f" · container {escape(str(cmd['container']))}" if cmd.get("container") else "")
-            + (f"<span class=screen-only> · cwd {escape(str(cmd['cwd']))}</span>" if cmd.get("cwd") else "")
-            )  # fmt: skip
+    meta = (
+        f"host <b>{escape(str(cmd.get('host')))}</b> · started {escape(str(cmd.get('started')))} · "
+        f"{_secs(cmd.get('duration'))} · exit status <span class={exit_cls}>{escape(str(status))}</span>"
+        f" · backend {escape(str(cmd.get('backend') or '—'))}"
+        + (f" · container {escape(str(cmd['container']))}" if cmd.get("container") else "")
+        + (f"<span class=screen-only> · cwd {escape(str(cmd['cwd']))}</span>" if cmd.get("cwd") else "")
+    )
     text = cmd.get("command") or " ".join(cmd.get("argv") or [])
     out = _output("stdout", cmd.get("stdout") or "")
     err = _output("stderr", cmd.get("stderr") or "")
     empty = "" if out or err else "<pre class=meta>(no output)</pre>"
     head = f"{escape(str(cmd.get('host')))}$ {escape(text)}"
     lines = sum(len((cmd.get(s) or "").splitlines()) for s in ("stdout", "stderr"))
-    printed = (f'<span class="print-only"> · output: {lines} line{"s" if lines != 1 else ""} (on screen, and in '
-               "results.json)</span>" if status == 0 and lines else "")  # fmt: skip
+    printed = (
+        f'<span class="print-only"> · output: {lines} line{"s" if lines != 1 else ""} (on screen, and in '
+        "results.json)</span>"
+        if status == 0 and lines
+        else ""
+    )
     body = f'<div class="cmd-meta">{meta}{printed}</div>{out}{err}{empty}'
     if cmd.get("internal"):  # folded: the counters table below shows what it read
-        return (f'<details class="cmd internal"><summary class="cmd-head">{head} <span class=why>— read by the '
-                f"harness for the master-block counters (exit status {escape(str(status))})</span></summary>"
-                f"{body}</details>")  # fmt: skip
+        return (
+            f'<details class="cmd internal"><summary class="cmd-head">{head} <span class=why>— read by the '
+            f"harness for the master-block counters (exit status {escape(str(status))})</span></summary>"
+            f"{body}</details>"
+        )
     return f'<div class="cmd{" ok" if status == 0 else ""}"><div class="cmd-head">{head}</div>{body}</div>'
 
 
@@ -260,8 +288,11 @@ def _counter_table(host: str, db: str, snaps: dict[str, JSON]) -> str:
         latest = {**before, **after}
         same = ", ".join(f"{n} {_text(latest.get(n))}" for n in kept)
         rows = "".join(_counter_row(n, columns, snaps, True) for n in changed)
-        rows += (f'<tr class="unchanged"><td colspan="{len(columns) + 1}">unchanged: {escape(same)}</td></tr>'
-                 if kept else "")  # fmt: skip
+        rows += (
+            f'<tr class="unchanged"><td colspan="{len(columns) + 1}">unchanged: {escape(same)}</td></tr>'
+            if kept
+            else ""
+        )
     else:
         rows = "".join(_counter_row(n, columns, snaps, n in changed) for n in names)
     head = f"<tr><th>master block of {escape(db)} on {escape(host)}</th>" + "".join(
@@ -292,8 +323,10 @@ def _size(count: Any, word: str = "") -> str:
 
 def _file_row(file: JSON) -> str:
     digest = str(file.get("sha256") or "")
-    return (f"<tr><td><code>{escape(str(file.get('name')))}</code></td><td class=n>{escape(_size(file.get('bytes')))}"
-            f'</td><td><code title="{escape(digest)}">{escape(digest[:16] or "—")}</code></td></tr>')  # fmt: skip
+    return (
+        f"<tr><td><code>{escape(str(file.get('name')))}</code></td><td class=n>{escape(_size(file.get('bytes')))}"
+        f'</td><td><code title="{escape(digest)}">{escape(digest[:16] or "—")}</code></td></tr>'
+    )
 
 
 def _copied_files(event: JSON) -> str:
@@ -306,8 +339,10 @@ def _copied_files(event: JSON) -> str:
     total = sum(f["bytes"] for f in files if isinstance(f.get("bytes"), int))
     locks = [str(f.get("name")) for f in files if str(f.get("name") or "").endswith(".lk")]
     lock = f"the lock file went along: {', '.join(locks)}" if locks else "no .lk file was copied"
-    caption = (f"{len(files)} file{'s' if len(files) != 1 else ''} copied from {source} to {target}: "
-               f"{_size(total, ' bytes')} in all; {lock}")  # fmt: skip
+    caption = (
+        f"{len(files)} file{'s' if len(files) != 1 else ''} copied from {source} to {target}: "
+        f"{_size(total, ' bytes')} in all; {lock}"
+    )
     head = "<tr><th>file</th><th>bytes</th><th>sha256 (first 16 of 64 hex digits)</th></tr>"
     rows = "".join(_file_row(f) for f in files)
     return f'<table class="files sub"><caption class=meta>{escape(caption)}</caption>{head}{rows}</table>'
@@ -333,15 +368,21 @@ def _reads(commands: list[JSON]) -> str:
     if not reads:
         return ""
     what = sorted({f"{c.get('command')} on {c.get('host')}" for c in reads})
-    return (f'<div class="reads meta">The harness read the master block {len(reads)} time'
-            f"{'s' if len(reads) != 1 else ''} ({escape('; '.join(what))}), each exit status 0: the counters "
-            "below; their outputs are in results.json.</div>")  # fmt: skip
+    return (
+        f'<div class="reads meta">The harness read the master block {len(reads)} time'
+        f"{'s' if len(reads) != 1 else ''} ({escape('; '.join(what))}), each exit status 0: the counters "
+        "below; their outputs are in results.json.</div>"
+    )
 
 
 def _records(bucket: JSON) -> str:
     shown = [c for c in bucket["commands"] if not c.get("internal") or c.get("exit_status") != 0]
-    return ("".join(_command(c) for c in shown) + _reads(bucket["commands"]) + _counters(bucket["counters"])
-            + _events(bucket["events"]))  # fmt: skip
+    return (
+        "".join(_command(c) for c in shown)
+        + _reads(bucket["commands"])
+        + _counters(bucket["counters"])
+        + _events(bucket["events"])
+    )
 
 
 def _step_extra(step: JSON) -> str:
@@ -354,18 +395,22 @@ def _step_extra(step: JSON) -> str:
     if step.get("error"):
         error = step["error"]
         number = error.get("number")
-        extra += (f'<div class="error-msg"><pre>{escape(error["message"])}</pre>'
-                  f'{_emulator_note(error.get("line"), f"({number})" if number else None)}</div>')  # fmt: skip
+        extra += (
+            f'<div class="error-msg"><pre>{escape(error["message"])}</pre>'
+            f"{_emulator_note(error.get('line'), f'({number})' if number else None)}</div>"
+        )
     return extra
 
 
 def _step(step: JSON) -> str:
     where = " (background)" if step.get("background") else ""
-    head = (f'<div class="step-head">{_badge(step["status"])}<span><span class=kw>{escape(step["keyword"])}</span> '
-            f'{escape(step["name"])}<span class=meta>{where} · line {step["line"]}</span>'
-            f'{_emulator_note(step["name"])}</span>'
-            f'<span class="dur">{escape(str(step.get("started") or "not run"))} · {_secs(step["duration"])}</span>'
-            "</div>")  # fmt: skip
+    head = (
+        f'<div class="step-head">{_badge(step["status"])}<span><span class=kw>{escape(step["keyword"])}</span> '
+        f"{escape(step['name'])}<span class=meta>{where} · line {step['line']}</span>"
+        f"{_emulator_note(step['name'])}</span>"
+        f'<span class="dur">{escape(str(step.get("started") or "not run"))} · {_secs(step["duration"])}</span>'
+        "</div>"
+    )
     return f'<div class="step">{head}{_step_extra(step)}{_records(step)}</div>'
 
 
@@ -380,39 +425,55 @@ def _phase(title: str, bucket: JSON) -> str:
 def _scenario(scenario: JSON) -> str:
     example = f" · example {escape(_text(scenario['example']))}" if scenario.get("example") else ""
     tags = " ".join(f"@{t}" for t in scenario["tags"])
-    meta = (f'<div class=meta>{escape(scenario["keyword"])} at line {scenario["line"]}{example} · {escape(tags)} · '
-            f'started {escape(str(scenario.get("started") or "—"))} · {_secs(scenario["duration"])}'
-            f' · worker {escape(str(scenario.get("worker") or "—"))}</div>')  # fmt: skip
+    meta = (
+        f"<div class=meta>{escape(scenario['keyword'])} at line {scenario['line']}{example} · {escape(tags)} · "
+        f"started {escape(str(scenario.get('started') or '—'))} · {_secs(scenario['duration'])}"
+        f" · worker {escape(str(scenario.get('worker') or '—'))}</div>"
+    )
     reason = ""
     if scenario["status"] != "passed" and scenario.get("reason"):
         status = escape(scenario["status"])
         failure = failure_of(scenario)
         why = escape(scenario["reason"])
         if failure and failure.get("line"):  # the message that decided it first; the whole error is at its step
-            ran = f", <code>{escape(failure['command'])}</code> on {escape(str(failure['host']))}" \
-                if failure.get("command") else ""
+            ran = (
+                f", <code>{escape(failure['command'])}</code> on {escape(str(failure['host']))}"
+                if failure.get("command")
+                else ""
+            )
             why = f"<b>{escape(failure['line'])}</b><br>at <i>{escape(str(failure['step']))}</i>{ran}"
         note = _failure_note(failure) if failure else ""
         reason = f'<div class="reason {status}">{status}: {why}{note}</div>'
     picture = timeline.render(scenario)
-    picture = (f'<div class="tl">{picture}</div>{_emulator_note(*timeline.numbers_shown(scenario))}' if picture
-               else "<p class=meta>No timeline events were recorded.</p>")  # fmt: skip
-    trace = (f"<details><summary>Traceback</summary><pre>{escape(scenario['traceback'])}</pre></details>"
-             if scenario.get("traceback") else "")  # fmt: skip
+    picture = (
+        f'<div class="tl">{picture}</div>{_emulator_note(*timeline.numbers_shown(scenario))}'
+        if picture
+        else "<p class=meta>No timeline events were recorded.</p>"
+    )
+    trace = (
+        f"<details><summary>Traceback</summary><pre>{escape(scenario['traceback'])}</pre></details>"
+        if scenario.get("traceback")
+        else ""
+    )
     steps = "".join(_step(s) for s in scenario["steps"])
-    return (f'<details class="scenario" open><summary>{_badge(scenario["status"])} <h3 style="display:inline">'
-            f"{escape(scenario['name'])}</h3>{meta}</summary>{reason}{picture}"
-            f"{_phase('Set-up (fixtures)', scenario['setup'])}{steps}"
-            f"{_phase('Tear-down (fixtures)', scenario['teardown'])}{trace}</details>")  # fmt: skip
+    return (
+        f'<details class="scenario" open><summary>{_badge(scenario["status"])} <h3 style="display:inline">'
+        f"{escape(scenario['name'])}</h3>{meta}</summary>{reason}{picture}"
+        f"{_phase('Set-up (fixtures)', scenario['setup'])}{steps}"
+        f"{_phase('Tear-down (fixtures)', scenario['teardown'])}{trace}</details>"
+    )
 
 
 def _feature(feature: JSON) -> str:
     tags = " ".join(f"@{t}" for t in feature["tags"])
     narrative = (feature.get("description") or "").strip()
-    return (f'<section id="{_anchor(feature)}"><h2>{_badge(feature["verdict"])} {escape(feature["keyword"])}: '
-            f'{escape(feature["name"])}</h2><div class=meta>{escape(feature["path"])} · {escape(tags)}</div>'
-            + (f'<div class="narrative">{escape(narrative)}</div>' if narrative else "")
-            + "".join(_scenario(s) for s in feature["scenarios"]) + "</section>")  # fmt: skip
+    return (
+        f'<section id="{_anchor(feature)}"><h2>{_badge(feature["verdict"])} {escape(feature["keyword"])}: '
+        f"{escape(feature['name'])}</h2><div class=meta>{escape(feature['path'])} · {escape(tags)}</div>"
+        + (f'<div class="narrative">{escape(narrative)}</div>' if narrative else "")
+        + "".join(_scenario(s) for s in feature["scenarios"])
+        + "</section>"
+    )
 
 
 def _verdict_line(results: JSON) -> str:
@@ -426,8 +487,13 @@ def _verdict_line(results: JSON) -> str:
     text = words.get(verdict) or vd.WORDS.get(verdict, "").capitalize()
     why = vd.incompleteness(results)
     unfinished = f"<p class=headline>The run did not finish: {escape(why)}.</p>" if why else ""
-    return (f'<p class=headline>{_badge(verdict, verdict)} <span class=on>on {escape(on)}</span> — '
-            f"{escape(text)}</p>").replace('class="badge', 'class="badge verdict', 1) + unfinished + _identity(results)
+    return (
+        (
+            f"<p class=headline>{_badge(verdict, verdict)} <span class=on>on {escape(on)}</span> — {escape(text)}</p>"
+        ).replace('class="badge', 'class="badge verdict', 1)
+        + unfinished
+        + _identity(results)
+    )
 
 
 def _ran(features: list[JSON]) -> list[JSON]:
@@ -447,46 +513,59 @@ def _relied_on(features: list[JSON]) -> str:
         return "none: every message number the run checked is Progress OpenEdge's own"
     relying = {s["nodeid"]: s for scenarios in uses.values() for s in scenarios}
     untagged = [s["name"] for s in relying.values() if "emulator_only" not in s["tags"]]
-    return (f"{', '.join(str(n) for n in sorted(uses))}: checked by {len(relying)} scenario"
-            f"{'s' if len(relying) != 1 else ''}, " + (f"of which NOT tagged @emulator_only: {'; '.join(untagged)}"
-                                                      if untagged else "each tagged @emulator_only (next row)"))
+    return (
+        f"{', '.join(str(n) for n in sorted(uses))}: checked by {len(relying)} scenario"
+        f"{'s' if len(relying) != 1 else ''}, "
+        + (
+            f"of which NOT tagged @emulator_only: {'; '.join(untagged)}"
+            if untagged
+            else "each tagged @emulator_only (next row)"
+        )
+    )
 
 
 def _scope(results: JSON, features: list[JSON]) -> str:
     """What the verdict covers and what it does not: where it ran, and what rests on the emulator alone."""
     env = results.get("environment") or {}
     images = [_text(i) for i in env.get("images") or []]
-    tagged = [s for f in features for s in f["scenarios"]
-              if "emulator_only" in s["tags"] and s["status"] != "deselected"]  # fmt: skip
+    tagged = [
+        s for f in features for s in f["scenarios"] if "emulator_only" in s["tags"] and s["status"] != "deselected"
+    ]
     emulator_only = f"{len(tagged)}: " + "; ".join(f"{s['name']} ({s['status']})" for s in tagged) if tagged else None
     left_out = [f"{f['name']}" for f in features if not selected(f)]
     left_out += [s["name"] for f in features if selected(f) for s in f["scenarios"] if s["status"] == "deselected"]
     rows = [
-        ("Proven on", headline(results)[1]), ("Backend", env.get("backend")),
+        ("Proven on", headline(results)[1]),
+        ("Backend", env.get("backend")),
         ("Image", images or "none (commands ran on this machine)"),
         ("OpenEdge release", env.get("openedge_version") or "none: the emulator's behaviour, not OpenEdge's"),
         ("Emulator-assigned message numbers relied on", _relied_on(features)),
         ("@emulator_only scenarios (skipped on a real OpenEdge)", emulator_only or "none"),
         ("Not selected for this run", left_out or "none"),
-    ]  # fmt: skip
+    ]
     return f"<h2>Scope and limits</h2>{_table(rows)}"
 
 
-_MANIFEST_NOTE = ("SHA256SUMS beside this report lists the SHA-256 of every file of the run, this report included; "
-                  "`oedr run` printed the SHA-256 of SHA256SUMS itself at the end of the run (record it with the "
-                  "change). Check with `oedr verify DIR` or `sha256sum -c SHA256SUMS`.")
+_MANIFEST_NOTE = (
+    "SHA256SUMS beside this report lists the SHA-256 of every file of the run, this report included; "
+    "`oedr run` printed the SHA-256 of SHA256SUMS itself at the end of the run (record it with the "
+    "change). Check with `oedr verify DIR` or `sha256sum -c SHA256SUMS`."
+)
 
 
 def _run_by(env: JSON) -> str:
     """Who ran it, where and when, and how the evidence is checked."""
     rows = [
         ("Run by", f"{env.get('user') or 'unknown'} on {env.get('host') or 'unknown host'}"),
-        ("Started", env.get("started")), ("Finished", env.get("finished")),
+        ("Started", env.get("started")),
+        ("Finished", env.get("finished")),
         ("oedr", env.get("oedr_version")),
-        ("Plan revision", f"{env.get('git_revision') or 'unknown'}" + (" (with local changes)" if env.get("git_dirty")
-                                                                        else "")),
+        (
+            "Plan revision",
+            f"{env.get('git_revision') or 'unknown'}" + (" (with local changes)" if env.get("git_dirty") else ""),
+        ),
         ("Evidence manifest", _MANIFEST_NOTE),
-    ]  # fmt: skip
+    ]
     return f"<h2>Run</h2>{_table(rows)}"
 
 
@@ -496,12 +575,17 @@ def render(results: JSON) -> str:
     env = results.get("environment") or {}
     verdict, on = headline(results)
     title = f"oedr DR evidence — {verdict} on {on} — {env.get('started', '')}"
-    summary = (f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))}"
-               f" · run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
-               f"{_verdict_line(results)}{_scope(results, features)}{_summary(results, features)}"
-               f"{_run_errors(results.get('run_errors') or [])}{_run_by(env)}")  # fmt: skip
-    body = (f'<section class="summary-page">{summary}</section><h2>Detail</h2>{_environment(env)}'
-            + "".join(_feature(f) for f in features if selected(f)))  # fmt: skip
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
-            f"<body>{body}</body></html>\n")  # fmt: skip
+    summary = (
+        f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))}"
+        f" · run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
+        f"{_verdict_line(results)}{_scope(results, features)}{_summary(results, features)}"
+        f"{_run_errors(results.get('run_errors') or [])}{_run_by(env)}"
+    )
+    body = f'<section class="summary-page">{summary}</section><h2>Detail</h2>{_environment(env)}' + "".join(
+        _feature(f) for f in features if selected(f)
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
+        f"<body>{body}</body></html>\n"
+    )

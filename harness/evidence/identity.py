@@ -14,13 +14,25 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import harness
-from harness.evidence.environment import git_revision
+from oedr import harness
+from oedr.harness.evidence.environment import git_revision
 
 PLAN_SUFFIXES = frozenset({".feature", ".st", ".sh", ".py", ".p", ".i", ".w", ".df", ".ini", ".toml", ".cfg"})
 # Never part of a plan: tools' caches and environments, and evidence directories (they hold a SHA256SUMS).
-_SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
-                           "node_modules", "build", "dist"})  # fmt: skip
+_SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        "node_modules",
+        "build",
+        "dist",
+    }
+)
 MAX_FILES = 5000  # a plan has dozens of files; past this the directory is not a plan (a home directory)
 FIELDS = ("operator", "ticket", "approver")
 
@@ -58,8 +70,14 @@ def _sha256(path: Path) -> str:
 def plan_dirty(root: Path) -> bool | None:
     """True when the plan directory differs from its commit: changed, added or new (untracked) files count."""
     try:
-        done = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=root, capture_output=True,
-                              text=True, timeout=10, check=False)  # fmt: skip
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--", "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return bool(done.stdout.strip()) if done.returncode == 0 else None

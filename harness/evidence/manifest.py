@@ -81,8 +81,9 @@ def read_manifest(directory: Path) -> dict[str, str]:
     for number, line in enumerate(text.splitlines(), 1):
         digest, sep, rel = line.partition("  ")
         if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise ManifestDamaged(f"{directory / MANIFEST} line {number} is not '<sha256>  <path>': "
-                                  "the manifest was edited or damaged")  # fmt: skip
+            raise ManifestDamaged(
+                f"{directory / MANIFEST} line {number} is not '<sha256>  <path>': the manifest was edited or damaged"
+            )
         entries[rel.lstrip("*")] = digest
     return entries
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from harness.evidence import manifest, outputs
-from harness.evidence import results as res
-from harness.evidence.progress import PROGRESS_FILE
+from oedr.harness.evidence import manifest, outputs
+from oedr.harness.evidence import results as res
+from oedr.harness.evidence.progress import PROGRESS_FILE
 
 LOG_FILE = "pytest.log"
 ALLURE_DIR = "allure-results"
 # Everything an oedr run writes at the top of its directory (and the temporary names of atomic writes).
-RUN_NAMES = frozenset({res.RESULTS_FILE, res.PARTS_DIR, PROGRESS_FILE, LOG_FILE, ALLURE_DIR, *outputs.OUTPUT_FILES,
-                       manifest.SIGNATURE})  # fmt: skip
+RUN_NAMES = frozenset(
+    {res.RESULTS_FILE, res.PARTS_DIR, PROGRESS_FILE, LOG_FILE, ALLURE_DIR, *outputs.OUTPUT_FILES, manifest.SIGNATURE}
+)
 # What marks a directory as an oedr run's (any one of them).
 _MARKS = frozenset({res.RESULTS_FILE, res.PARTS_DIR, manifest.MANIFEST, LOG_FILE})
 
@@ -41,8 +42,10 @@ def prepare(out: Path) -> None:
             raise OutDirProblem(f"--out {out} is a file, not a directory: name a directory for the evidence")
         if out.is_dir() and any(out.iterdir()):
             if not is_run_directory(out):
-                raise OutDirProblem(f"--out {out} is not empty and does not hold an oedr run: name a new or empty "
-                                    "directory (oedr replaces only an earlier run's evidence)")  # fmt: skip
+                raise OutDirProblem(
+                    f"--out {out} is not empty and does not hold an oedr run: name a new or empty "
+                    "directory (oedr replaces only an earlier run's evidence)"
+                )
             for entry in out.iterdir():
                 if entry.is_dir() and not entry.is_symlink():
                     shutil.rmtree(entry)
@@ -53,5 +56,6 @@ def prepare(out: Path) -> None:
         probe.write_bytes(b"")  # a directory that cannot take a file (/proc, read-only) is refused here
         probe.unlink()
     except OSError as exc:
-        raise OutDirProblem(f"--out {out} cannot hold the evidence: {exc.strerror or exc} "
-                            "(name a directory you can write)") from None  # fmt: skip
+        raise OutDirProblem(
+            f"--out {out} cannot hold the evidence: {exc.strerror or exc} (name a directory you can write)"
+        ) from None

@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from harness.evidence import cucumber, html, manifest
-from harness.evidence import results as res
-from harness.evidence.environment import finish, now_iso
+from oedr.harness.evidence import cucumber, html, manifest
+from oedr.harness.evidence import results as res
+from oedr.harness.evidence.environment import finish, now_iso
 
 HTML_FILE = manifest.RENDERED
 CUCUMBER_FILE = "cucumber.json"
@@ -25,17 +25,38 @@ def orphan_entry(nodeid: str, status: str, reason: str | None) -> res.JSON:
     """A scenario known only from the controller's reports (its worker died before recording it)."""
     path = nodeid.split("::", 1)[0]
     return {
-        "nodeid": nodeid, "order": 0, "name": nodeid.split("::")[-1], "keyword": "Scenario", "line": 0,
-        "tags": [], "description": "", "example": None, "status": status, "reason": reason, "worker": None,
-        "started": None, "duration": 0.0, "setup": res.new_bucket(), "steps": [], "teardown": res.new_bucket(),
+        "nodeid": nodeid,
+        "order": 0,
+        "name": nodeid.split("::")[-1],
+        "keyword": "Scenario",
+        "line": 0,
+        "tags": [],
+        "description": "",
+        "example": None,
+        "status": status,
+        "reason": reason,
+        "worker": None,
+        "started": None,
+        "duration": 0.0,
+        "setup": res.new_bucket(),
+        "steps": [],
+        "teardown": res.new_bucket(),
         "traceback": None,
-        "feature": {"name": f"Scenarios recorded by no worker ({path})", "keyword": "Feature", "description": "",
-                    "path": path, "rel_filename": path, "line": 0, "tags": []},
-    }  # fmt: skip
+        "feature": {
+            "name": f"Scenarios recorded by no worker ({path})",
+            "keyword": "Feature",
+            "description": "",
+            "path": path,
+            "rel_filename": path,
+            "line": 0,
+            "tags": [],
+        },
+    }
 
 
-def write_all(out: Path, scenarios: list[res.JSON], environment: res.JSON, run_errors: list[res.JSON],
-              run: res.JSON | None = None) -> res.JSON:
+def write_all(
+    out: Path, scenarios: list[res.JSON], environment: res.JSON, run_errors: list[res.JSON], run: res.JSON | None = None
+) -> res.JSON:
     """Build results from recorded scenarios and write results.json and the reports; return the results.
 
     ``run`` says whether the run finished (verdict.run_record); without it the results are INCOMPLETE.

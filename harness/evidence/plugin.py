@@ -1,4 +1,4 @@
-"""The pytest plugin that records the evidence of a run (load it with ``-p harness.evidence.plugin``).
+"""The pytest plugin that records the evidence of a run (load it with ``-p oedr.harness.evidence.plugin``).
 
 Options: ``--oedr-out DIR`` turns recording on; without it the plugin records and writes nothing, so it is
 harmless to list it in ``pytest_plugins``. ``--oedr-feature PATH`` (repeatable) keeps only the scenarios
@@ -6,7 +6,7 @@ of the ``.feature`` files at or under PATH (``oedr run features/procedures/x.fea
 collects the binder module, not feature files).
 
 Per scenario it records, through pytest-bdd's hooks, every step's status, start time and duration, the
-failing step's exception, and (through the sink it installs for ``harness.evidence.hooks``) every
+failing step's exception, and (through the sink it installs for ``oedr.harness.evidence.hooks``) every
 command, counters snapshot and event the harness reports while a step runs. pytest's own reports supply
 what pytest-bdd's hooks never see: skip reasons, fixture (setup) errors and teardown errors.
 
@@ -27,16 +27,16 @@ from typing import Any
 
 import pytest
 
-from harness.bdd import Feature, Scenario, Step, example_of, scenario_template
-from harness.evidence import hooks, identity, outputs
-from harness.evidence import results as res
-from harness.evidence import verdict as vd
-from harness.evidence.environment import collect, now_iso
-from harness.evidence.progress import PROGRESS_FILE, ProgressWriter
-from harness.evidence.recorder import ScenarioRecorder, scenario_entry
-from harness.evidence.redact import redact_text
-from harness.evidence.setup_problems import is_setup_problem, setup_reason
-from harness.evidence.undefined import undefined_reason
+from oedr.harness.bdd import Feature, Scenario, Step, example_of, scenario_template
+from oedr.harness.evidence import hooks, identity, outputs
+from oedr.harness.evidence import results as res
+from oedr.harness.evidence import verdict as vd
+from oedr.harness.evidence.environment import collect, now_iso
+from oedr.harness.evidence.progress import PROGRESS_FILE, ProgressWriter
+from oedr.harness.evidence.recorder import ScenarioRecorder, scenario_entry
+from oedr.harness.evidence.redact import redact_text
+from oedr.harness.evidence.setup_problems import is_setup_problem, setup_reason
+from oedr.harness.evidence.undefined import undefined_reason
 
 PLUGIN_NAME = "oedr-evidence"
 _STALE = (res.PARTS_DIR, res.RESULTS_FILE, PROGRESS_FILE, *outputs.OUTPUT_FILES)
@@ -46,9 +46,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("oedr", "oedr evidence for auditors")
     group.addoption("--oedr-out", metavar="DIR", default=None, help="record the run's evidence into DIR")
     group.addoption(
-        "--oedr-feature", metavar="PATH", action="append", default=[],
+        "--oedr-feature",
+        metavar="PATH",
+        action="append",
+        default=[],
         help="run only the scenarios of the .feature files at or under PATH (repeatable)",
-    )  # fmt: skip
+    )
     for name in identity.FIELDS:
         group.addoption(f"--oedr-{name}", metavar="TEXT", default=None, help=f"the run's {name}, for the report")
 
@@ -207,8 +210,9 @@ class EvidencePlugin:
         self.recorders[item.nodeid] = recorder
         entry.update(started=now_iso(), status="running")
         self._write_part()
-        self.progress.emit("scenario-start", nodeid=item.nodeid, feature=entry["feature"]["name"],
-                           scenario=entry["name"])  # fmt: skip
+        self.progress.emit(
+            "scenario-start", nodeid=item.nodeid, feature=entry["feature"]["name"], scenario=entry["name"]
+        )
         hooks.install(recorder)
         try:
             yield
@@ -222,8 +226,14 @@ class EvidencePlugin:
             entry[vd.UNFINISHED] = vd.CUT_SHORT
         reports = self.seen_reports.get(nodeid, [])
         entry["duration"] = sum(r.duration for r in reports)
-        self.progress.emit("scenario-end", nodeid=nodeid, status=entry["status"], reason=entry["reason"],
-                           duration=entry["duration"], failure=res.failure_of(entry))  # fmt: skip
+        self.progress.emit(
+            "scenario-end",
+            nodeid=nodeid,
+            status=entry["status"],
+            reason=entry["reason"],
+            duration=entry["duration"],
+            failure=res.failure_of(entry),
+        )
         self._write_part()
 
     # -- pytest-bdd's hooks, while the scenario runs --
@@ -239,8 +249,7 @@ class EvidencePlugin:
         recorder = self._recorder(request)
         if recorder is not None:
             started = recorder.start_step(recorder.index_of(step))
-            self.progress.emit("step-start", nodeid=request.node.nodeid,
-                               step=f"{started['keyword']} {started['name']}")  # fmt: skip
+            self.progress.emit("step-start", nodeid=request.node.nodeid, step=f"{started['keyword']} {started['name']}")
 
     def pytest_bdd_before_step_call(self, request: pytest.FixtureRequest, step_func: Callable[..., object]) -> None:
         recorder = self._recorder(request)
@@ -285,8 +294,13 @@ class EvidencePlugin:
 
     # -- the end --
     def _write_part(self) -> None:
-        part = {"format": res.FORMAT, "worker": self.worker, "run_errors": self.run_errors,
-                "other_tests": sorted(self.other_tests), "scenarios": list(self.entries.values())}  # fmt: skip
+        part = {
+            "format": res.FORMAT,
+            "worker": self.worker,
+            "run_errors": self.run_errors,
+            "other_tests": sorted(self.other_tests),
+            "scenarios": list(self.entries.values()),
+        }
         res.write_json(self.out / res.PARTS_DIR / f"{self.worker}.json", part)
 
     @pytest.hookimpl(trylast=True)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from harness.evidence.environment import now_iso
+from oedr.harness.evidence.environment import now_iso
 
 PROGRESS_FILE = "progress.jsonl"
 

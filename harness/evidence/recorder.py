@@ -1,10 +1,10 @@
-"""The per-scenario recorder: the sink that harness.evidence.hooks feeds, and the scenario's entry it fills.
+"""The per-scenario recorder: the sink that oedr.harness.evidence.hooks feeds, and the scenario's entry it fills.
 
 One ``ScenarioRecorder`` exists per test item. It is installed as the hooks' sink when the item's setup
 starts and removed when its teardown ends, so commands run by fixtures land in ``setup``/``teardown`` and
 commands run while a step runs land in that step. Every record is redacted as it arrives, and gets
 ``recorded``, its arrival number in the scenario, so commands, counters and events can be put back in order.
-Records arrive with their facts (harness.evidence.records): the harness's own counters reads come marked
+Records arrive with their facts (oedr.harness.evidence.records): the harness's own counters reads come marked
 ``internal`` by the harness, which ran them, and are evidence of the counters, never the command a step
 failed on.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 import threading
 import time
 
-from harness.bdd import Feature, Scenario, Step
-from harness.evidence.environment import now_iso
-from harness.evidence.records import CommandRecord, CountersRecord, ErrorRecord, EventRecord
-from harness.evidence.redact import redact_command, redact_dict, redact_text, redact_value
-from harness.evidence.results import JSON, error_entry, failure_error, new_bucket
+from oedr.harness.bdd import Feature, Scenario, Step
+from oedr.harness.evidence.environment import now_iso
+from oedr.harness.evidence.records import CommandRecord, CountersRecord, ErrorRecord, EventRecord
+from oedr.harness.evidence.redact import redact_command, redact_dict, redact_text, redact_value
+from oedr.harness.evidence.results import JSON, error_entry, failure_error, new_bucket
 
 
 def feature_meta(feature: Feature, rootdir: str) -> JSON:
@@ -88,7 +88,7 @@ def scenario_entry(nodeid: str, order: int, scenario: Scenario, rootdir: str, ex
 
 
 class ScenarioRecorder:
-    """Implements harness.evidence.hooks.Sink for one scenario; attributes records to the running phase."""
+    """Implements oedr.harness.evidence.hooks.Sink for one scenario; attributes records to the running phase."""
 
     def __init__(self, entry: JSON) -> None:
         self.entry = entry
@@ -149,8 +149,12 @@ class ScenarioRecorder:
 
     def fail_step(self, exc: BaseException) -> None:
         """Close the running step as failed by ``exc``."""
-        self.end_step("failed", failure_error(type(exc).__name__, redact_text(str(exc)), getattr(exc, "check", None),
-                                              getattr(exc, "result", None)))
+        self.end_step(
+            "failed",
+            failure_error(
+                type(exc).__name__, redact_text(str(exc)), getattr(exc, "check", None), getattr(exc, "result", None)
+            ),
+        )
 
     def mark_undefined(self, index: int, message: str) -> None:
         """A step with no definition: it did not run, and the scenario cannot be proven."""

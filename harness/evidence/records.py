@@ -1,6 +1,6 @@
 """The shapes of the evidence records, checked by mypy: what the harness hands to the recorder.
 
-The harness reports three kinds of record as things happen (harness.evidence.hooks): a command it ran,
+The harness reports three kinds of record as things happen (oedr.harness.evidence.hooks): a command it ran,
 the master-block counters it read, and an event (a copy, a fault, a load). Each carries the facts known
 at that moment, so nothing downstream parses text or guesses: a command says what it names (``dba``),
 whether the harness ran it for itself (``internal``), and which counter reads bracket it (``bracket``);
@@ -11,23 +11,23 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
-from harness.dba.commands import DbaCommand
-from harness.dba.readings import CounterValues
+from oedr.harness.dba.commands import DbaCommand
+from oedr.harness.dba.readings import CounterValues
 
 
 class CommandFacts(TypedDict):
-    """What a command line names, from harness.dba.commands (parsed once, where it was run)."""
+    """What a command line names, from oedr.harness.dba.commands (parsed once, where it was run)."""
 
     program: str
     database: str | None
     qualifier: str
-    kind: str | None  # backup, restore, ai-switch, roll-forward, sequence (harness.dba.commands.Kind)
+    kind: str | None  # backup, restore, ai-switch, roll-forward, sequence (oedr.harness.dba.commands.Kind)
     moves_counters: bool
     ai_file: str | None
 
 
 class CommandRecord(TypedDict):
-    """One command run on one host (harness.result.CommandResult, plus the facts the harness knew)."""
+    """One command run on one host (oedr.harness.result.CommandResult, plus the facts the harness knew)."""
 
     host: str
     command: str  # as the DBA would type it
@@ -65,17 +65,20 @@ class CopiedFile(TypedDict):
 # Something the harness did that is no DBA command: a copy, a fault, a load, a deletion. A copy also says
 # where from, which directories, and every file with its size and SHA-256. ("from" is a keyword, hence
 # the functional form.)
-EventRecord = TypedDict("EventRecord", {
-    "kind": str,  # copy, fault, load, delete, start, stop
-    "host": str,
-    "label": str,
-    "seq": int | None,
-    "time": str,  # ISO-8601 UTC
-    "from": NotRequired[str],
-    "directory": NotRequired[str],
-    "target_directory": NotRequired[str],
-    "files": NotRequired[list[CopiedFile]],
-})
+EventRecord = TypedDict(
+    "EventRecord",
+    {
+        "kind": str,  # copy, fault, load, delete, start, stop
+        "host": str,
+        "label": str,
+        "seq": int | None,
+        "time": str,  # ISO-8601 UTC
+        "from": NotRequired[str],
+        "directory": NotRequired[str],
+        "target_directory": NotRequired[str],
+        "files": NotRequired[list[CopiedFile]],
+    },
+)
 
 
 class CommandRef(TypedDict):
@@ -99,6 +102,11 @@ class ErrorRecord(TypedDict):
 
 def command_facts(command: DbaCommand) -> CommandFacts:
     """The facts of a parsed command line, as the evidence records them."""
-    return CommandFacts(program=command.program, database=command.database, qualifier=command.qualifier,
-                        kind=str(command.kind) if command.kind else None, moves_counters=command.moves_counters,
-                        ai_file=command.ai_file)
+    return CommandFacts(
+        program=command.program,
+        database=command.database,
+        qualifier=command.qualifier,
+        kind=str(command.kind) if command.kind else None,
+        moves_counters=command.moves_counters,
+        ai_file=command.ai_file,
+    )

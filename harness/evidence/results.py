@@ -13,7 +13,7 @@ Everything is plain JSON (dicts and lists), so a part written by an xdist worker
   "started", "duration", "error": records.ErrorRecord | None}`` plus a bucket's keys; the error's ``number``
   and ``line`` are its deciding OpenEdge message, and ``command`` the command its check was about
 - bucket: ``{"commands": [...], "counters": [...], "events": [...]}`` with the records of
-  harness.evidence.records; a command the harness ran for itself (a counters read) carries ``"internal": true``
+  oedr.harness.evidence.records; a command the harness ran for itself (a counters read) carries ``"internal": true``
 
 The summary has the verdict, ``on`` (what the run ran on: the emulator, never to be taken for Progress
 OpenEdge, or a site's OpenEdge with its release and image; see ``environment.run_subject``), ``headline``
@@ -35,13 +35,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from harness.dba import readings
-from harness.evidence import verdict as vd
-from harness.evidence.diagnosis import diagnose
-from harness.evidence.environment import run_subject
-from harness.evidence.records import CommandRef, ErrorRecord
-from harness.evidence.redact import redact_text
-from harness.result import CommandResult
+from oedr.harness.dba import readings
+from oedr.harness.evidence import verdict as vd
+from oedr.harness.evidence.diagnosis import diagnose
+from oedr.harness.evidence.environment import run_subject
+from oedr.harness.evidence.records import CommandRef, ErrorRecord
+from oedr.harness.evidence.redact import redact_text
+from oedr.harness.result import CommandResult
 
 FORMAT = "oedr-results/1"
 STATUSES = ("passed", "failed", "error", "undefined", "skipped", "deselected")
@@ -77,10 +77,14 @@ def emulator_note(numbers: Iterable[int]) -> str:
     if not shown:
         return ""
     if len(shown) == 1:
-        return (f"{shown[0]} is the emulator's own message number, not Progress OpenEdge's (the real number is "
-                "not known; see docs/MESSAGES.md)")  # fmt: skip
-    return (f"{', '.join(shown[:-1])} and {shown[-1]} are the emulator's own message numbers, not Progress "
-            "OpenEdge's (the real numbers are not known; see docs/MESSAGES.md)")  # fmt: skip
+        return (
+            f"{shown[0]} is the emulator's own message number, not Progress OpenEdge's (the real number is "
+            "not known; see docs/MESSAGES.md)"
+        )
+    return (
+        f"{', '.join(shown[:-1])} and {shown[-1]} are the emulator's own message numbers, not Progress "
+        "OpenEdge's (the real numbers are not known; see docs/MESSAGES.md)"
+    )
 
 
 def new_bucket() -> JSON:
@@ -126,8 +130,9 @@ def decided_by(check: str, output: str, exit_status: int) -> tuple[int, str | No
 def error_entry(exc_type: str, message: str) -> ErrorRecord:
     """What a failed step keeps of an exception told only as text, with the deciding message number and line."""
     found = deciding_message(message)
-    return ErrorRecord(type=exc_type, message=message, number=found[0] if found else None,
-                       line=found[1] if found else None)
+    return ErrorRecord(
+        type=exc_type, message=message, number=found[0] if found else None, line=found[1] if found else None
+    )
 
 
 def failure_error(exc_type: str, message: str, check: str | None, result: object) -> ErrorRecord:
@@ -135,10 +140,18 @@ def failure_error(exc_type: str, message: str, check: str | None, result: object
     if not isinstance(result, CommandResult):
         return error_entry(exc_type, message)
     found = decided_by(check or "", result.output, result.exit_status)
-    return ErrorRecord(type=exc_type, message=message, number=found[0] if found else None,
-                       line=redact_text(found[1]) if found and found[1] else None,
-                       command=CommandRef(host=result.host, command=redact_text(result.command),
-                                          started=result.started, exit_status=result.exit_status))
+    return ErrorRecord(
+        type=exc_type,
+        message=message,
+        number=found[0] if found else None,
+        line=redact_text(found[1]) if found and found[1] else None,
+        command=CommandRef(
+            host=result.host,
+            command=redact_text(result.command),
+            started=result.started,
+            exit_status=result.exit_status,
+        ),
+    )
 
 
 def buckets(scenario: JSON) -> Iterator[tuple[str, JSON]]:
@@ -205,9 +218,10 @@ def failure_of(scenario: JSON) -> JSON | None:
         "message": message,
         "number": found[0] if found else None,
         "line": found[1] if found else None,
-        "emulator_numbers": emulator_numbers(found[1] if found else None, f"({found[0]})" if found else None,
-                                             _first_line(message), step_text),
-    }  # fmt: skip
+        "emulator_numbers": emulator_numbers(
+            found[1] if found else None, f"({found[0]})" if found else None, _first_line(message), step_text
+        ),
+    }
     if scenario.get("setup_problem"):  # the environment failed, not the plan: what to fix
         failure["setup"] = scenario["setup_problem"]
     elif scenario.get(vd.UNFINISHED) is None:  # an interrupted command says nothing about the runbook
@@ -288,13 +302,19 @@ def _procedure_line(feature: JSON) -> JSON:
         "verdict": feature["verdict"],
         "scenarios": len(scenarios),
         "deselected": len(feature["scenarios"]) - len(scenarios),
-        "not_selected": [{"scenario": s["name"], "reason": s.get("reason")} for s in feature["scenarios"]
-                         if s["status"] == "deselected"],
+        "not_selected": [
+            {"scenario": s["name"], "reason": s.get("reason")}
+            for s in feature["scenarios"]
+            if s["status"] == "deselected"
+        ],
         "passed": sum(s["status"] == "passed" for s in scenarios),
-        "not_run": [{"scenario": s["name"], "status": s["status"], "reason": s.get("reason")} for s in scenarios
-                    if s["status"] == "skipped"],
+        "not_run": [
+            {"scenario": s["name"], "status": s["status"], "reason": s.get("reason")}
+            for s in scenarios
+            if s["status"] == "skipped"
+        ],
         "failures": [f for s in scenarios if (f := failure_of(s)) is not None],
-    }  # fmt: skip
+    }
 
 
 def build(parts: Iterable[JSON], environment: JSON, run_errors: list[JSON], run: JSON | None = None) -> JSON:
@@ -324,8 +344,12 @@ def recompute(results: JSON) -> JSON:
         feature["verdict"] = feature_verdict(feature)
     summary = summarise(features, results.get("run_errors") or [], results.get("run"))
     on = results["summary"].get("on") or run_subject(results.get("environment") or {})
-    results["summary"] = {"verdict": summary["verdict"], "on": on, "headline": f"{summary['verdict']} on {on}",
-                          **summary}  # fmt: skip
+    results["summary"] = {
+        "verdict": summary["verdict"],
+        "on": on,
+        "headline": f"{summary['verdict']} on {on}",
+        **summary,
+    }
     return results
 
 

@@ -8,7 +8,7 @@ exception, and the backends' own ``DockerUnavailable`` and ``ImageBuildError``.
 
 from __future__ import annotations
 
-_OWN = frozenset({"harness.backends.docker.DockerUnavailable", "harness.backends.images.ImageBuildError"})
+_OWN = frozenset({"oedr.harness.backends.docker.DockerUnavailable", "oedr.harness.backends.images.ImageBuildError"})
 
 
 def is_setup_problem(exc: BaseException) -> bool:
@@ -20,5 +20,7 @@ def is_setup_problem(exc: BaseException) -> bool:
 def setup_reason(exc: BaseException) -> str:
     """The scenario's reason: what went wrong, and what to do about it."""
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return (f"set-up problem, not a failure of the plan: the backend could not run the step ({first}). Check "
-            "the image (--oe-image / OEDR_IMAGE) and that the Docker engine answers, then run again")  # fmt: skip
+    return (
+        f"set-up problem, not a failure of the plan: the backend could not run the step ({first}). Check "
+        "the image (--oe-image / OEDR_IMAGE) and that the Docker engine answers, then run again"
+    )

@@ -23,7 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from harness.evidence import manifest
+from oedr.harness.evidence import manifest
 
 MAX_KEY_BYTES = 64 * 1024  # a PEM key is a few hundred bytes; anything far larger is not one
 
@@ -39,10 +39,10 @@ def keygen(private_path: Path) -> Path:
         if path.exists():
             raise SigningProblem(f"{path} exists: oedr never writes over a key (choose another name)")
     key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())  # fmt: skip
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)  # fmt: skip
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     try:
         fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as stream:
@@ -68,8 +68,9 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as exc:
-        raise SigningProblem(f"{path} is not an unencrypted PEM private key ({exc}); make one with "
-                             "`oedr keygen NAME`") from None  # fmt: skip
+        raise SigningProblem(
+            f"{path} is not an unencrypted PEM private key ({exc}); make one with `oedr keygen NAME`"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningProblem(f"{path} is a {type(key).__name__}, not an Ed25519 key: make one with `oedr keygen NAME`")
     return key
@@ -92,8 +93,9 @@ def sign(directory: Path, key: Ed25519PrivateKey) -> Path:
     try:
         data = (directory / manifest.MANIFEST).read_bytes()
     except OSError as exc:
-        raise SigningProblem(f"{directory / manifest.MANIFEST} cannot be read ({exc.strerror or exc}): give the "
-                             "--out directory of a run") from None  # fmt: skip
+        raise SigningProblem(
+            f"{directory / manifest.MANIFEST} cannot be read ({exc.strerror or exc}): give the --out directory of a run"
+        ) from None
     target = directory / manifest.SIGNATURE
     target.write_text(base64.b64encode(key.sign(data)).decode("ascii") + "\n", encoding="ascii")
     return target

@@ -21,16 +21,19 @@ class TagProblem(Exception):
 def marker_expression(expression: str) -> str:
     """The pytest ``-m`` expression for a Cucumber tag expression (raises TagProblem when it is not one)."""
     if len(expression) > MAX_LENGTH:
-        raise TagProblem(f"--tags is {len(expression)} characters long: give a tag expression such as "
-                         '"@restore and not @slow"')  # fmt: skip
+        raise TagProblem(
+            f'--tags is {len(expression)} characters long: give a tag expression such as "@restore and not @slow"'
+        )
     converted = _TAG.sub("", expression)
     from _pytest.mark.expression import Expression  # pytest's own parser of -m, so both agree
 
     try:
         Expression.compile(converted)
     except SyntaxError as exc:
-        raise TagProblem(f"--tags {expression!r} is not a tag expression (at column {exc.offset}: {exc.msg}); "
-                         'write it as `oedr list` shows tags, e.g. "@restore and not @slow"') from None  # fmt: skip
+        raise TagProblem(
+            f"--tags {expression!r} is not a tag expression (at column {exc.offset}: {exc.msg}); "
+            'write it as `oedr list` shows tags, e.g. "@restore and not @slow"'
+        ) from None
     if not converted.strip():
         raise TagProblem('--tags is empty: give a tag expression such as "@restore and not @slow"')
     return converted

@@ -17,8 +17,16 @@ import math
 import textwrap
 from html import escape
 
-from harness.evidence.derive import scenario_events
-from harness.evidence.results import JSON, buckets, emulator_note, emulator_numbers, failing_step, failure_of, records
+from oedr.harness.evidence.derive import scenario_events
+from oedr.harness.evidence.results import (
+    JSON,
+    buckets,
+    emulator_note,
+    emulator_numbers,
+    failing_step,
+    failure_of,
+    records,
+)
 
 # Colours are used only by the timeline (the screenshot test looks for them).
 KIND_COLOURS = {
@@ -36,8 +44,19 @@ KIND_COLOURS = {
     "refused": "#d7263d",
 }
 FAILURE_COLOUR = "#d7263d"
-LEGEND = ("backup", "ai-switch", "copy", "roll-forward", "sequence", "restore", "refused", "load", "start", "stop",
-          "fault")  # fmt: skip
+LEGEND = (
+    "backup",
+    "ai-switch",
+    "copy",
+    "roll-forward",
+    "sequence",
+    "restore",
+    "refused",
+    "load",
+    "start",
+    "stop",
+    "fault",
+)
 _GUTTER, _SLOT, _EMPTY, _TOP, _LANE_H, _LEGEND_W = 120, 116, 34, 84, 118, 112
 _CHAR_W, _LINE_H, _MAX_LINES = 6.2, 12, 3  # 11 px labels: about 6.2 px a character
 
@@ -55,9 +74,11 @@ def _hosts(events: list[JSON], fallback: str | None) -> list[str]:
 
 
 def _cross(x: float, y: float, colour: str, size: int = 9) -> str:
-    return (f'<line x1="{x - size}" y1="{y - size}" x2="{x + size}" y2="{y + size}" stroke="{colour}" '
-            f'stroke-width="5"/><line x1="{x - size}" y1="{y + size}" x2="{x + size}" y2="{y - size}" '
-            f'stroke="{colour}" stroke-width="5"/>')  # fmt: skip
+    return (
+        f'<line x1="{x - size}" y1="{y - size}" x2="{x + size}" y2="{y + size}" stroke="{colour}" '
+        f'stroke-width="5"/><line x1="{x - size}" y1="{y + size}" x2="{x + size}" y2="{y - size}" '
+        f'stroke="{colour}" stroke-width="5"/>'
+    )
 
 
 def _marker(kind: str, x: float, y: float) -> str:
@@ -81,8 +102,10 @@ def _copy_arrow(x: float, lane_y: dict[str, float], host: str) -> str:
     target = host if host != source else lanes[1]
     y1, y2 = lane_y[source] + 12, lane_y[target] - 14
     colour = KIND_COLOURS["copy"]
-    return (f'<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{colour}" stroke-width="2" stroke-dasharray="5 3"/>'
-            f'<polygon points="{x - 5},{y2 - 8} {x + 5},{y2 - 8} {x},{y2}" fill="{colour}"/>')  # fmt: skip
+    return (
+        f'<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{colour}" stroke-width="2" stroke-dasharray="5 3"/>'
+        f'<polygon points="{x - 5},{y2 - 8} {x + 5},{y2 - 8} {x},{y2}" fill="{colour}"/>'
+    )
 
 
 def _chars(slot: float) -> int:
@@ -142,8 +165,10 @@ def _failure_svg(failure: JSON, x: float, y: float) -> str:
     text = f"({number})" if number else "failed"
     own = emulator_note(emulator_numbers(text))
     title = str(failure.get("line") or failure["message"]) + (f" — {own}" if own else "")
-    return (f'<g class="failure"><title>{escape(title)}</title>{_cross(x, y, FAILURE_COLOUR, 10)}'
-            f'<text x="{x}" y="{y - 17}" class="lbl fail">{escape(text)}</text></g>')  # fmt: skip
+    return (
+        f'<g class="failure"><title>{escape(title)}</title>{_cross(x, y, FAILURE_COLOUR, 10)}'
+        f'<text x="{x}" y="{y - 17}" class="lbl fail">{escape(text)}</text></g>'
+    )
 
 
 def _failure_host(scenario: JSON) -> str | None:
@@ -181,8 +206,11 @@ def _mark_failure(scenario: JSON, events: list[tuple[str, JSON]]) -> bool:
     if failure is None or not failure.get("number"):
         return False
     for _, event in reversed(events):
-        if event.get("kind") == "refused" and event.get("number") == failure["number"] \
-                and str(event.get("host")) == str(failure.get("host")):
+        if (
+            event.get("kind") == "refused"
+            and event.get("number") == failure["number"]
+            and str(event.get("host")) == str(failure.get("host"))
+        ):
             event["failure"] = True
             return True
     return False
@@ -231,8 +259,9 @@ def render(scenario: JSON) -> str:
     columns = _columns(scenario, events, cross_in)
     kinds = [k for k in LEGEND if any(e.get("kind") == k for _, e in events)]
     kinds += sorted({str(e.get("kind")) for _, e in events} - set(kinds))
-    width = max(_GUTTER + sum(n * slot or _EMPTY for _, _, n in columns) + 40,
-                _GUTTER + (len(kinds) + cross) * _LEGEND_W)  # fmt: skip
+    width = max(
+        _GUTTER + sum(n * slot or _EMPTY for _, _, n in columns) + 40, _GUTTER + (len(kinds) + cross) * _LEGEND_W
+    )
     height = _TOP + _LANE_H * len(hosts) + 24
     parts = [_legend(kinds, cross)]
     x0 = float(_GUTTER)
@@ -241,9 +270,11 @@ def render(scenario: JSON) -> str:
         by_phase.setdefault(label, []).append(event)
     for label, axis, slots in columns:
         name = axis.split(":")[0]
-        parts.append(f'<line x1="{x0 + 2}" y1="{_TOP - 24}" x2="{x0 + 2}" y2="{height - 18}" class="div"/>'
-                     f'<text x="{x0 + 4}" y="{height - 6}" class="stepname"><title>{escape(axis)}</title>'
-                     f"{escape(name)}</text>")  # fmt: skip
+        parts.append(
+            f'<line x1="{x0 + 2}" y1="{_TOP - 24}" x2="{x0 + 2}" y2="{height - 18}" class="div"/>'
+            f'<text x="{x0 + 4}" y="{height - 6}" class="stepname"><title>{escape(axis)}</title>'
+            f"{escape(name)}</text>"
+        )
         for i, event in enumerate(by_phase.get(label, [])):
             parts.append(_event_svg(event, x0 + slot * (i + 0.5), lane_y, slot))
         if label == cross_in and failure is not None:
@@ -255,6 +286,8 @@ def render(scenario: JSON) -> str:
         f'<text x="8" y="{y + 4}" class="host">{escape(host)}</text>'
         for host, y in lane_y.items()
     )
-    return (f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-            f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="timeline of {escape(scenario["name"])}">'
-            f"{parts[0]}{lanes}{''.join(parts[1:])}</svg>")  # fmt: skip
+    return (
+        f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="timeline of {escape(scenario["name"])}">'
+        f"{parts[0]}{lanes}{''.join(parts[1:])}</svg>"
+    )

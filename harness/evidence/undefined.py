@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from harness.bdd import step_definitions
+from oedr.harness.bdd import step_definitions
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What a step's text puts where a pattern has a placeholder: a `command`, a "name", a number.
@@ -26,8 +26,9 @@ def defined_sentences() -> list[tuple[str | None, str]]:
 
 def _skeleton(text: str) -> str:
     """The words of a sentence with its arguments reduced to one letter (`x`, "x", x), so they do not weigh."""
-    return _ARGUMENT.sub(lambda m: m.group(0)[0] + "x" + m.group(0)[-1] if m.group(0)[0] in "`\"" else "x",
-                         _PLACEHOLDER.sub("x", text)).lower()  # fmt: skip
+    return _ARGUMENT.sub(
+        lambda m: m.group(0)[0] + "x" + m.group(0)[-1] if m.group(0)[0] in '`"' else "x", _PLACEHOLDER.sub("x", text)
+    ).lower()
 
 
 def _likeness(text: str, pattern: str) -> float:
@@ -37,8 +38,9 @@ def _likeness(text: str, pattern: str) -> float:
 def nearest_sentence(kind: str, text: str, sentences: list[tuple[str | None, str]] | None = None) -> str | None:
     """The defined step sentence most like ``text`` (same kind preferred), or None when none is close."""
     candidates = sentences if sentences is not None else defined_sentences()
-    scored = [(_likeness(text, pattern) + (0.05 if k in (kind, None) else 0.0), k, pattern)
-              for k, pattern in candidates]  # fmt: skip
+    scored = [
+        (_likeness(text, pattern) + (0.05 if k in (kind, None) else 0.0), k, pattern) for k, pattern in candidates
+    ]
     if not scored:
         return None
     score, found_kind, pattern = max(scored)
@@ -50,6 +52,9 @@ def nearest_sentence(kind: str, text: str, sentences: list[tuple[str | None, str
 def undefined_reason(keyword: str, kind: str, text: str) -> str:
     """The reason an undefined step gives: the step, the nearest defined sentence, and what to do."""
     nearest = nearest_sentence(kind, text)
-    hint = (f"; the nearest defined step is: {nearest}" if nearest
-            else "; no defined step is close to it (see the step library in steps/)")  # fmt: skip
+    hint = (
+        f"; the nearest defined step is: {nearest}"
+        if nearest
+        else "; no defined step is close to it (see the step library in steps/)"
+    )
     return f"step not defined: {keyword.strip()} {text}{hint}. Correct the feature's sentence, or define the step"

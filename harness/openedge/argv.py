@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from harness.openedge import messages as m
-from harness.openedge.errors import UsageError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.errors import UsageError
 
 
 def usage(utility: str, problem: str, syntax: str) -> UsageError:
@@ -37,13 +37,15 @@ def split_qualifier(utility: str, argv: list[str], known: Iterable[str], syntax:
         if lowered[: len(parts)] == parts and len(parts) > len(best.split()):
             best = qualifier
     if not best:
-        raise UsageError(m.UNKNOWN_QUALIFIER.bind(utility=utility, qualifier=" ".join(words[:2]),
-                                                  known=", ".join(sorted(known))))
-    return Qualified(db, best, words[len(best.split()):])
+        raise UsageError(
+            m.UNKNOWN_QUALIFIER.bind(utility=utility, qualifier=" ".join(words[:2]), known=", ".join(sorted(known)))
+        )
+    return Qualified(db, best, words[len(best.split()) :])
 
 
-def take_params(utility: str, words: list[str], with_value: Iterable[str], flags: Iterable[str] = (),
-                keywords: Iterable[str] = ()) -> tuple[dict[str, str], list[str]]:
+def take_params(
+    utility: str, words: list[str], with_value: Iterable[str], flags: Iterable[str] = (), keywords: Iterable[str] = ()
+) -> tuple[dict[str, str], list[str]]:
     """Split ``-param value`` pairs, bare ``-flag``s and keywords from the positional words."""
     with_value, flags, keywords = set(with_value), set(flags), {k.lower() for k in keywords}
     params: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 Every OpenEdge-named command goes through ``run``: it prints the banner, calls the utility, prints its
 catalogued messages, and turns any failure into a numbered message and a non-zero exit, never a
-Python traceback. ``python -m harness.openedge.cli <utility> args...`` does the same.
+Python traceback. ``python -m oedr.harness.openedge.cli <utility> args...`` does the same.
 """
 
 from __future__ import annotations
@@ -13,13 +13,25 @@ import os
 import sys
 from collections.abc import Callable
 
-from harness.openedge import EMULATED_RELEASE
-from harness.openedge import messages as m
-from harness.openedge.errors import OEError, StdoutClosed
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import EMULATED_RELEASE
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.errors import OEError, StdoutClosed
+from oedr.harness.openedge.outcome import Outcome
 
-UTILITIES = ("prostrct", "prodb", "procopy", "proserve", "proshut", "proutil", "rfutil", "probkup", "prorest",
-             "proquiet", "oeclient", "_mprosrv")
+UTILITIES = (
+    "prostrct",
+    "prodb",
+    "procopy",
+    "proserve",
+    "proshut",
+    "proutil",
+    "rfutil",
+    "probkup",
+    "prorest",
+    "proquiet",
+    "oeclient",
+    "_mprosrv",
+)
 NO_BANNER = {"oeclient"}
 SIGPIPE_STATUS = 128 + 13  # what a shell reports for a process killed by SIGPIPE
 
@@ -29,16 +41,22 @@ def banner() -> str:
 
 
 def _entry(utility: str) -> Callable[[list[str]], Outcome]:
-    module = importlib.import_module(f"harness.openedge.utilities.{utility.lstrip('_')}")  # _mprosrv: mprosrv.py
+    module = importlib.import_module(f"oedr.harness.openedge.utilities.{utility.lstrip('_')}")  # _mprosrv: mprosrv.py
     main: Callable[[list[str]], Outcome] = module.main
     return main
 
 
 def _disk_full(exc: OSError) -> m.Bound:
-    """6091 for a full disk met outside the database writers (harness.openedge.dbfiles.diskio gives the
+    """6091 for a full disk met outside the database writers (oedr.harness.openedge.dbfiles.diskio gives the
     write's real fd, length and offset); here only the file is known."""
-    return m.DISK_FULL.bind(function="write", call="write", fd="?", length="?", offset="?",
-                            path=exc.filename if isinstance(exc.filename, str) else "?")
+    return m.DISK_FULL.bind(
+        function="write",
+        call="write",
+        fd="?",
+        length="?",
+        offset="?",
+        path=exc.filename if isinstance(exc.filename, str) else "?",
+    )
 
 
 def _file_error(exc: OSError) -> m.Bound:
@@ -138,6 +156,7 @@ def _script(utility: str) -> Callable[[], None]:
     def entry() -> None:
         _reserve_standard_fds()
         sys.exit(run(utility, sys.argv[1:]))
+
     entry.__name__ = utility
     return entry
 
@@ -159,9 +178,14 @@ _mprosrv = _script("_mprosrv")
 def main() -> None:
     _reserve_standard_fds()
     if len(sys.argv) < 2 or sys.argv[1] not in UTILITIES:
-        sys.stdout.write(m.USAGE.render(utility="harness.openedge.cli", problem="unknown utility",
-                                        syntax=f"python -m harness.openedge.cli {{{'|'.join(UTILITIES)}}} ...")
-                         + "\n")
+        sys.stdout.write(
+            m.USAGE.render(
+                utility="oedr.harness.openedge.cli",
+                problem="unknown utility",
+                syntax=f"python -m oedr.harness.openedge.cli {{{'|'.join(UTILITIES)}}} ...",
+            )
+            + "\n"
+        )
         sys.exit(2)
     sys.exit(run(sys.argv[1], sys.argv[2:]))
 

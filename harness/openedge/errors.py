@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.openedge.messages import Bound, Message
+from oedr.harness.openedge.messages import Bound, Message
 
 
 class OEError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from harness.openedge.messages import Bound
+from oedr.harness.openedge.messages import Bound
 
 
 @dataclass

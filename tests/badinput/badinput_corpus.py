@@ -20,9 +20,9 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from harness.openedge.dbfiles import aifile
-from harness.openedge.dbfiles.backup import TEXT_SIZE
-from harness.openedge.dbfiles.framing import FRAME
+from oedr.harness.openedge.dbfiles import aifile
+from oedr.harness.openedge.dbfiles.backup import TEXT_SIZE
+from oedr.harness.openedge.dbfiles.framing import FRAME
 
 BLOCK = 4096
 BI_BLOCK = 8192
@@ -58,37 +58,106 @@ class Case:
 
 # --- command lines --------------------------------------------------------------------------------------
 SKELETONS: dict[str, list[str]] = {
-    "prostrct": ["prostrct create fresh fresh.st", "prostrct list sports out.st", "prostrct repair sports sports.st",
-                 "prostrct unlock sports", "prostrct create fresh fresh.st -blocksize 4096"],
+    "prostrct": [
+        "prostrct create fresh fresh.st",
+        "prostrct list sports out.st",
+        "prostrct repair sports sports.st",
+        "prostrct unlock sports",
+        "prostrct create fresh fresh.st -blocksize 4096",
+    ],
     "prodb": ["prodb fresh sports", "prodb fresh empty"],
     "procopy": ["procopy sports fresh", "procopy empty fresh"],
     "proserve": ["proserve sports -S 20000"],
     "proshut": ["proshut sports -by", "proshut sports -bn"],
-    "proutil": ["proutil sports -C busy", "proutil sports -C holder", "proutil sports -C describe",
-                "proutil sports -C truncate bi -G 0", "proutil sports -C truncate bi -biblocksize 8",
-                "proutil sports -C enablesitereplication target"],
-    "rfutil": ["rfutil sports -C aimage end", "rfutil sports -C aimage new", "rfutil sports -C aimage list",
-               "rfutil sports -C aimage extent full", "rfutil sports -C aimage query status by extnum 1",
-               "rfutil sports -C aimage scan -a sports.a1", "rfutil sports -C mark backedup",
-               "rfutil sports -C sequence", "rfutil sports -C roll forward endtrans 3 -a sports.a1",
-               "rfutil sports -C roll forward endtime 2020:01:01:00:00:00 -a sports.a1",
-               "rfutil sports -C aimage extent empty 1"],
+    "proutil": [
+        "proutil sports -C busy",
+        "proutil sports -C holder",
+        "proutil sports -C describe",
+        "proutil sports -C truncate bi -G 0",
+        "proutil sports -C truncate bi -biblocksize 8",
+        "proutil sports -C enablesitereplication target",
+    ],
+    "rfutil": [
+        "rfutil sports -C aimage end",
+        "rfutil sports -C aimage new",
+        "rfutil sports -C aimage list",
+        "rfutil sports -C aimage extent full",
+        "rfutil sports -C aimage query status by extnum 1",
+        "rfutil sports -C aimage scan -a sports.a1",
+        "rfutil sports -C mark backedup",
+        "rfutil sports -C sequence",
+        "rfutil sports -C roll forward endtrans 3 -a sports.a1",
+        "rfutil sports -C roll forward endtime 2020:01:01:00:00:00 -a sports.a1",
+        "rfutil sports -C aimage extent empty 1",
+    ],
     "probkup": ["probkup sports fuzz.bck", "probkup online sports fuzz.bck", "probkup sports incremental fuzz.bck"],
     "prorest": ["prorest restored full.bck", "prorest sports full.bck -vp", "prorest sports full.bck -list"],
     "proquiet": ["proquiet sports enable", "proquiet sports bithreshold 5"],
-    "oeclient": ["oeclient sports commit --count 2", "oeclient sports digest --upto 3",
-                 "oeclient sports commit --bytes 100"],
+    "oeclient": [
+        "oeclient sports commit --count 2",
+        "oeclient sports digest --upto 3",
+        "oeclient sports commit --bytes 100",
+    ],
 }
 CREATES = ("prostrct create", "prodb", "procopy")
-NUMERIC_AFTER = ("-G", "--count", "--upto", "--bytes", "endtrans", "bithreshold", "extnum", "-blocksize",
-                 "-biblocksize", "empty")
+NUMERIC_AFTER = (
+    "-G",
+    "--count",
+    "--upto",
+    "--bytes",
+    "endtrans",
+    "bithreshold",
+    "extnum",
+    "-blocksize",
+    "-biblocksize",
+    "empty",
+)
 VALUE_AFTER = (*NUMERIC_AFTER, "-S")  # -S takes a port or a service name: any word, but a word it needs
-BAD_NUMBERS = ["-1", "-0", "²", "٣", "１２", "1e3", "0x10", "1.5", "", " ", "99999999999999999999999999",
-               "9" * 5000, "12abc", "+5", "∞", "NaN", "1_000"]
-BAD_ENDTIMES = ["0000:01:01:00:00:00", "0001:01:01:00:00:00", "2020:13:01:00:00:00", "2020:02:30:00:00:00",
-                "２０２０:01:01:00:00:00", "2020-01-01 00:00:00", "99999:01:01:00:00:00", "2020:01:01", "now"]
-BAD_NAMES = ["x" * 300, "nodir/sub/sports", "adir", "missing", "spörts", "sports.db", "my sports", "-sports",
-             "sports\u200b", "ｓｐｏｒｔｓ", ".", "sports/", "y" * 250 + ".db"]
+BAD_NUMBERS = [
+    "-1",
+    "-0",
+    "²",
+    "٣",
+    "１２",
+    "1e3",
+    "0x10",
+    "1.5",
+    "",
+    " ",
+    "99999999999999999999999999",
+    "9" * 5000,
+    "12abc",
+    "+5",
+    "∞",
+    "NaN",
+    "1_000",
+]
+BAD_ENDTIMES = [
+    "0000:01:01:00:00:00",
+    "0001:01:01:00:00:00",
+    "2020:13:01:00:00:00",
+    "2020:02:30:00:00:00",
+    "２０２０:01:01:00:00:00",
+    "2020-01-01 00:00:00",
+    "99999:01:01:00:00:00",
+    "2020:01:01",
+    "now",
+]
+BAD_NAMES = [
+    "x" * 300,
+    "nodir/sub/sports",
+    "adir",
+    "missing",
+    "spörts",
+    "sports.db",
+    "my sports",
+    "-sports",
+    "sports\u200b",
+    "ｓｐｏｒｔｓ",
+    ".",
+    "sports/",
+    "y" * 250 + ".db",
+]
 GOOD_FOR_CREATE = {"spörts", "my sports", "ｓｐｏｒｔｓ", "sports\u200b", "missing"}  # odd but good new names
 SAME_DATABASE = {"sports.db", "sports/"}  # other spellings of sports (the trailing / is the emulator's reading)
 NAME_UNUSED = ("prorest sports full.bck -vp", "prorest sports full.bck -list")  # only the backup is read
@@ -163,10 +232,21 @@ def _name_case(r: random.Random) -> tuple[str, str, bool]:
 
 
 # --- files ----------------------------------------------------------------------------------------------
-ST_DEFECTS = ["b .\nd \"Data\":7,33 .", "d .\na .", "b .\nd \"A\":7 . f -5", "b .\nd . f 99999999999999",
-              "b .\nd \"Data\":x .", "b .\nd \"Data\":٣ .", "b .\nd \"Data\":7,٨ .", "b .\nd . f ²",
-              "b .\nd !\"unterminated", "\x00\x01\x02", "", "b .\nd \"Data\":7 . v 1 2",
-              "b .\nd \"Data\":99999999999999999999 ."]
+ST_DEFECTS = [
+    'b .\nd "Data":7,33 .',
+    "d .\na .",
+    'b .\nd "A":7 . f -5',
+    "b .\nd . f 99999999999999",
+    'b .\nd "Data":x .',
+    'b .\nd "Data":٣ .',
+    'b .\nd "Data":7,٨ .',
+    "b .\nd . f ²",
+    'b .\nd !"unterminated',
+    "\x00\x01\x02",
+    "",
+    'b .\nd "Data":7 . v 1 2',
+    'b .\nd "Data":99999999999999999999 .',
+]
 
 
 def _st_case(r: random.Random) -> tuple[str, str, bool, tuple[Change, ...], str]:
@@ -187,16 +267,39 @@ def _st_case(r: random.Random) -> tuple[str, str, bool, tuple[Change, ...], str]
     return what, "prostrct repair sports bad.st", True, (Change("bad.st", data),), "sports"
 
 
-OPENERS = ["proutil sports -C truncate bi", "oeclient sports digest", "oeclient sports commit --count 2",
-           "rfutil sports -C mark backedup", "rfutil sports -C sequence", "rfutil sports -C aimage new",
-           "proserve sports", "probkup sports fuzz.bck", "proutil sports -C enablesitereplication target"]
-READERS = ["proutil sports -C describe", "prostrct list sports listed.st", "prostrct unlock sports",
-           "rfutil sports -C aimage list", "prostrct repair sports sports.st"]
+OPENERS = [
+    "proutil sports -C truncate bi",
+    "oeclient sports digest",
+    "oeclient sports commit --count 2",
+    "rfutil sports -C mark backedup",
+    "rfutil sports -C sequence",
+    "rfutil sports -C aimage new",
+    "proserve sports",
+    "probkup sports fuzz.bck",
+    "proutil sports -C enablesitereplication target",
+]
+READERS = [
+    "proutil sports -C describe",
+    "prostrct list sports listed.st",
+    "prostrct unlock sports",
+    "rfutil sports -C aimage list",
+    "prostrct repair sports sports.st",
+]
 AI_READERS = ["rfutil sports -C roll forward -a sports.a1", "rfutil sports -C aimage scan verbose -a sports.a1"]
-BACKUP_READERS = ["prorest restored full.bck", "prorest sports full.bck -vp", "prorest sports full.bck -vf",
-                  "prorest restored incr.bck"]
-MAY_SUCCEED = ["proutil sports -C busy", "proutil sports -C holder", "probkup sports fuzz.bck",
-               "rfutil sports -C aimage list", "prostrct list sports -RO", "proutil sports -C describe"]
+BACKUP_READERS = [
+    "prorest restored full.bck",
+    "prorest sports full.bck -vp",
+    "prorest sports full.bck -vf",
+    "prorest restored incr.bck",
+]
+MAY_SUCCEED = [
+    "proutil sports -C busy",
+    "proutil sports -C holder",
+    "probkup sports fuzz.bck",
+    "rfutil sports -C aimage list",
+    "prostrct list sports -RO",
+    "proutil sports -C describe",
+]
 
 
 def _header_end(data: bytes) -> int:
@@ -212,7 +315,7 @@ def _flip(data: bytes, where: int) -> bytes:
 
 
 def _zero(data: bytes, start: int, length: int = 512) -> bytes:
-    return data[:start] + bytes(min(length, len(data) - start)) + data[start + length:]
+    return data[:start] + bytes(min(length, len(data) - start)) + data[start + length :]
 
 
 def _noticing(name: str) -> list[str]:
@@ -224,8 +327,9 @@ def _noticing(name: str) -> list[str]:
     return OPENERS + READERS if name == "sports.db" else OPENERS
 
 
-def _damage_case(r: random.Random, files: dict[str, dict[str, bytes]]) -> tuple[str, str, bool, tuple[Change, ...],
-                                                                                str]:
+def _damage_case(
+    r: random.Random, files: dict[str, dict[str, bytes]]
+) -> tuple[str, str, bool, tuple[Change, ...], str]:
     """Damage the checksummed part of one file (header, notes, used blocks), or cut it, zero it, empty it."""
     template = r.choice(["sports", "sports", "sports", "crashed"])
     names = ["sports.db", "sports.b1", "sports.d1", "sports_7.d1"]
@@ -242,8 +346,13 @@ def _damage_case(r: random.Random, files: dict[str, dict[str, bytes]]) -> tuple[
         start, end = 0, _header_end(data)
     if name == "sports_7.d1" and template == "sports" and r.random() < 0.3:
         where = BLOCK + r.randrange(0, 2048)  # inside block 1's records: read by every full scan
-        return (f"{name}: 512 bytes zeroed in block 1 at {where}", "oeclient sports digest", True,
-                (Change(name, _zero(data, where)),), template)
+        return (
+            f"{name}: 512 bytes zeroed in block 1 at {where}",
+            "oeclient sports digest",
+            True,
+            (Change(name, _zero(data, where)),),
+            template,
+        )
     if mode == "flip":
         where = r.randrange(start, end)
         change, what = Change(name, _flip(data, where)), f"{name}: flip byte {where}"
@@ -264,9 +373,13 @@ def _damage_case(r: random.Random, files: dict[str, dict[str, bytes]]) -> tuple[
 
 
 def _foreign_case(r: random.Random) -> tuple[str, str, bool, tuple[Change, ...], str]:
-    command = r.choice(["rfutil sports -C roll forward -a foreign.a1",
-                        "rfutil sports -C roll forward retry -a foreign.a1",
-                        "rfutil sports -C aimage scan verbose -a foreign.a1"])
+    command = r.choice(
+        [
+            "rfutil sports -C roll forward -a foreign.a1",
+            "rfutil sports -C roll forward retry -a foreign.a1",
+            "rfutil sports -C aimage scan verbose -a foreign.a1",
+        ]
+    )
     return "a foreign database's AI file", command, "roll forward" in command, (), "sports"
 
 
@@ -281,10 +394,21 @@ covers the emulated utilities."""
 class Corpus:
     cases: list[Case] = field(default_factory=list)
 
-    def add(self, kind: str, template: str, command: str, wrong: bool, what: str,
-            changes: tuple[Change, ...] = (), stdio: str = "", must_succeed: bool = False, user: str = "") -> None:
-        self.cases.append(Case(len(self.cases), kind, template, command, wrong, what, changes, stdio, user,
-                               must_succeed))
+    def add(
+        self,
+        kind: str,
+        template: str,
+        command: str,
+        wrong: bool,
+        what: str,
+        changes: tuple[Change, ...] = (),
+        stdio: str = "",
+        must_succeed: bool = False,
+        user: str = "",
+    ) -> None:
+        self.cases.append(
+            Case(len(self.cases), kind, template, command, wrong, what, changes, stdio, user, must_succeed)
+        )
 
 
 def generate(seed: int, size: int, files: dict[str, dict[str, bytes]]) -> list[Case]:
@@ -298,8 +422,11 @@ def generate(seed: int, size: int, files: dict[str, dict[str, bytes]]) -> list[C
             if kind in ("argv", "number", "name"):
                 make: Generator = {"argv": _argv_case, "number": _number_case, "name": _name_case}[kind]
                 what, command, wrong = make(r)
-                template = "empty" if command.startswith(("prostrct create", "prodb fresh empty",
-                                                          "procopy empty")) else r.choice(["sports", "crashed"])
+                template = (
+                    "empty"
+                    if command.startswith(("prostrct create", "prodb fresh empty", "procopy empty"))
+                    else r.choice(["sports", "crashed"])
+                )
                 changes = ()
                 if template == "empty" and command.startswith("prostrct create"):
                     changes = (Change("fresh.st", b'b .\nd "Schema Area":6,32;1 .\nd "Data":7 .\n'),)
@@ -325,16 +452,37 @@ def _reorder(made: tuple[str, str, bool, tuple[Change, ...], str]) -> tuple[str,
     return template, command, wrong, what, changes
 
 
-GOOD_COMMANDS = ["rfutil sports -C aimage list", "proutil sports -C describe", "prostrct list sports -RO",
-                 "rfutil sports -C mark backedup", "probkup sports stdio.bck", "oeclient sports commit",
-                 "oeclient sports digest", "prorest sports full.bck -vp", "prorest sports full.bck",
-                 "proutil sports -C truncate bi", "proutil sports -C busy", "prostrct list sports listed.st"]
+GOOD_COMMANDS = [
+    "rfutil sports -C aimage list",
+    "proutil sports -C describe",
+    "prostrct list sports -RO",
+    "rfutil sports -C mark backedup",
+    "probkup sports stdio.bck",
+    "oeclient sports commit",
+    "oeclient sports digest",
+    "prorest sports full.bck -vp",
+    "prorest sports full.bck",
+    "proutil sports -C truncate bi",
+    "proutil sports -C busy",
+    "prostrct list sports listed.st",
+]
 """Commands that succeed on the sports template with every standard fd open (prorest into sports only when
 its prompt is answered)."""
 
 
-OWN_FILES = ["sports.db", "sports.b1", "sports.d1", "sports_7.d1", "sports.a1", "sports.a2", "sports.lg", "./sports.db",
-             "full.bck", "incr.bck", "foreign.a1"]
+OWN_FILES = [
+    "sports.db",
+    "sports.b1",
+    "sports.d1",
+    "sports_7.d1",
+    "sports.a1",
+    "sports.a2",
+    "sports.lg",
+    "./sports.db",
+    "full.bck",
+    "incr.bck",
+    "foreign.a1",
+]
 
 
 def _overwrite_cases(r: random.Random, corpus: Corpus, count: int) -> None:
@@ -342,9 +490,13 @@ def _overwrite_cases(r: random.Random, corpus: Corpus, count: int) -> None:
     for _ in range(count):
         target = r.choice(OWN_FILES)
         command = r.choice([f"prostrct list sports {target}", f"probkup sports {target}"])
-        corpus.add("overwrite", r.choice(["sports", "crashed"]) if "bck" not in target and "foreign" not in target
-                   else "sports", command, command.startswith("prostrct") or target.startswith(("sports", "./")),
-                   f"output over {target}")
+        corpus.add(
+            "overwrite",
+            r.choice(["sports", "crashed"]) if "bck" not in target and "foreign" not in target else "sports",
+            command,
+            command.startswith("prostrct") or target.startswith(("sports", "./")),
+            f"output over {target}",
+        )
 
 
 def _unprivileged_cases(r: random.Random, corpus: Corpus, count: int) -> None:
@@ -352,8 +504,7 @@ def _unprivileged_cases(r: random.Random, corpus: Corpus, count: int) -> None:
     commands = [*OPENERS, *READERS, *GOOD_COMMANDS, "prodb fresh empty", "prorest restored full.bck"]
     for _ in range(count):
         command = r.choice(commands)
-        corpus.add("nobody", r.choice(["sports", "crashed"]), command, False, "as an unprivileged user",
-                   user="nobody")
+        corpus.add("nobody", r.choice(["sports", "crashed"]), command, False, "as an unprivileged user", user="nobody")
 
 
 def _stdio_cases(r: random.Random, corpus: Corpus, count: int) -> None:
@@ -367,6 +518,7 @@ def _stdio_cases(r: random.Random, corpus: Corpus, count: int) -> None:
             what, command, wrong = _argv_case(r)
             if not wrong:
                 continue
-            template = "empty" if command.startswith(("prostrct create", "prodb fresh empty", "procopy empty")) \
-                else "sports"
+            template = (
+                "empty" if command.startswith(("prostrct create", "prodb fresh empty", "procopy empty")) else "sports"
+            )
             corpus.add("stdio", template, command, True, what, stdio=closed)

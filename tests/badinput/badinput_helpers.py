@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness.backends.local import LocalHost
+from oedr.harness.backends.local import LocalHost
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -37,14 +37,19 @@ def make_db(host: LocalHost, db: str = "sports", st: str = ST) -> None:
 def hashes(root: str | Path, skip_log: bool = True) -> dict[str, str]:
     """sha256 of every file under ``root`` (the .lg left out by default: a refusal is logged)."""
     base = Path(root)
-    return {str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(base.rglob("*"))
-            if p.is_file() and not str(p.relative_to(base)).startswith(".shm") and not (skip_log and p.suffix == ".lg")}
+    return {
+        str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and not str(p.relative_to(base)).startswith(".shm") and not (skip_log and p.suffix == ".lg")
+    }
 
 
-def run_script(host: LocalHost, command: list[str], closed: tuple[int, ...] = (), stdin: str = "",
-               user: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_script(
+    host: LocalHost, command: list[str], closed: tuple[int, ...] = (), stdin: str = "", user: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """A console script in a subprocess, with the given standard fds closed before it starts, optionally as
     another user (through runuser, with the system interpreter: the project's may live under /root)."""
+
     def close_fds() -> None:
         for fd in closed:
             os.close(fd)
@@ -54,21 +59,45 @@ def run_script(host: LocalHost, command: list[str], closed: tuple[int, ...] = ()
         argv = [str(BIN / command[0]), *command[1:]]
     else:
         env["PYTHONPATH"] = str(ROOT)
-        argv = ["runuser", "-u", user, "--", unprivileged_python() or "python3", "-m", "harness.openedge.cli",
-                *command]
-    return subprocess.run(argv, cwd=host.root, env=env, input=stdin, capture_output=True, text=True, timeout=120,
-                          preexec_fn=close_fds if closed else None, check=False)
+        argv = [
+            "runuser",
+            "-u",
+            user,
+            "--",
+            unprivileged_python() or "python3",
+            "-m",
+            "oedr.harness.openedge.cli",
+            *command,
+        ]
+    return subprocess.run(
+        argv,
+        cwd=host.root,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=close_fds if closed else None,
+        check=False,
+    )
 
 
 def unprivileged_python() -> str | None:
     """An interpreter the unprivileged user can run that imports the emulator (stdlib only), or None."""
     if os.geteuid() != 0 or shutil.which("runuser") is None:
         return None
-    for candidate in (sys.executable, f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}",
-                      "/usr/bin/python3"):
-        probe = subprocess.run(["runuser", "-u", UNPRIVILEGED, "--", candidate, "-c", "import harness.openedge.cli"],
-                               env={"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}, cwd="/",
-                               capture_output=True, check=False)
+    for candidate in (
+        sys.executable,
+        f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}",
+        "/usr/bin/python3",
+    ):
+        probe = subprocess.run(
+            ["runuser", "-u", UNPRIVILEGED, "--", candidate, "-c", "import oedr.harness.openedge.cli"],
+            env={"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")},
+            cwd="/",
+            capture_output=True,
+            check=False,
+        )
         if probe.returncode == 0:
             return candidate
     return None

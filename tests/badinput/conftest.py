@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from badinput_helpers import UNPRIVILEGED, unprivileged_python
 
-from harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalBackend, LocalHost
 
 
 @pytest.fixture
@@ -23,10 +23,14 @@ def host() -> Iterator[LocalHost]:
 @pytest.fixture
 def as_unprivileged() -> Callable[[], None]:
     """Skip (with the reason) where a command cannot be run as an unprivileged user."""
+
     def check() -> None:
         if os.geteuid() != 0:
             pytest.skip("not root: cannot switch to an unprivileged user (the tests already run as one)")
         if unprivileged_python() is None:
-            pytest.skip(f"no interpreter that user {UNPRIVILEGED} can run imports the emulator "
-                        f"(runuser missing, or the project lives where {UNPRIVILEGED} cannot read)")
+            pytest.skip(
+                f"no interpreter that user {UNPRIVILEGED} can run imports the emulator "
+                f"(runuser missing, or the project lives where {UNPRIVILEGED} cannot read)"
+            )
+
     return check

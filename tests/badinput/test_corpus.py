@@ -31,8 +31,8 @@ import pytest
 from badinput_corpus import Case, generate
 from badinput_helpers import run_script, unprivileged_python
 
-from harness.backends.local import LocalBackend, LocalHost
-from harness.openedge.hostinfo import pid_alive
+from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.openedge.hostinfo import pid_alive
 
 SEED = int(os.environ.get("OEDR_BADINPUT_SEED", "20261204"))
 SIZE = 1500  # in-process cases; the closed-stdio cases come on top
@@ -41,9 +41,15 @@ SUBPROCESS_SHARE = 10  # closed-stdio and unprivileged cases in the sample (each
 CASE_TIMEOUT = 60  # seconds; a case still running then is a hang
 NUMBERED = re.compile(r"\(\d{2,5}\)$", re.M)
 BIN = Path(sys.executable).parent
-ROWS = ["Python tracebacks reaching the user", "internal errors (SYSTEM ERROR … (90099))",
-        "exit 0 although something was wrong", "refused commands that changed files",
-        "refusals without a numbered message", "good commands not done (closed stdio)", "hangs"]
+ROWS = [
+    "Python tracebacks reaching the user",
+    "internal errors (SYSTEM ERROR … (90099))",
+    "exit 0 although something was wrong",
+    "refused commands that changed files",
+    "refusals without a numbered message",
+    "good commands not done (closed stdio)",
+    "hangs",
+]
 
 DOCUMENTED_CHANGE = re.compile(r"\(846\)$", re.M)
 """A refusal that changes the database on purpose, as OpenEdge does: roll forward turns after-imaging off (846)
@@ -185,9 +191,17 @@ def _run_with_closed_stdio(template: Template, case: Case) -> tuple[int, str]:
             os.close(fd)
 
     try:
-        done = subprocess.run([str(BIN / argv[0]), *argv[1:]], cwd=template.host.root,
-                              env=template.host.environment({}), input=case.stdin, capture_output=True, text=True,
-                              timeout=CASE_TIMEOUT, preexec_fn=close_fds, check=False)
+        done = subprocess.run(
+            [str(BIN / argv[0]), *argv[1:]],
+            cwd=template.host.root,
+            env=template.host.environment({}),
+            input=case.stdin,
+            capture_output=True,
+            text=True,
+            timeout=CASE_TIMEOUT,
+            preexec_fn=close_fds,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         raise Hang from exc
     return done.returncode, done.stdout + done.stderr
@@ -259,8 +273,17 @@ def test_the_bad_input_corpus_finds_nothing(templates, capsys):
     files = {name: template.files for name, template in templates.items()}
     corpus = generate(SEED, SIZE, files)
     assert len(corpus) >= 1000
-    assert {c.kind for c in corpus} >= {"argv", "number", "name", "st", "damage", "foreign", "stdio", "overwrite",
-                                        "nobody"}
+    assert {c.kind for c in corpus} >= {
+        "argv",
+        "number",
+        "name",
+        "st",
+        "damage",
+        "foreign",
+        "stdio",
+        "overwrite",
+        "nobody",
+    }
     cases = _select(corpus)
     if unprivileged_python() is None:  # not root, or no interpreter the user can run: said in the table
         skipped = [c for c in cases if c.user]
@@ -286,8 +309,19 @@ def test_the_corpus_covers_every_utility_and_file_kind(templates):
     files = {name: template.files for name, template in templates.items()}
     corpus = generate(SEED, SIZE, files)
     utilities = {shlex.split(c.command)[0] for c in corpus}
-    assert utilities >= {"prostrct", "prodb", "procopy", "proserve", "proshut", "proutil", "rfutil", "probkup",
-                         "prorest", "proquiet", "oeclient"}
+    assert utilities >= {
+        "prostrct",
+        "prodb",
+        "procopy",
+        "proserve",
+        "proshut",
+        "proutil",
+        "rfutil",
+        "probkup",
+        "prorest",
+        "proquiet",
+        "oeclient",
+    }
     damaged = {change.name for c in corpus if c.kind == "damage" for change in c.changes}
     assert damaged >= {"sports.db", "sports.b1", "sports.d1", "sports_7.d1", "sports.a1", "full.bck", "incr.bck"}
     assert {c.stdio for c in corpus} >= {"stdin", "stdout", "both"}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from badinput_helpers import hashes, make_db, ok, run_script
 
-from harness.openedge.dbfiles import extents
+from oedr.harness.openedge.dbfiles import extents
 
 NUMBER = re.compile(r"\((\d{2,5})\)\s*$", re.M)
 
@@ -35,8 +35,21 @@ def refused(host, command: str, expected: list[int], stdin: str | None = None) -
 
 
 # --- prostrct list never writes over a database ------------------------------------------------------------
-@pytest.mark.parametrize("target", ["sports.db", "sports.b1", "sports.d1", "sports_7.d1", "sports.a1", "sports.lg",
-                                    "./sports.db", "full.bck", "other.db", "other_7.d1"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "sports.db",
+        "sports.b1",
+        "sports.d1",
+        "sports_7.d1",
+        "sports.a1",
+        "sports.lg",
+        "./sports.db",
+        "full.bck",
+        "other.db",
+        "other_7.d1",
+    ],
+)
 def test_prostrct_list_refuses_to_write_over_a_database_file(host, target):
     make_db(host)
     ok(host, "probkup sports full.bck")
@@ -198,13 +211,23 @@ def test_a_user_who_cannot_write_the_bi_changes_nothing(host, as_unprivileged):
     assert hashes(host.root, skip_log=False) == before
 
 
-@pytest.mark.parametrize("command", [["oeclient", "sports", "commit"], ["oeclient", "sports", "digest"],
-                                     ["proutil", "sports", "-C", "truncate", "bi"],
-                                     ["rfutil", "sports", "-C", "mark", "backedup"],
-                                     ["rfutil", "sports", "-C", "aimage", "new"], ["probkup", "sports", "x.bck"],
-                                     ["prostrct", "list", "sports"], ["prostrct", "repair", "sports", "sports.st"],
-                                     ["proserve", "sports"], ["prorest", "sports", "full.bck"],
-                                     ["prodb", "copy", "empty"], ["proutil", "sports", "-C", "describe"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["oeclient", "sports", "commit"],
+        ["oeclient", "sports", "digest"],
+        ["proutil", "sports", "-C", "truncate", "bi"],
+        ["rfutil", "sports", "-C", "mark", "backedup"],
+        ["rfutil", "sports", "-C", "aimage", "new"],
+        ["probkup", "sports", "x.bck"],
+        ["prostrct", "list", "sports"],
+        ["prostrct", "repair", "sports", "sports.st"],
+        ["proserve", "sports"],
+        ["prorest", "sports", "full.bck"],
+        ["prodb", "copy", "empty"],
+        ["proutil", "sports", "-C", "describe"],
+    ],
+)
 def test_a_user_without_write_access_gets_messages_and_changes_nothing(host, as_unprivileged, command):
     """As nobody, in a directory nobody may not write: every command ends with a numbered message or does
     its read-only work; none prints a traceback or 90099, none changes a file."""
@@ -241,8 +264,9 @@ def small_disk(host):
     target.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small file system needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(target)], capture_output=True,
-                             text=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(target)], capture_output=True, text=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:

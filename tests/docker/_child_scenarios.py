@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge.waiting import poll_until
-from harness.site import Site
+from oedr.harness.openedge.waiting import poll_until
+from oedr.harness.site import Site
 
 
 def _hosts_up(site: Site) -> None:

@@ -1,7 +1,7 @@
 """Fixtures for the Docker backend's own tests: a backend whose containers go in a finaliser, and a client.
 
 Every test module here is marked ``docker`` (``pytestmark``): without a reachable engine the selection
-plugin (harness.backends.selection) skips them with the reason, or fails them under OEDR_REQUIRE_DOCKER=1.
+plugin (oedr.harness.backends.selection) skips them with the reason, or fails them under OEDR_REQUIRE_DOCKER=1.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 import docker
-from harness.backends.docker_backend import DockerBackend
+from oedr.harness.backends.docker_backend import DockerBackend
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import re
 import pytest
 
 import docker
-from harness.backends.docker_backend import DockerBackend
-from harness.backends.docker_host import DockerHost
-from harness.site import Site
+from oedr.harness.backends.docker_backend import DockerBackend
+from oedr.harness.backends.docker_host import DockerHost
+from oedr.harness.site import Site
 
 pytestmark = pytest.mark.docker
 
@@ -29,8 +29,9 @@ def _held(client: docker.DockerClient, host: DockerHost, pid: int) -> set[str]:
     return set(re.findall(r"/(sports(?:_\d+)?\.(?:db|[bda]\d+))$", links, re.M))
 
 
-def test_the_broker_in_the_image_is_dlc_bin_mprosrv_and_holds_the_files(backend: DockerBackend,
-                                                                         client: docker.DockerClient) -> None:
+def test_the_broker_in_the_image_is_dlc_bin_mprosrv_and_holds_the_files(
+    backend: DockerBackend, client: docker.DockerClient
+) -> None:
     site = Site(backend)
     site.create_database("production", "sports", ST)
     site.must("production", "rfutil sports -C mark backedup")
@@ -39,8 +40,11 @@ def test_the_broker_in_the_image_is_dlc_bin_mprosrv_and_holds_the_files(backend:
     host = site.host("production")
     assert isinstance(host, DockerHost)
     # what pgrep matches (the process name), read from /proc: the image need not have procps
-    named = _inside(client, host, 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = _mprosrv ] '
-                                  '&& echo "${p#/proc/}"; done; true').split()
+    named = _inside(
+        client,
+        host,
+        'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = _mprosrv ] && echo "${p#/proc/}"; done; true',
+    ).split()
     assert len(named) == 1, named
     pid = int(named[0])
     title = _inside(client, host, f"tr '\\0' ' ' < /proc/{pid}/cmdline").strip()

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import docker
-from harness.backends import images, reaper
-from harness.backends.docker import (
+from oedr.harness.backends import images, reaper
+from oedr.harness.backends.docker import (
     BOOT_LABEL,
     MACHINE_LABEL,
     PID_LABEL,
@@ -24,8 +24,8 @@ from harness.backends.docker import (
     machine_identity,
     sweep_stale,
 )
-from harness.backends.reaper import REAPER_LABEL
-from harness.openedge.waiting import poll_until
+from oedr.harness.backends.reaper import REAPER_LABEL
+from oedr.harness.openedge.waiting import poll_until
 
 pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,13 +34,32 @@ CHILD = Path(__file__).with_name("_child_scenarios.py")
 
 def _child(test: str, tmp_path: Path, *options: str) -> subprocess.Popen[str]:
     """pytest on one child scenario, with the docker backend, in its own process (and process group)."""
-    env = {**os.environ, "OEDR_EVIDENCE": "0", "OEDR_CHILD_READY": str(tmp_path / "ready"),
-           "TESTCONTAINERS_RYUK_DISABLED": "true"}
+    env = {
+        **os.environ,
+        "OEDR_EVIDENCE": "0",
+        "OEDR_CHILD_READY": str(tmp_path / "ready"),
+        "TESTCONTAINERS_RYUK_DISABLED": "true",
+    }
     env.pop("PYTEST_XDIST_WORKER", None)
-    argv = [sys.executable, "-m", "pytest", f"{CHILD}::{test}", "--oe-backend", "docker", "-p",
-            "harness.backends.selection", "-q", "-p", "no:randomly", "--rootdir", str(ROOT), *options]
-    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        f"{CHILD}::{test}",
+        "--oe-backend",
+        "docker",
+        "-p",
+        "oedr.harness.backends.selection",
+        "-q",
+        "-p",
+        "no:randomly",
+        "--rootdir",
+        str(ROOT),
+        *options,
+    ]
+    return subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
 
 
 def _ready_runs(client: docker.DockerClient, child: subprocess.Popen[str], tmp_path: Path, runs: int) -> set[str]:
@@ -76,8 +95,11 @@ def _containers_of(client: docker.DockerClient, pid: int) -> list[str]:
 def _interrupted(client: docker.DockerClient, tmp_path: Path, signum: int) -> tuple[int, str, list[str]]:
     child = _child("test_a_scenario_that_waits_to_be_interrupted", tmp_path)
     try:
-        poll_until(lambda: (tmp_path / "ready").exists() or child.poll() is not None, timeout=180,
-                   what="the child's hosts to be up")
+        poll_until(
+            lambda: (tmp_path / "ready").exists() or child.poll() is not None,
+            timeout=180,
+            what="the child's hosts to be up",
+        )
         assert child.poll() is None, child.communicate()[0]
         assert len(_containers_of(client, child.pid)) == 2
         child.send_signal(signum)
@@ -118,12 +140,17 @@ def test_a_killed_run_leaves_no_container_within_seconds(client: docker.DockerCl
     finally:
         _kill_group(child)
     assert child.returncode == -signal.SIGKILL
-    poll_until(lambda: not any(_of_run(client, run) + _of_run(client, run, REAPER_LABEL) for run in runs),
-               timeout=10, interval=0.1, what=f"the reapers to remove every container of the runs {sorted(runs)}")
+    poll_until(
+        lambda: not any(_of_run(client, run) + _of_run(client, run, REAPER_LABEL) for run in runs),
+        timeout=10,
+        interval=0.1,
+        what=f"the reapers to remove every container of the runs {sorted(runs)}",
+    )
 
 
-def test_a_killed_run_whose_reaper_is_gone_is_swept_by_the_next_one(client: docker.DockerClient,
-                                                                    tmp_path: Path) -> None:
+def test_a_killed_run_whose_reaper_is_gone_is_swept_by_the_next_one(
+    client: docker.DockerClient, tmp_path: Path
+) -> None:
     child = _child("test_a_scenario_that_waits_to_be_interrupted", tmp_path)
     try:
         (run,) = _ready_runs(client, child, tmp_path, 1)
@@ -144,7 +171,8 @@ def test_a_killed_run_whose_reaper_is_gone_is_swept_by_the_next_one(client: dock
 
 @pytest.mark.parametrize("socket_path", ["missing", "not-a-socket"])
 def test_a_reaper_without_the_engines_socket_is_refused_with_how_to_fix_it(
-        client: docker.DockerClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, socket_path: str) -> None:
+    client: docker.DockerClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, socket_path: str
+) -> None:
     (tmp_path / "not-a-socket").write_text("")
     monkeypatch.setenv("TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE", str(tmp_path / socket_path))
     run = f"no-socket-{os.getpid()}-{socket_path}"
@@ -159,8 +187,9 @@ def test_a_reaper_without_the_engines_socket_is_refused_with_how_to_fix_it(
 def test_a_reaper_that_was_never_started_is_removed_by_the_next_run(client: docker.DockerClient) -> None:
     image, runs = images.emulator_image(client), (f"never-started-{os.getpid()}", f"watching-{os.getpid()}")
     never = client.containers.create(image, ["true"], labels={REAPER_LABEL: runs[0]})
-    watching = client.containers.run(image, ["sleep", "600"], labels={REAPER_LABEL: runs[1]}, detach=True,
-                                     network_mode="none")
+    watching = client.containers.run(
+        image, ["sleep", "600"], labels={REAPER_LABEL: runs[1]}, detach=True, network_mode="none"
+    )
     try:  # at any age (older_than=0), but only these two: another run may be starting its reaper right now
         removed = [name for run in runs for name in reaper.remove_idle_reapers(client, older_than=0, run_id=run)]
         assert removed == [str(never.name)]
@@ -176,8 +205,13 @@ def test_the_sweep_keeps_containers_of_live_runs(client: docker.DockerClient) ->
     machine, boot = machine_identity()
     pid = os.getpid()
     start = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    alive = {RUN_LABEL: "alive-run", PID_LABEL: str(pid), PID_START_LABEL: start, BOOT_LABEL: boot,
-             MACHINE_LABEL: machine}
+    alive = {
+        RUN_LABEL: "alive-run",
+        PID_LABEL: str(pid),
+        PID_START_LABEL: start,
+        BOOT_LABEL: boot,
+        MACHINE_LABEL: machine,
+    }
     dead = {**alive, RUN_LABEL: "dead-run", PID_START_LABEL: "1"}  # same pid, another process start: gone
     image = client.images.list(filters={"label": "oedr.image=emulator"})[0].id
     made = [client.containers.create(image, ["true"], labels=labels) for labels in (alive, dead)]

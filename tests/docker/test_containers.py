@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 import docker
-from harness.backends.base import UNREACHABLE, SandboxError
-from harness.backends.docker import HOST_LABEL, RUN_LABEL
-from harness.backends.docker_backend import DockerBackend
-from harness.backends.docker_host import DockerHost
-from harness.evidence import environment
-from harness.site import Site
+from oedr.harness.backends.base import UNREACHABLE, SandboxError
+from oedr.harness.backends.docker import HOST_LABEL, RUN_LABEL
+from oedr.harness.backends.docker_backend import DockerBackend
+from oedr.harness.backends.docker_host import DockerHost
+from oedr.harness.evidence import environment
+from oedr.harness.site import Site
 
 pytestmark = pytest.mark.docker
 
@@ -27,8 +27,7 @@ def test_commands_run_in_each_hosts_own_container(backend: DockerBackend, client
         assert result.container.startswith(client.containers.get(result.container).id)
 
 
-def test_the_evidence_names_the_image_every_command_ran_in(backend: DockerBackend,
-                                                           client: docker.DockerClient) -> None:
+def test_the_evidence_names_the_image_every_command_ran_in(backend: DockerBackend, client: docker.DockerClient) -> None:
     result = backend.create_host("production").run("hostname")
     image = client.images.get(backend.image)
     assert (result.extra["image"], result.extra["image_id"]) == (backend.image, image.id)

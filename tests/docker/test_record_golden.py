@@ -13,19 +13,20 @@ from pathlib import Path
 import pytest
 
 import docker
-from harness import golden
-from harness.backends import images
-from harness.backends.local import LocalBackend
-from harness.backends.openedge import OpenEdgeBackend
-from harness.site import Site
+from oedr.harness import golden
+from oedr.harness.backends import images
+from oedr.harness.backends.local import LocalBackend
+from oedr.harness.backends.openedge import OpenEdgeBackend
+from oedr.harness.site import Site
 
 pytestmark = pytest.mark.docker
 
 ST = 'b .\nd "Schema Area":6,32;1 .\na .\na .\na .'
 
 
-def test_a_recorded_openedge_run_is_a_transcript_the_emulator_replays(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_recorded_openedge_run_is_a_transcript_the_emulator_replays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OEDR_OE_DLC", "/usr/dlc")
     monkeypatch.setenv("OEDR_OE_DATA", "/data/oedr")
     client = docker.from_env(timeout=120)
@@ -39,9 +40,15 @@ def test_a_recorded_openedge_run_is_a_transcript_the_emulator_replays(tmp_path: 
     try:
         production = site.host("production")
         production.write_file("sports.st", ST.encode() + b"\n")
-        for command in ("prodb sports empty", "rfutil sports -C mark backedup",
-                        "rfutil sports -C aimage begin", "rfutil sports -C aimage new", "rfutil sports -C aimage list",
-                        "rfutil sports -C aimage new", "prostrct list sports"):
+        for command in (
+            "prodb sports empty",
+            "rfutil sports -C mark backedup",
+            "rfutil sports -C aimage begin",
+            "rfutil sports -C aimage new",
+            "rfutil sports -C aimage list",
+            "rfutil sports -C aimage new",
+            "prostrct list sports",
+        ):
             site.must("production", command)
         production.copy_files(["sports.a1"], site.host("dr"), ".", "archive")
         site.run("dr", "rfutil sports -C aimage scan -a archive/sports.a1")  # no database on dr: refused

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.openedge.dbfiles import lockfile
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.dbfiles import lockfile
+from oedr.harness.openedge.waiting import poll_until
 
 BIN = Path(sys.executable).parent
 HOST = "production-host"
@@ -43,14 +43,22 @@ class Site:
     served: list[Path] = field(default_factory=list)
     background: list[subprocess.Popen[str]] = field(default_factory=list)
 
-    def run(self, *argv: str, stdin: str | None = None, env: dict[str, str] | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *argv: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run ``argv[0]`` (a console script) with the rest as its arguments; never raises on exit status."""
         if argv[0] == "proserve":
             self.served.append((cwd or self.root) / argv[1])
-        return subprocess.run([script(argv[0]), *argv[1:]], cwd=cwd or self.root, env={**self.env, **(env or {})},
-                              input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=300,
-                              check=False)
+        return subprocess.run(
+            [script(argv[0]), *argv[1:]],
+            cwd=cwd or self.root,
+            env={**self.env, **(env or {})},
+            input=stdin if stdin is not None else "",
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
 
     def ok(self, *argv: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
         """Run and insist on exit status 0; the output."""
@@ -65,8 +73,15 @@ class Site:
         """
         out = self.root / f"bg-{len(self.background) + 1}.out"
         with out.open("w") as sink:
-            proc = subprocess.Popen([script(argv[0]), *argv[1:]], cwd=self.root, env=self.env,
-                                    stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT, text=True)
+            proc = subprocess.Popen(
+                [script(argv[0]), *argv[1:]],
+                cwd=self.root,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
         self.background.append(proc)
         return proc
 
@@ -78,8 +93,14 @@ class Site:
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         (path.parent / f"{path.name}.st").write_text(st, encoding="utf-8")
-        result = subprocess.run([script("prodb"), path.name, "empty"], cwd=path.parent, env=self.env,
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [script("prodb"), path.name, "empty"],
+            cwd=path.parent,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
 
     def commit(self, db: str, count: int = 1, size: int = 100) -> list[int]:
@@ -111,8 +132,11 @@ class Site:
 
     def hashes(self, pattern: str) -> dict[str, str]:
         """sha256 of every file matching ``pattern`` under the site (a target's files before and after)."""
-        return {str(p.relative_to(self.root)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(self.root.glob(pattern)) if p.is_file()}
+        return {
+            str(p.relative_to(self.root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.root.glob(pattern))
+            if p.is_file()
+        }
 
     def stop_all(self) -> None:
         """Stop background clients and every broker this test started (proshut -byF, then the .lk's pid)."""

@@ -1,7 +1,7 @@
 """Fixtures for the emulator tests: hosts on the local backend, and the DBA actions the tests share.
 
 Every command runs the way a DBA runs it: the console script in a subprocess on a host of
-``harness.backends.local`` (its own directory and host name, so .lk files copied between hosts behave
+``oedr.harness.backends.local`` (its own directory and host name, so .lk files copied between hosts behave
 as between machines). ``backend`` is closed in a finaliser: brokers are killed and the directories go.
 Helpers are reached through the ``oe`` fixture (pytest does not let test modules import a conftest).
 """
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.base import Background
-from harness.backends.local import LocalBackend, LocalHost
-from harness.dba import readings
-from harness.openedge.dbfiles import lockfile
-from harness.openedge.hostinfo import pid_alive
-from harness.openedge.waiting import poll_until
-from harness.result import CommandResult
+from oedr.harness.backends.base import Background
+from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.dba import readings
+from oedr.harness.openedge.dbfiles import lockfile
+from oedr.harness.openedge.hostinfo import pid_alive
+from oedr.harness.openedge.waiting import poll_until
+from oedr.harness.result import CommandResult
 
 DEFAULT_ST = """\
 b .
@@ -35,7 +35,6 @@ a .
 a .
 """
 """One BI, the Schema Area, one application area and four variable AI extents, all in the host's directory."""
-
 
 
 class Oe:
@@ -57,8 +56,9 @@ class Oe:
         return result
 
     @staticmethod
-    def refused(host: LocalHost, command: str, numbers: list[int], status: int = 1,
-                env: dict[str, str] | None = None) -> CommandResult:
+    def refused(
+        host: LocalHost, command: str, numbers: list[int], status: int = 1, env: dict[str, str] | None = None
+    ) -> CommandResult:
         """Run a command that must fail with exactly these message numbers and this exit status."""
         result = host.run(command, env=env)
         assert (result.exit_status, Oe.numbers(result)) == (status, numbers), result.describe()
@@ -144,8 +144,10 @@ class Oe:
     @staticmethod
     def log_lines(host: LocalHost, db: str) -> list[tuple[str, str, int | None, int]]:
         """(severity, process, user number or None when blank, message number) of every numbered .lg line."""
-        return [(line.severity, line.process, line.user, line.number)
-                for line in readings.log_lines(host.read_file(f"{db}.lg").decode())]
+        return [
+            (line.severity, line.process, line.user, line.number)
+            for line in readings.log_lines(host.read_file(f"{db}.lg").decode())
+        ]
 
     @staticmethod
     def copy_db(source: LocalHost, target: LocalHost, db: str, names: list[str] | None = None) -> list[str]:
@@ -192,8 +194,9 @@ class Oe:
         proc = job.handle
         assert isinstance(proc, subprocess.Popen)
         out, err = proc.communicate(timeout=timeout)
-        return CommandResult(job.host.name, job.command, list(proc.args), job.host.root, "", 0.0, proc.returncode,
-                             out, err)
+        return CommandResult(
+            job.host.name, job.command, list(proc.args), job.host.root, "", 0.0, proc.returncode, out, err
+        )
 
     @staticmethod
     def stop_job(job: object) -> None:

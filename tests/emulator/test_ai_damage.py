@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge.dbfiles import aifile
-from harness.openedge.dbfiles.framing import read_frames
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.dbfiles import aifile
+from oedr.harness.openedge.dbfiles.framing import read_frames
+from oedr.harness.openedge.waiting import poll_until
 
 DAMAGED = [90151]
 
@@ -41,12 +41,12 @@ def _cut(data: bytes) -> bytes:
 
 def _cut_at_note(data: bytes) -> bytes:
     """Cut after the fifth note: every note left is intact; only the write position says some are missing."""
-    return data[:_note_ends(data)[4]]
+    return data[: _note_ends(data)[4]]
 
 
 DAMAGE: dict[str, Callable[[bytes], bytes]] = {"bit-flip": _flip, "cut": _cut, "cut-at-note": _cut_at_note}
 SCAN_SAYS = {"bit-flip": 90054, "cut": 90054, "cut-at-note": 90151}
-DB_ST = "b .\nd \"Schema Area\":6,32;1 .\nd \"Data\":7,32;1 .\na .\na .\na .\na .\n"
+DB_ST = 'b .\nd "Schema Area":6,32;1 .\nd "Data":7,32;1 .\na .\na .\na .\na .\n'
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from harness.openedge.hostinfo import pid_alive
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.hostinfo import pid_alive
+from oedr.harness.openedge.waiting import poll_until
 
 SMALL_FIXED = "b .\nd .\na . f 128\na . f 128\na . f 128\n"
 """Three 128 KB fixed AI extents: each holds some thirty one-record transactions."""
@@ -39,7 +39,6 @@ def _roll_forward(dr, oe, files: dict[int, bytes]) -> None:
     for seq, data in sorted(files.items()):
         dr.write_file(f"arch/sports.{seq}", data)
         oe.ok(dr, f"rfutil sports -C roll forward -a arch/sports.{seq}")
-
 
 
 def _finish_the_chain_on_dr(prod, dr, oe, files: dict[int, bytes]) -> None:
@@ -77,7 +76,8 @@ def test_single_user_commit_with_every_extent_full_is_refused_and_writes_nothing
     assert full.exit_status == 1, full.describe()
     assert full.stdout.splitlines()[-2:] == [
         f"Can't switch to after-image extent {prod.root}/sports.a1 it is full. (3773)",
-        "Backup after-image extent and mark it as empty. (3774)"]
+        "Backup after-image extent and mark it as empty. (3774)",
+    ]
     committed = oe.trids(full)
     assert committed == list(range(1, 180))  # the three extents hold 179 of these transactions
     assert _statuses(oe, prod) == [("FULL", 1), ("FULL", 2), ("BUSY", 3)]
@@ -110,13 +110,21 @@ def test_broker_without_aistall_shuts_down_and_recovers_once_an_extent_is_emptie
     acknowledged = oe.trids(load)
     poll_until(lambda: not pid_alive(pid), timeout=20, what="the broker to exit")
     assert "sports.lk" not in prod.list_files()
-    assert [(s, n) for s, n in _log(prod, "sports") if n in (3773, 5350, 3774)] == [("E", 3773), ("F", 5350),
-                                                                                   ("E", 3774)]
+    assert [(s, n) for s, n in _log(prod, "sports") if n in (3773, 5350, 3774)] == [
+        ("E", 3773),
+        ("F", 5350),
+        ("E", 3774),
+    ]
     assert oe.describe(prod, "sports")["Database State"] == "crashed (needs crash recovery)"
     # Crash recovery must write to the AI and the BUSY extent is full: every opener is refused, nothing changes.
     before = oe.hashes(prod, "sports")
-    for opener in ("proserve sports", "proutil sports -C truncate bi", "rfutil sports -C aimage new",
-                   "rfutil sports -C mark backedup", "oeclient sports digest"):
+    for opener in (
+        "proserve sports",
+        "proutil sports -C truncate bi",
+        "rfutil sports -C aimage new",
+        "rfutil sports -C mark backedup",
+        "oeclient sports digest",
+    ):
         oe.refused(prod, opener, [3773, 3774])
     assert oe.hashes(prod, "sports") == before
     # KB-P154904: back up the FULL extents, empty one, restart.
@@ -156,10 +164,14 @@ def test_broker_with_aistall_stalls_until_an_extent_is_emptied(prod, dr, oe):
         stalled_at = oe.records(prod, "sports")
         assert stalled_at == 179
         assert [(s, n) for s, n in _log(prod, "sports") if n in (3775, 3776, 12288)] == [
-            ("W", 3775), ("W", 3776), ("W", 12288)]
+            ("W", 3775),
+            ("W", 3776),
+            ("W", 12288),
+        ]
         files = {seq: prod.read_file(f"sports.a{seq}") for seq in (1, 2)}
         assert oe.ok(prod, "rfutil sports -C aimage extent empty").stdout == (
-            f"Marked after-image extent {prod.root}/sports.a1 EMPTY. (3789)\n")
+            f"Marked after-image extent {prod.root}/sports.a1 EMPTY. (3789)\n"
+        )
         poll_until(lambda: oe.records(prod, "sports") > stalled_at, timeout=30, what="the load to resume")
         ended = oe.finish(load)
     finally:
@@ -168,6 +180,6 @@ def test_broker_with_aistall_stalls_until_an_extent_is_emptied(prod, dr, oe):
     assert oe.trids(ended) == list(range(1, 201))
     log = oe.log_numbers(prod, "sports")
     assert 5350 not in log
-    assert log[log.index(12288) + 1:][:3] == [3789, 3777, 3778]  # the online empty is logged, then the switch
+    assert log[log.index(12288) + 1 :][:3] == [3789, 3777, 3778]  # the online empty is logged, then the switch
     _finish_the_chain_on_dr(prod, dr, oe, files)
     assert oe.records(dr, "sports") == 200

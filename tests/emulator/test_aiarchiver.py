@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.openedge.dbfiles import aifile
-from harness.openedge.hostinfo import pid_alive
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.dbfiles import aifile
+from oedr.harness.openedge.hostinfo import pid_alive
+from oedr.harness.openedge.waiting import poll_until
 
 FAST = {"OEDR_AIMGT_TIMESCALE": "0.02"}  # the manager's 5-second wake lasts 0.1 s
 
@@ -27,7 +27,8 @@ def test_enable_persists_the_settings_and_the_broker_archives_full_extents(prod,
     enabled = oe.ok(prod, "rfutil sports -C aiarchiver enable -aiarcdir arch")
     assert enabled.stdout.endswith(
         f"After-image File Management enabled for database sports; archive directories {prod.root}/arch, "
-        "interval on demand. (90170)\n")
+        "interval on demand. (90170)\n"
+    )
     assert "AI Management" in oe.ok(prod, "proutil sports -C describe").stdout
     oe.ok(prod, "proserve sports", env=FAST)
     oe.commit(prod, "sports", 2)
@@ -86,7 +87,8 @@ def test_enable_refusals_change_nothing(prod, oe):
     assert Path(prod.path("arch2")).is_dir()
     oe.refused(prod, "rfutil sports -C aiarchiver enable -aiarcdir arch", [90173])
     assert oe.ok(prod, "rfutil sports -C aiarchiver setinterval 0").stdout.endswith(
-        "After-image File Management interval set to on demand. (90179)\n")
+        "After-image File Management interval set to on demand. (90179)\n"
+    )
     oe.refused(prod, "rfutil sports -C aiarchiver setdir nosuch", [90174])
     oe.ok(prod, "rfutil sports -C aiarchiver disable")
     assert "AI Management" not in oe.ok(prod, "proutil sports -C describe").stdout
@@ -171,7 +173,8 @@ def test_manual_archives_nextextent_and_extent(prod, oe):
     target = Path(prod.path("arch")) / _archive_name(prod, 1, 1)
     assert result.stdout.splitlines() == [
         f"After-image extent {prod.root}/sports.a1 has been copied to {target}. (13199)",
-        f"Marked after-image extent {prod.root}/sports.a1 EMPTY. (3789)"]
+        f"Marked after-image extent {prod.root}/sports.a1 EMPTY. (3789)",
+    ]
     assert _states(prod) == ["EMPTY", "BUSY", "EMPTY", "EMPTY"]
     oe.ok(prod, "proshut sports -by")
     assert Path(prod.path("sports.archival.log")).read_text().splitlines()[-1].startswith("0003,")
@@ -227,7 +230,8 @@ def test_first_roll_forward_of_a_managed_copy_prints_the_five_lines(prod, dr, oe
         "After this is complete, you should re-enable it. (648)",
         "If you desire continued after-image protection (659)",
         "After-image Extent Management has been disabled for the database. (13292)",
-        "After-image disabled. (846)"]
+        "After-image disabled. (846)",
+    ]
     second = oe.ok(dr, f"rfutil sports -C roll forward -a {files[1].name}")
     assert "13292" not in second.stdout
     assert oe.digest(dr, "sports") == oe.digest(prod, "sports")
@@ -266,8 +270,11 @@ def test_management_implies_aistall_and_the_restarted_manager_ends_the_stall(pro
     _archived(prod, 3, 3)  # files 1-3 filled; file 4 is BUSY in extent 1
     oe.ok(prod, "proshut sports -by")
     assert oe.log_numbers(prod, "sports").count(13194) == 2
-    assert sorted(p.name[-len("01.sports.a1"):] for p in Path(prod.path("arch")).iterdir()) == [
-        "01.sports.a1", "02.sports.a2", "03.sports.a3"]
+    assert sorted(p.name[-len("01.sports.a1") :] for p in Path(prod.path("arch")).iterdir()) == [
+        "01.sports.a1",
+        "02.sports.a2",
+        "03.sports.a3",
+    ]
 
 
 def test_on_a_replication_source_an_archived_extent_is_marked_archived_not_empty(prod, oe):

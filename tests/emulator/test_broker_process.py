@@ -14,15 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge.engine import proctitle
-from harness.openedge.hostinfo import pid_alive
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.engine import proctitle
+from oedr.harness.openedge.hostinfo import pid_alive
+from oedr.harness.openedge.waiting import poll_until
 
-FIXED_AI = "b .\nd \"Schema Area\":6,32;1 .\nd \"Data\":7,32;1 .\na . f 128\na . f 128\na . f 128\n"
+FIXED_AI = 'b .\nd "Schema Area":6,32;1 .\nd "Data":7,32;1 .\na . f 128\na . f 128\na . f 128\n'
 """Three 128 KB fixed AI extents: a few dozen one-record transactions fill one and switch to the next."""
 DB_FILES = ("sports.db", "sports.b1", "sports.d1", "sports_7.d1")
-needs = {tool: pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} is not installed on this machine")
-         for tool in ("ps", "pgrep", "fuser")}
+needs = {
+    tool: pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} is not installed on this machine")
+    for tool in ("ps", "pgrep", "fuser")
+}
 
 
 def held_by(pid: int) -> set[str]:

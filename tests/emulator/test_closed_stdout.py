@@ -15,20 +15,29 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge import cli
+from oedr.harness.openedge import cli
 
 BIN = Path(sys.executable).parent
 
 
-def _run_into_closed_pipe(host, command: str, env: dict[str, str] | None = None,
-                          stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run_into_closed_pipe(
+    host, command: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the command writes a byte
     try:
         argv = shlex.split(command)
-        return subprocess.run([str(BIN / argv[0]), *argv[1:]], cwd=host.root, env=host.environment(env or {}),
-                              stdout=write_end, stderr=subprocess.PIPE, input=stdin, text=True, timeout=60,
-                              check=False)
+        return subprocess.run(
+            [str(BIN / argv[0]), *argv[1:]],
+            cwd=host.root,
+            env=host.environment(env or {}),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            input=stdin,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     finally:
         os.close(write_end)
 
@@ -38,14 +47,17 @@ def _quiet(done: subprocess.CompletedProcess[str]) -> None:
     assert done.stderr == "", done.stderr  # no traceback, no "Exception ignored ... BrokenPipeError"
 
 
-@pytest.mark.parametrize("command", [
-    "rfutil sports -C aimage list",  # a listing (pre-formatted text lines)
-    "prostrct list sports -RO",
-    "proutil sports -C describe",
-    "rfutil sports -C roll forward",  # a refusal (a numbered message)
-    "rfutil sports -C aimage frobnicate",
-    "oeclient sports digest",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rfutil sports -C aimage list",  # a listing (pre-formatted text lines)
+        "prostrct list sports -RO",
+        "proutil sports -C describe",
+        "rfutil sports -C roll forward",  # a refusal (a numbered message)
+        "rfutil sports -C aimage frobnicate",
+        "oeclient sports digest",
+    ],
+)
 def test_a_closed_stdout_ends_every_utility_quietly(prod, oe, command):
     oe.make_db(prod)
     _quiet(_run_into_closed_pipe(prod, command))
@@ -90,6 +102,7 @@ def test_in_process_runs_get_141_too(monkeypatch):
 
 def test_a_broken_pipe_that_is_not_stdout_is_still_reported(monkeypatch, capsys):
     """Only standard output going away ends a command quietly; another broken pipe is a failure (99)."""
+
     def broken(_argv: list[str]) -> None:
         raise BrokenPipeError(32, "Broken pipe")
 

@@ -6,7 +6,7 @@ digest up to the last printed trid equals that of a reference database that comm
 
 from __future__ import annotations
 
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.waiting import poll_until
 
 
 def _reference(host, oe, count: int) -> tuple[int, str]:
@@ -66,8 +66,8 @@ def test_kill_9_of_the_broker_under_load_keeps_every_printed_trid(prod, dr, oe):
     assert count in (len(printed), len(printed) + 1)  # one more may have committed as the reply was lost
     assert oe.digest(prod, "sports", upto=printed[-1]) == _reference(dr, oe, len(printed))
     log = oe.log_numbers(prod, "sports")
-    assert log[log.index(4194):][:3] == [4194, 5326, 7161]
-    assert 1526 in log[log.index(4194):]
+    assert log[log.index(4194) :][:3] == [4194, 5326, 7161]
+    assert 1526 in log[log.index(4194) :]
     in_ai = oe.scan_trids(prod, "sports", "sports.a1")
     assert in_ai == list(range(1, count + 1))  # every committed transaction is in the AI file too
 

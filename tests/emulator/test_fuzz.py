@@ -2,7 +2,7 @@
 
 Every case must end the way a DBA can act on: a numbered OpenEdge message ``(NNNN)`` on stdout, a non-zero
 exit status, never a Python traceback, and the database's files byte for byte as they were. The cases run
-in-process through ``harness.openedge.cli.run`` (the same code the console scripts run) for speed; the
+in-process through ``oedr.harness.openedge.cli.run`` (the same code the console scripts run) for speed; the
 seed is fixed (``OEDR_FUZZ_SEED`` overrides it) so a failure names a case that can be replayed.
 
 Damage is put where the emulator can see it: inside the checksummed parts of a file (headers, notes, used
@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.local import LocalBackend, LocalHost
-from harness.openedge import cli
-from harness.openedge.dbfiles import aifile, extents
-from harness.openedge.dbfiles.framing import FRAME, read_frames
-from harness.openedge.hostinfo import pid_alive
+from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.openedge import cli
+from oedr.harness.openedge.dbfiles import aifile, extents
+from oedr.harness.openedge.dbfiles.framing import FRAME, read_frames
+from oedr.harness.openedge.hostinfo import pid_alive
 
 SEED = int(os.environ.get("OEDR_FUZZ_SEED", "20250611"))
 NUMBERED = re.compile(r"\(\d{2,5}\)$", re.M)
@@ -57,8 +57,11 @@ class Template:
 
     def db_hashes(self) -> dict[str, bytes]:
         root = Path(self.host.root)
-        return {p.name: p.read_bytes() for p in sorted(root.iterdir())
-                if p.is_file() and re.match(r"^sports(_\d+)?\.(db|[bda]\d+)$", p.name)}
+        return {
+            p.name: p.read_bytes()
+            for p in sorted(root.iterdir())
+            if p.is_file() and re.match(r"^sports(_\d+)?\.(db|[bda]\d+)$", p.name)
+        }
 
 
 @pytest.fixture(scope="module")
@@ -120,14 +123,37 @@ def _no_broker_left(template: Template) -> None:
 
 
 # --- malformed .st files -------------------------------------------------------------------------------
-VALID_LINES = ["b .", "d .", 'd "Schema Area":6,32;1 .', 'd "Data":7,64;8 . f 1024', 'd "Data":7 .', "a .",
-               "a . f 512", "# a comment", ": another", "* and another", "", "t ."]
+VALID_LINES = [
+    "b .",
+    "d .",
+    'd "Schema Area":6,32;1 .',
+    'd "Data":7,64;8 . f 1024',
+    'd "Data":7 .',
+    "a .",
+    "a . f 512",
+    "# a comment",
+    ": another",
+    "* and another",
+    "",
+    "t .",
+]
 DEFECTS: list[Callable[[random.Random], str]] = [
     lambda r: f"{r.choice('cefghijklmnopqrsuvwxyz0123456789!?')} .",
-    lambda r: r.choice(['d "Data .', 'd "Data":x .', 'd "Data":7,33 .', 'd "Data":7,32;7 .', 'd "Data":3 .',
-                        'd "Data":7,0 .', 'd "Data":99999 .', 'b "Data":7 .', 'a "Data" .']),
+    lambda r: r.choice(
+        [
+            'd "Data .',
+            'd "Data":x .',
+            'd "Data":7,33 .',
+            'd "Data":7,32;7 .',
+            'd "Data":3 .',
+            'd "Data":7,0 .',
+            'd "Data":99999 .',
+            'b "Data":7 .',
+            'a "Data" .',
+        ]
+    ),
     lambda r: r.choice(["d . x 128", "d . f", "d . f 12k", "d . v 1 2", "d . f -64", "d . F"]),
-    lambda r: r.choice(["b", "d", "a", "d !\"unterminated path", 'd "Area":7,32;1']),
+    lambda r: r.choice(["b", "d", "a", 'd !"unterminated path', 'd "Area":7,32;1']),
     lambda r: f"d . f {r.choice([0, 16, 32, 40, 100, 1000])}",
     lambda r: "d\x00 .",
     lambda r: 'd "A":7 . v 128\nd "A":7 . f 128',
@@ -170,16 +196,36 @@ def test_fuzz_malformed_structure_files(templates, run):
 
 
 # --- damaged files -------------------------------------------------------------------------------------
-OPENERS = ["proutil sports -C truncate bi", "oeclient sports digest", "oeclient sports commit --count 2",
-           "rfutil sports -C mark backedup", "rfutil sports -C sequence", "rfutil sports -C aimage new",
-           "proserve sports", "probkup sports fuzz.bck", "proutil sports -C enablesitereplication target"]
-READERS = ["proutil sports -C busy", "proutil sports -C holder", "proutil sports -C describe",
-           "prostrct list sports listed.st", "prostrct unlock sports", "rfutil sports -C aimage list",
-           "prostrct repair sports sports.st"]
-AI_READERS = ["rfutil sports -C roll forward -a sports.a1", "rfutil sports -C roll forward retry -a sports.a1",
-              "rfutil sports -C aimage scan verbose -a sports.a1"]
-AI_HEADER_READERS = ["rfutil sports -C aimage list", "rfutil sports -C aimage extent full",
-                     "rfutil sports -C aimage query status by extnum 1"]
+OPENERS = [
+    "proutil sports -C truncate bi",
+    "oeclient sports digest",
+    "oeclient sports commit --count 2",
+    "rfutil sports -C mark backedup",
+    "rfutil sports -C sequence",
+    "rfutil sports -C aimage new",
+    "proserve sports",
+    "probkup sports fuzz.bck",
+    "proutil sports -C enablesitereplication target",
+]
+READERS = [
+    "proutil sports -C busy",
+    "proutil sports -C holder",
+    "proutil sports -C describe",
+    "prostrct list sports listed.st",
+    "prostrct unlock sports",
+    "rfutil sports -C aimage list",
+    "prostrct repair sports sports.st",
+]
+AI_READERS = [
+    "rfutil sports -C roll forward -a sports.a1",
+    "rfutil sports -C roll forward retry -a sports.a1",
+    "rfutil sports -C aimage scan verbose -a sports.a1",
+]
+AI_HEADER_READERS = [
+    "rfutil sports -C aimage list",
+    "rfutil sports -C aimage extent full",
+    "rfutil sports -C aimage query status by extnum 1",
+]
 
 
 def _header_end(data: bytes) -> int:
@@ -192,7 +238,7 @@ def _block_spans(data: bytes, area: int) -> list[tuple[int, int]]:
     """(start, end) of the used part of every written data block of an extent."""
     spans = []
     for number in range(1, len(data) // BLOCK):
-        raw = data[number * BLOCK:(number + 1) * BLOCK]
+        raw = data[number * BLOCK : (number + 1) * BLOCK]
         if raw.strip(b"\0"):
             spans.append((number * BLOCK, number * BLOCK + extents.decode_block(raw, number, area).used()))
     return spans
@@ -254,9 +300,17 @@ def _flip_or_cut(r: random.Random, data: bytes, flip_limit: int, cut_limit: int)
 
 def test_fuzz_damaged_database_files(templates, run):
     r = random.Random(SEED + 1)
-    targets = [("clean", "sports.db"), ("clean", "sports.d1"), ("clean", "sports_7.d1"), ("clean", "sports.b1"),
-               ("clean", "sports.a1"), ("crashed", "sports.db"), ("crashed", "sports_7.d1"),
-               ("crashed", "sports.b1"), ("crashed", "sports.d1")]
+    targets = [
+        ("clean", "sports.db"),
+        ("clean", "sports.d1"),
+        ("clean", "sports_7.d1"),
+        ("clean", "sports.b1"),
+        ("clean", "sports.a1"),
+        ("crashed", "sports.db"),
+        ("crashed", "sports_7.d1"),
+        ("crashed", "sports.b1"),
+        ("crashed", "sports.d1"),
+    ]
     for index in range(150):
         template_name, name = r.choice(targets)
         template = templates[template_name]
@@ -274,19 +328,35 @@ def test_fuzz_damaged_database_files(templates, run):
 
 # --- wrong command lines -------------------------------------------------------------------------------
 SKELETONS = {
-    "prostrct": ["prostrct create fresh sports.st", "prostrct list sports out.st", "prostrct repair sports sports.st",
-                 "prostrct unlock sports"],
+    "prostrct": [
+        "prostrct create fresh sports.st",
+        "prostrct list sports out.st",
+        "prostrct repair sports sports.st",
+        "prostrct unlock sports",
+    ],
     "prodb": ["prodb fresh empty"],
     "procopy": ["procopy empty fresh"],
     "proserve": ["proserve sports -S 20000"],
     "_mprosrv": ["_mprosrv sports -S 20000"],  # the broker executable: proserve's command line
     "proshut": ["proshut sports -by", "proshut sports -bn"],
-    "proutil": ["proutil sports -C busy", "proutil sports -C holder", "proutil sports -C describe",
-                "proutil sports -C truncate bi -G 0", "proutil sports -C enablesitereplication target"],
-    "rfutil": ["rfutil sports -C aimage end", "rfutil sports -C aimage new", "rfutil sports -C aimage list",
-               "rfutil sports -C aimage extent full", "rfutil sports -C aimage query status by extnum 1",
-               "rfutil sports -C aimage scan -a sports.a1", "rfutil sports -C mark backedup",
-               "rfutil sports -C sequence", "rfutil sports -C roll forward endtrans 3 -a sports.a1"],
+    "proutil": [
+        "proutil sports -C busy",
+        "proutil sports -C holder",
+        "proutil sports -C describe",
+        "proutil sports -C truncate bi -G 0",
+        "proutil sports -C enablesitereplication target",
+    ],
+    "rfutil": [
+        "rfutil sports -C aimage end",
+        "rfutil sports -C aimage new",
+        "rfutil sports -C aimage list",
+        "rfutil sports -C aimage extent full",
+        "rfutil sports -C aimage query status by extnum 1",
+        "rfutil sports -C aimage scan -a sports.a1",
+        "rfutil sports -C mark backedup",
+        "rfutil sports -C sequence",
+        "rfutil sports -C roll forward endtrans 3 -a sports.a1",
+    ],
     "probkup": ["probkup sports fuzz.bck", "probkup online sports fuzz.bck"],
     "prorest": ["prorest sports fuzz.bck", "prorest sports fuzz.bck -vp"],
     "proquiet": ["proquiet sports enable", "proquiet sports bithreshold 5"],
@@ -310,8 +380,11 @@ def _mutation_kinds(command: str) -> list[str]:
 
 
 def _numbers(words: list[str]) -> list[int]:
-    return [i for i, w in enumerate(words) if w.isdigit() and words[i - 1] in ("-G", "--count", "--upto", "endtrans",
-                                                                                 "-S", "bithreshold", "extnum")]
+    return [
+        i
+        for i, w in enumerate(words)
+        if w.isdigit() and words[i - 1] in ("-G", "--count", "--upto", "endtrans", "-S", "bithreshold", "extnum")
+    ]
 
 
 def _mutate(r: random.Random, command: str, kind: str) -> str:
@@ -338,8 +411,13 @@ def test_fuzz_wrong_command_lines(templates, run):
     r = random.Random(SEED + 2)
     clean = templates["clean"]
     assert set(SKELETONS) == set(cli.UTILITIES)  # every utility is fuzzed
-    cases = [(kind, skeleton) for commands in SKELETONS.values() for skeleton in commands
-             for kind in _mutation_kinds(skeleton) for _ in range(2)]
+    cases = [
+        (kind, skeleton)
+        for commands in SKELETONS.values()
+        for skeleton in commands
+        for kind in _mutation_kinds(skeleton)
+        for _ in range(2)
+    ]
     for index, (kind, skeleton) in enumerate(cases):
         command = _mutate(r, skeleton, kind)
         clean.restore()

@@ -27,8 +27,10 @@ def _nolock_copy(prod, dr, oe) -> tuple[int, str]:
         dr.write_file(f"arch/sports.{seq}", prod.read_file(f"sports.a{seq}"))
     oe.repair(dr, "sports", prod.root)
     sequence = oe.ok(dr, "rfutil sports -C sequence").stdout.splitlines()
-    assert sequence == ["The BI file is being automatically truncated. (1526)",  # crash recovery of the copy
-                        "Ai sequence 1 changed to 1 (12428)"]
+    assert sequence == [
+        "The BI file is being automatically truncated. (1526)",  # crash recovery of the copy
+        "Ai sequence 1 changed to 1 (12428)",
+    ]
     result = oe.digest(prod, "sports")
     oe.ok(prod, "proshut sports -by")
     return result

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.waiting import poll_until
 
 
 def test_oeclient_commit_prints_each_trid_and_its_commit_time(prod, oe):
@@ -74,11 +74,23 @@ def test_oeclient_load_in_the_background_against_a_broker(prod, oe):
     oe.ok(prod, "proshut sports -by")
 
 
-@pytest.mark.parametrize(("args", "number"), [
-    ("commit --count 0", 90013), ("commit --count x", 90013), ("commit --table 1abc", 90081),
-    ("commit --table", 90010), ("commit --bytes 5000", 90080), ("commit --frobnicate 1", 90012),
-    ("rollback", 90010), ("commit extra", 90010), ("digest --upto -1", 90013), ("", 90010),
-    ("load", 90010), ("load --rate 5", 90010)])
+@pytest.mark.parametrize(
+    ("args", "number"),
+    [
+        ("commit --count 0", 90013),
+        ("commit --count x", 90013),
+        ("commit --table 1abc", 90081),
+        ("commit --table", 90010),
+        ("commit --bytes 5000", 90080),
+        ("commit --frobnicate 1", 90012),
+        ("rollback", 90010),
+        ("commit extra", 90010),
+        ("digest --upto -1", 90013),
+        ("", 90010),
+        ("load", 90010),
+        ("load --rate 5", 90010),
+    ],
+)
 def test_oeclient_refusals_change_nothing(prod, oe, args, number):
     oe.make_db(prod)
     before = oe.hashes(prod, "sports")
@@ -101,8 +113,9 @@ def test_oeclient_refuses_a_missing_or_busy_database(prod, dr, oe):
 def test_oeclient_help_says_what_it_is_and_exits_0(prod, oe, argv):
     result = oe.ok(prod, f"oeclient {argv}")
     lines = result.stdout.splitlines()
-    assert lines[0] == ("oeclient: the oedr emulator's stand-in for an ABL client session. It is not a Progress "
-                        "OpenEdge program;")
+    assert lines[0] == (
+        "oeclient: the oedr emulator's stand-in for an ABL client session. It is not a Progress OpenEdge program;"
+    )
     assert any(line.strip().startswith("oeclient db-name load --seconds S") for line in lines)
     assert oe.numbers(result) == []
     assert prod.list_files() == []  # nothing was opened or created

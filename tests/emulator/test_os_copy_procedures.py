@@ -14,8 +14,8 @@ exactly as a DBA's shell runs them, with real concurrent load; the DR host uses 
 
 from __future__ import annotations
 
-from harness.backends.local import LocalBackend
-from harness.openedge.waiting import poll_until
+from oedr.harness.backends.local import LocalBackend
+from oedr.harness.openedge.waiting import poll_until
 
 
 def _load_until(host, oe, more: int, before: int) -> None:
@@ -49,7 +49,8 @@ def test_offline_os_copy_and_restore_elsewhere_under_load(backend: LocalBackend,
         oe.ok(prod, "proutil sports -C truncate bi")
         switched = oe.ok(prod, "rfutil sports -C aimage new")
         assert switched.stdout.splitlines()[1] == (
-            "This is after-image file number 3 since the last AIMAGE BEGIN. (3778)")
+            "This is after-image file number 3 since the last AIMAGE BEGIN. (3778)"
+        )
         copied = oe.copy_db(prod, dr, "sports")
         oe.copy_db(prod, dr_no_seq, "sports")
         assert "sports.lk" not in copied
@@ -91,11 +92,13 @@ def test_offline_os_copy_and_restore_elsewhere_under_load(backend: LocalBackend,
         # (3) the same restore without rfutil -C sequence
         oe.repair(dr_no_seq, "sports", prod.root)
         extents = {k: v for k, v in oe.hashes(dr_no_seq, "sports").items() if k != "sports.db"}
-        refused = oe.refused(dr_no_seq, "rfutil sports -C roll forward -a arch/sports.3.a3",
-                             [663, 648, 659, 846, 8019, 11014])
+        refused = oe.refused(
+            dr_no_seq, "rfutil sports -C roll forward -a arch/sports.3.a3", [663, 648, 659, 846, 8019, 11014]
+        )
         assert refused.stdout.splitlines()[4:] == [
             "Expected ai file number 1 but file specified is 3 in sequence. (8019)",
-            "roll forward open arch/sports.3.a3 error: -1. (11014)"]
+            "roll forward open arch/sports.3.a3 error: -1. (11014)",
+        ]
         assert {k: v for k, v in oe.hashes(dr_no_seq, "sports").items() if k != "sports.db"} == extents
         oe.refused(dr_no_seq, "rfutil sports -C sequence", [90041])  # too late: the copy must be taken again
         oe.refused(dr_no_seq, "rfutil sports -C roll forward -a arch/sports.3.a3", [8019, 11014])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from backup_helpers import AI_ST, Site, finished, make_site, message_numbers
 
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.waiting import poll_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,7 +118,8 @@ def test_probkup_online_switches_ai_and_aborts_when_next_extent_not_empty(site: 
     assert result.returncode != 0
     assert message_numbers(result.stdout) == [3773, 3774, 90107]  # the engine's switch-failure lines
     assert result.stdout.splitlines()[0] == (
-        f"Can't switch to after-image extent {site.root / 'prod.a1'} it is full. (3773)")
+        f"Can't switch to after-image extent {site.root / 'prod.a1'} it is full. (3773)"
+    )
     assert not (site.root / "two.bck").exists()
     assert site.describe("prod")["Backup Counter"] == counter
 
@@ -194,15 +195,18 @@ def test_probkup_replace_is_accepted_and_noted(site: Site) -> None:
     assert site.digest("dr/prod") == site.digest("prod")
 
 
-@pytest.mark.parametrize(("argv", "number"), [
-    (["prod", "prod.d1"], 90103),
-    (["prod", "no-such-dir/full.bck"], 43),
-    (["prod", "full.bck", "-vs", "zero"], 90013),
-    (["prod", "full.bck", "-vs", "0"], 90015),
-    (["online", "nosuch", "full.bck"], 43),
-    (["prod", "full.bck", "-estimate"], 90014),
-    (["prod"], 90010),
-])
+@pytest.mark.parametrize(
+    ("argv", "number"),
+    [
+        (["prod", "prod.d1"], 90103),
+        (["prod", "no-such-dir/full.bck"], 43),
+        (["prod", "full.bck", "-vs", "zero"], 90013),
+        (["prod", "full.bck", "-vs", "0"], 90015),
+        (["online", "nosuch", "full.bck"], 43),
+        (["prod", "full.bck", "-estimate"], 90014),
+        (["prod"], 90010),
+    ],
+)
 def test_probkup_bad_input_changes_nothing(site: Site, argv: list[str], number: int) -> None:
     site.make_db("prod")
     site.commit("prod", 2)
@@ -232,8 +236,10 @@ def test_probkup_online_lets_clients_commit_during_the_backup(site: Site) -> Non
     ended = _log_stamp_us(site, "prod", r"BACKUP [1-9]\d*: \(3740\)")  # online: its user number from the broker
     load.terminate()  # the load reports every commit it was acknowledged
     assert finished(load, timeout=60) == 0
-    commits = [(int(t), int(us)) for t, us in re.findall(r"committed trid=(\d+) .*\((\d+)\)$",
-                                                         site.output_of(load), flags=re.MULTILINE)]
+    commits = [
+        (int(t), int(us))
+        for t, us in re.findall(r"committed trid=(\d+) .*\((\d+)\)$", site.output_of(load), flags=re.MULTILINE)
+    ]
     site.ok("prorest", "dr/prod", "full.bck")
     point = int(site.describe("dr/prod")["Records"])  # one record per transaction, trids 1..n
     assert 2030 <= point < commits[-1][0]
@@ -309,7 +315,9 @@ def test_probkup_scan_is_refused_pointing_at_the_coverage_document(site: Site) -
     site.make_db("prod")
     result = site.run("probkup", "prod", "x.bck", "-scan")
     assert (result.returncode, result.stdout.strip()) == (
-        1, "probkup: -scan is not emulated by oedr. See docs/COVERAGE.md. (90014)")
+        1,
+        "probkup: -scan is not emulated by oedr. See docs/COVERAGE.md. (90014)",
+    )
     coverage = (ROOT / "docs" / "COVERAGE.md").read_text(encoding="utf-8")
     assert "| [ ] | `-scan` | `probkup nosuch full.bck -scan` | refused as not emulated (90014) |" in coverage
     assert not (site.root / "x.bck").exists()

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.openedge.dbfiles import backup as volumes
-from harness.openedge.dbfiles import extents
-from harness.openedge.dbfiles.framing import FRAME, frame
+from oedr.harness.openedge.dbfiles import backup as volumes
+from oedr.harness.openedge.dbfiles import extents
+from oedr.harness.openedge.dbfiles.framing import FRAME, frame
 
 BLOCK_SIZE = 4096  # the emulator's default block size (engine/create.py)
 
@@ -21,7 +21,7 @@ BLOCK_SIZE = 4096  # the emulator's default block size (engine/create.py)
 def _damage_block(data: bytes, number: int = 1) -> bytes:
     """One bit flipped inside the used part of a data block of a .d file (its checksum no longer holds)."""
     start = number * BLOCK_SIZE
-    block = extents.decode_block(data[start:start + BLOCK_SIZE], number, 7)
+    block = extents.decode_block(data[start : start + BLOCK_SIZE], number, 7)
     damaged = bytearray(data)
     damaged[start + block.used() - 3] ^= 0x01
     return bytes(damaged)
@@ -33,11 +33,11 @@ def _damage_block_in_volume(volume: bytes) -> bytes:
     offset = volume.index(volumes.MAGIC) + len(volumes.MAGIC)
     while offset < len(volume):
         length, _crc = FRAME.unpack_from(volume, offset)
-        payload = volume[offset + FRAME.size:offset + FRAME.size + length]
+        payload = volume[offset + FRAME.size : offset + FRAME.size + length]
         if payload[:1] == b"B" and volumes._RECORD.unpack_from(payload)[1] == 7:
             body = bytearray(payload)
             body[volumes._RECORD.size + extents.BLOCK.size + 5] ^= 0x01
-            return volume[:offset] + frame(bytes(body)) + volume[offset + FRAME.size + length:]
+            return volume[:offset] + frame(bytes(body)) + volume[offset + FRAME.size + length :]
         offset += FRAME.size + length
     raise AssertionError("no block of area 7 in the volume")
 
@@ -54,7 +54,7 @@ def with_data(prod, oe):
 def _zero_512(data: bytes) -> bytes:
     """512 bytes zeroed inside block 1's records (the bad-input corpus's case)."""
     start = BLOCK_SIZE + 64
-    return data[:start] + bytes(512) + data[start + 512:]
+    return data[:start] + bytes(512) + data[start + 512 :]
 
 
 @pytest.mark.parametrize("damage", [_damage_block, _zero_512], ids=["bit-flip", "512-zeroed"])

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.backends.base import Background
-from harness.backends.local import LocalHost
-from harness.openedge.dbfiles import backup as volumes
-from harness.openedge.engine.backup import HOLDING_SUFFIX
-from harness.openedge.waiting import poll_until
+from oedr.harness.backends.base import Background
+from oedr.harness.backends.local import LocalHost
+from oedr.harness.openedge.dbfiles import backup as volumes
+from oedr.harness.openedge.engine.backup import HOLDING_SUFFIX
+from oedr.harness.openedge.waiting import poll_until
 
 
 def _serve_with_hold(host: LocalHost, oe: type) -> Path:
@@ -32,8 +32,9 @@ def _start_held_backup(host: LocalHost, release: Path, device: str) -> Backgroun
     """``probkup online`` in the background; returns once the broker says the backup is in progress."""
     job = host.start_background(f"probkup online sports {device}")
     marker = release.with_name(release.name + HOLDING_SUFFIX)
-    poll_until(lambda: marker.exists() or job.handle.poll() is not None, timeout=60,
-               what="the online backup to be in progress")
+    poll_until(
+        lambda: marker.exists() or job.handle.poll() is not None, timeout=60, what="the online backup to be in progress"
+    )
     assert marker.exists(), f"the backup ended before the hold point: {job.handle.poll()}"
     return job
 

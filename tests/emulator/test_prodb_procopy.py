@@ -9,7 +9,10 @@ def test_prodb_empty_makes_a_usable_database_with_the_default_layout(prod, oe):
     assert oe.db_files(prod, "sports") == ["sports.b1", "sports.d1", "sports.db"]
     facts = oe.describe(prod, "sports")
     assert (facts["Database State"], facts["After Imaging"], facts["Changed Since Backup"]) == (
-        "closed", "disabled", "yes")
+        "closed",
+        "disabled",
+        "yes",
+    )
     assert oe.commit(prod, "sports", 3) == [1, 2, 3]
     assert oe.digest(prod, "sports")[0] == 3
 
@@ -42,7 +45,10 @@ def test_procopy_empty_gives_a_void_database_its_schema(prod, oe):
     assert result.stdout == "The empty schema was copied into database sports (block size 4096). (90028)\n"
     facts = oe.describe(prod, "sports")
     assert (facts["Database State"], facts["After Imaging"], facts["Expected AI Sequence"]) == (
-        "closed", "disabled", "1")
+        "closed",
+        "disabled",
+        "1",
+    )
     assert oe.commit(prod, "sports", 1) == [1]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from backup_helpers import AI_ST, Site, finished, make_site, message_numbers
 
-from harness.openedge.waiting import Timeout, poll_until
+from oedr.harness.openedge.waiting import Timeout, poll_until
 
 BI_MB = 1 << 20
 _LOG_LINE = re.compile(r"^\[[^]]+\] P-\d+ T-\d+ ([IWEF]) (\w+) \d*: \((\d+)\) ", re.MULTILINE)
@@ -51,14 +51,23 @@ def test_proquiet_blocks_commits_until_disabled(site: Site) -> None:
     # the waiting client's login (452) falls wherever its process start does; it logs out (453) once committed
     lines = log_lines(site)[mark:]
     assert [line for line in lines if line[1] != "ABL"] == [
-        ("I", "QUIET", 5569), ("I", "BROKER", 5583), ("I", "QUIET", 5570),
-        ("I", "QUIET", 5569), ("I", "BROKER", 5584), ("I", "QUIET", 5570)]
+        ("I", "QUIET", 5569),
+        ("I", "BROKER", 5583),
+        ("I", "QUIET", 5570),
+        ("I", "QUIET", 5569),
+        ("I", "BROKER", 5584),
+        ("I", "QUIET", 5570),
+    ]
     assert [line for line in lines if line[1] == "ABL"] == [("I", "ABL", 452), ("I", "ABL", 453)]
     assert lines[-1] == ("I", "ABL", 453)
     # with their user numbers (semantics §1.5): the broker is 0, a connected proquiet 1 or more
     users = re.findall(r" I (\w+) (\d+): \((5569|5583|5584)\) ", (site.root / "prod.lg").read_text())[-4:]
     assert [(process, number) for process, _user, number in users] == [
-        ("QUIET", "5569"), ("BROKER", "5583"), ("QUIET", "5569"), ("BROKER", "5584")]
+        ("QUIET", "5569"),
+        ("BROKER", "5583"),
+        ("QUIET", "5569"),
+        ("BROKER", "5584"),
+    ]
     assert [int(user) > 0 for process, user, _n in users] == [True, False, True, False]
 
 
@@ -95,7 +104,9 @@ def test_proquiet_bithreshold_is_set_during_a_quiet_point_only(site: Site) -> No
     assert (outside.returncode, message_numbers(outside.stdout)) == (1, [90077])
     zero = site.run("proquiet", "prod", "bithreshold", "0")  # says the range, not "needs a whole number"
     assert (zero.returncode, zero.stdout.strip()) == (
-        1, "proquiet: bithreshold must be a whole number from 3 to 4294967295, not '0'. (90015)")
+        1,
+        "proquiet: bithreshold must be a whole number from 3 to 4294967295, not '0'. (90015)",
+    )
 
     site.ok("proquiet", "prod", "enable")
     assert message_numbers(site.ok("proquiet", "prod", "bithreshold", "200")) == [90075]
@@ -202,8 +213,11 @@ def test_a_second_enable_while_the_first_waits_returns_4(site: Site) -> None:
     poll_until(lambda: ("W", "BROKER", 12288) in log_lines(site), timeout=60, what="the AI stall")
 
     first = site.start("proquiet", "prod", "enable")
-    poll_until(lambda: [n for _s, _p, n in log_lines(site)].count(5569) == 1, timeout=30,
-               what="the first enable to be requested")
+    poll_until(
+        lambda: [n for _s, _p, n in log_lines(site)].count(5569) == 1,
+        timeout=30,
+        what="the first enable to be requested",
+    )
     second = site.run("proquiet", "prod", "enable")
     assert (second.returncode, message_numbers(second.stdout)) == (4, [90071])
     assert first.poll() is None
@@ -223,13 +237,23 @@ def test_proquiet_on_a_database_that_does_not_exist(site: Site) -> None:
     before = sorted(p.name for p in site.root.iterdir())
     result = site.run("proquiet", "nosuch", "enable")
     assert (result.returncode, result.stdout.strip()) == (
-        1, f"** Cannot find or open file {site.root / 'nosuch.db'}, errno = 2. (43)")
+        1,
+        f"** Cannot find or open file {site.root / 'nosuch.db'}, errno = 2. (43)",
+    )
     assert sorted(p.name for p in site.root.iterdir()) == before
 
 
-@pytest.mark.parametrize(("argv", "number"), [
-    (["prod"], 90010), (["prod", "enable", "now"], 90010), (["prod", "bithreshold"], 90010),
-    (["-C", "enable"], 90010), (["prod", "bithreshold", "ten"], 90013), (["prod", "bithreshold", "2"], 90015)])
+@pytest.mark.parametrize(
+    ("argv", "number"),
+    [
+        (["prod"], 90010),
+        (["prod", "enable", "now"], 90010),
+        (["prod", "bithreshold"], 90010),
+        (["-C", "enable"], 90010),
+        (["prod", "bithreshold", "ten"], 90013),
+        (["prod", "bithreshold", "2"], 90015),
+    ],
+)
 def test_proquiet_usage(site: Site, argv: list[str], number: int) -> None:
     site.make_db("prod")
     before = site.hashes("prod*")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from backup_helpers import AI_ST, Site, flip_byte, make_site, message_numbers
 
-RFUTIL_MISSING = importlib.util.find_spec("harness.openedge.utilities.rfutil") is None
+RFUTIL_MISSING = importlib.util.find_spec("oedr.harness.openedge.utilities.rfutil") is None
 
 
 @pytest.fixture
@@ -52,8 +52,10 @@ def test_prorest_full_then_incrementals_in_order(chain: Site) -> None:
     assert message_numbers(out2) == [90108, 6761, 6762, 6760, 6994, 6763]
     full_taken = chain.describe("prod")["Last Full Backup Date"]
     # 6761 carries only the sheet's text; the emulator's own first line has its own number (90108)
-    assert out1.splitlines()[:2] == ["This is an incremental backup of prod.db. (90108)",
-                                     f"It is based on the full backup of {full_taken}. (6761)"]
+    assert out1.splitlines()[:2] == [
+        "This is an incremental backup of prod.db. (90108)",
+        f"It is based on the full backup of {full_taken}. (6761)",
+    ]
     assert chain.digest("dr/prod") == chain.digest("prod")
     restored, production = chain.describe("dr/prod"), chain.describe("prod")
     assert restored["Changed Since Backup"] == "no"
@@ -72,11 +74,16 @@ def test_prorest_incremental_out_of_order_is_refused(chain: Site) -> None:
     assert result.returncode != 0
     assert result.stdout.splitlines() == [
         "Incremental restore out of sequence on dr/prod",
-        "WARNING:  Applying this incremental backup could damage your database. (6774)"]
+        "WARNING:  Applying this incremental backup could damage your database. (6774)",
+    ]
     assert db_hashes(chain, "dr/prod.*") == before
     # a refused restore is a prorest session in the .lg too, its refusal logged as errors
     assert lg_numbers(chain.root / "dr" / "prod.lg")[logged:] == [
-        ("I", "PROREST", 451), ("E", "PROREST", None), ("E", "PROREST", 6774), ("I", "PROREST", 334)]
+        ("I", "PROREST", 451),
+        ("E", "PROREST", None),
+        ("E", "PROREST", 6774),
+        ("I", "PROREST", 334),
+    ]
 
 
 def test_prorest_same_incremental_twice_is_refused(chain: Site) -> None:
@@ -198,7 +205,11 @@ def test_prorest_target_too_small_is_refused(site: Site) -> None:
     assert message_numbers(result.stdout) == [90101, 6763]
     assert db_hashes(site, "dr/small.*") == before
     assert lg_numbers(site.root / "dr" / "small.lg") == [
-        ("I", "PROREST", 451), ("E", "PROREST", 90101), ("E", "PROREST", 6763), ("I", "PROREST", 334)]
+        ("I", "PROREST", 451),
+        ("E", "PROREST", 90101),
+        ("E", "PROREST", 6763),
+        ("I", "PROREST", 334),
+    ]
 
 
 def test_prorest_not_a_backup(site: Site) -> None:
@@ -209,8 +220,7 @@ def test_prorest_not_a_backup(site: Site) -> None:
 
 
 def test_prorest_crash_mid_restore_is_detectable_and_restartable(chain: Site) -> None:
-    crashed = chain.run("prorest", "dr/prod", "full.bck", stdin="y\n",
-                        env={"OEDR_FAULT": "restore-blocks-written"})
+    crashed = chain.run("prorest", "dr/prod", "full.bck", stdin="y\n", env={"OEDR_FAULT": "restore-blocks-written"})
     assert crashed.returncode < 0  # killed
     assert chain.describe("dr/prod")["Database State"] == "restoring"
     opened = chain.run("oeclient", "dr/prod", "digest")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.openedge.dbfiles import lockfile
-from harness.openedge.hostinfo import pid_alive
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.dbfiles import lockfile
+from oedr.harness.openedge.hostinfo import pid_alive
+from oedr.harness.openedge.waiting import poll_until
 
 
 def test_proserve_starts_a_broker_that_holds_the_database(prod, oe):
@@ -19,14 +19,18 @@ def test_proserve_starts_a_broker_that_holds_the_database(prod, oe):
     assert (lock.mode, lock.host) == (lockfile.MULTI_USER, prod.hostname)
     assert pid_alive(lock.pid)
     assert oe.refused(prod, "proutil sports -C busy", [276], status=6).stdout == (
-        "** The database sports is in use in multi-user mode. (276)\n")
+        "** The database sports is in use in multi-user mode. (276)\n"
+    )
     oe.refused(prod, "proutil sports -C holder", [276], status=16)
     assert oe.commit(prod, "sports", 2) == [1, 2]
     oe.refused(prod, "proserve sports", [276])
     log = prod.read_file("sports.lg").decode()
     assert re.findall(r" I BROKER 0: \((\d+)\) (.*)", log)[-4:] == [
-        ("333", "Multi-user session begin."), ("4234", "Startup parameter -S = 20000."),
-        ("4234", "Startup parameter -n = 10."), ("4234", "Startup parameter -aistall = .")]
+        ("333", "Multi-user session begin."),
+        ("4234", "Startup parameter -S = 20000."),
+        ("4234", "Startup parameter -n = 10."),
+        ("4234", "Startup parameter -aistall = ."),
+    ]
     shut = oe.ok(prod, "proshut sports -by")
     assert oe.numbers(shut) == [542, 334]
     assert not Path(prod.path("sports.lk")).exists()
@@ -78,8 +82,9 @@ def test_proshut_byF_leaves_a_crash_that_truncate_bi_recovers(prod, oe):
     expected = oe.digest(prod, "sports")
     pid = oe.broker_pid(prod, "sports")
     result = oe.ok(prod, "proshut sports -byF")
-    assert result.stdout == ("Emergency shutdown (-F) requested; the database is left needing crash recovery. "
-                             "(90006)\n")
+    assert result.stdout == (
+        "Emergency shutdown (-F) requested; the database is left needing crash recovery. (90006)\n"
+    )
     assert not pid_alive(pid)
     assert not Path(prod.path("sports.lk")).exists()
     assert oe.describe(prod, "sports")["Database State"] == "crashed (needs crash recovery)"
@@ -89,7 +94,8 @@ def test_proshut_byF_leaves_a_crash_that_truncate_bi_recovers(prod, oe):
     assert oe.numbers(truncated) == [1526, 90031]
     # the session begins before crash recovery logs its phases; a single-user utility has no user number
     assert oe.log_lines(prod, "sports")[-7:] == [
-        ("I", "PROUTIL", None, n) for n in (451, 5326, 7161, 90005, 1526, 90031, 334)]
+        ("I", "PROUTIL", None, n) for n in (451, 5326, 7161, 90005, 1526, 90031, 334)
+    ]
     assert oe.describe(prod, "sports")["Database State"] == "closed"
     assert Path(prod.path("sports.b1")).stat().st_size == 8192  # the BI's header block (8 KB BI blocks)
     assert oe.digest(prod, "sports") == expected
@@ -102,8 +108,7 @@ def test_proserve_after_proshut_F_logs_333_before_crash_recovery_as_it_prints_th
     oe.ok(prod, "proshut sports -F")
     started = oe.ok(prod, "proserve sports -n 5")
     assert oe.numbers(started) == [333, 1526]
-    assert oe.log_lines(prod, "sports")[-6:] == [
-        ("I", "BROKER", 0, n) for n in (333, 5326, 7161, 90005, 1526, 4234)]
+    assert oe.log_lines(prod, "sports")[-6:] == [("I", "BROKER", 0, n) for n in (333, 5326, 7161, 90005, 1526, 4234)]
     oe.ok(prod, "proshut sports -by")
     assert oe.digest(prod, "sports")[0] == 2
 
@@ -136,9 +141,15 @@ def test_a_multi_user_lk_from_another_host_refuses_every_opener(prod, dr, oe):
     names = oe.copy_db(prod, dr, "sports", names=oe.db_files(prod, "sports"))
     assert "sports.lk" in names
     before = oe.hashes(dr, "sports")
-    for command in ("proserve sports", "proutil sports -C truncate bi", "rfutil sports -C aimage new",
-                    "rfutil sports -C mark backedup", "oeclient sports digest", "prostrct repair sports sports.st",
-                    "proutil sports -C enablesitereplication target"):
+    for command in (
+        "proserve sports",
+        "proutil sports -C truncate bi",
+        "rfutil sports -C aimage new",
+        "rfutil sports -C mark backedup",
+        "oeclient sports digest",
+        "prostrct repair sports sports.st",
+        "proutil sports -C enablesitereplication target",
+    ):
         oe.refused(dr, command, [276])
     oe.refused(dr, "proutil sports -C busy", [276], status=6)
     oe.refused(dr, "proutil sports -C holder", [276], status=16)

@@ -35,22 +35,25 @@ def test_prostrct_create_refuses_an_existing_database(prod, oe):
     assert oe.hashes(prod, "sports") == before
 
 
-@pytest.mark.parametrize(("st", "number"), [
-    ("b .\nx .\n", 90019),
-    ('b .\nd "Data:7 .\n', 90019),
-    ('b .\nd "Data":7,33;1 .\n', 90019),
-    ('b .\nd "Data":7,32;3 .\n', 90019),
-    ('b .\nd "Data":5 .\n', 90019),
-    ("b .\nd . v\n", 90019),
-    ("b .\nd . f 12x\n", 90019),
-    ('b .\nd "Data":7 . v 128\nd "Data":7 . f 128\n', 90019),
-    ("b .\na\n", 90019),
-    ("d .\n", 90020),
-    ("b .\n", 90019),
-    ("b .\nd . f 40\n", 90026),
-    ("b .\nd . f 32\n", 90026),
-    ("b . f 96\nd .\n", 90026),
-])
+@pytest.mark.parametrize(
+    ("st", "number"),
+    [
+        ("b .\nx .\n", 90019),
+        ('b .\nd "Data:7 .\n', 90019),
+        ('b .\nd "Data":7,33;1 .\n', 90019),
+        ('b .\nd "Data":7,32;3 .\n', 90019),
+        ('b .\nd "Data":5 .\n', 90019),
+        ("b .\nd . v\n", 90019),
+        ("b .\nd . f 12x\n", 90019),
+        ('b .\nd "Data":7 . v 128\nd "Data":7 . f 128\n', 90019),
+        ("b .\na\n", 90019),
+        ("d .\n", 90020),
+        ("b .\n", 90019),
+        ("b .\nd . f 40\n", 90026),
+        ("b .\nd . f 32\n", 90026),
+        ("b . f 96\nd .\n", 90026),
+    ],
+)
 def test_prostrct_create_refuses_a_malformed_st_and_writes_nothing(prod, oe, st, number):
     prod.write_file("bad.st", st.encode())
     oe.refused(prod, "prostrct create sports bad.st", [number])
@@ -82,9 +85,14 @@ def test_prostrct_list_prints_the_structure_and_writes_a_st(prod, oe):
         f"   Ext # 1, Type VARIABLE, Size 0 KByte, Name: {root}/sports.d1",
         "AreaName: Data, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1",
         f"   Ext # 1, Type VARIABLE, Size 0 KByte, Name: {root}/sports_7.d1",
-        *[line for n in (1, 2, 3, 4) for line in (
-            f"AreaName: After Image Area {n}, Type 7, Block Size 4096, Extents 1",
-            f"   Ext # {n}, Type VARIABLE, Size 0 KByte, Name: {root}/sports.a{n}")],
+        *[
+            line
+            for n in (1, 2, 3, 4)
+            for line in (
+                f"AreaName: After Image Area {n}, Type 7, Block Size 4096, Extents 1",
+                f"   Ext # {n}, Type VARIABLE, Size 0 KByte, Name: {root}/sports.a{n}",
+            )
+        ],
     ]
     assert prod.read_file("listed.st").decode().splitlines() == [
         f"b {root}/sports.b1",
@@ -168,8 +176,10 @@ def test_prostrct_unlock_reports_missing_extents(prod, oe):
     prod.remove_file("sports_7.d1")
     missing = f"{prod.root}/sports_7.d1"
     result = oe.refused(prod, "prostrct unlock sports", [43, 1990])
-    assert result.stdout.splitlines() == [f"** Cannot find or open file {missing}, errno = 2. (43)",
-                                          f"WARNING: Database is damaged, missing extent file {missing}. (1990)"]
+    assert result.stdout.splitlines() == [
+        f"** Cannot find or open file {missing}, errno = 2. (43)",
+        f"WARNING: Database is damaged, missing extent file {missing}. (1990)",
+    ]
     oe.refused(prod, "oeclient sports digest", [43, 1990])
     oe.refused(prod, "proserve sports", [43, 1990])
     prod.write_file("sports_7.d1", saved)
@@ -204,22 +214,26 @@ def test_prostrct_list_to_an_unwritable_path_is_refused_and_changes_nothing(prod
 
 
 def test_prostrct_repair_refuses_a_st_whose_extent_sizes_differ(prod, dr, oe):
-    oe.make_db(prod, st="b .\nd .\nd \"Data\":7,32;1 . f 1024\nd \"Data\":7,32;1 .\na . f 512\na .\n")
+    oe.make_db(prod, st='b .\nd .\nd "Data":7,32;1 . f 1024\nd "Data":7,32;1 .\na . f 512\na .\n')
     oe.copy_db(prod, dr, "sports")
     oe.ok(dr, "prostrct list sports listed.st")
     listed = dr.read_file("listed.st").decode().replace(prod.root + "/", dr.root + "/")
     assert f"a {dr.root}/sports.a1 f 512" in listed.splitlines()
     before = oe.hashes(dr, "sports")
-    cases = {"bigger.st": listed.replace("sports.a1 f 512", "sports.a1 f 1024"),
-             "variable.st": listed.replace("sports.a1 f 512", "sports.a1"),
-             "fixed.st": listed.replace("sports.a2", "sports.a2 f 512"),
-             "data.st": listed.replace("sports_7.d1 f 1024", "sports_7.d1 f 2048")}
+    cases = {
+        "bigger.st": listed.replace("sports.a1 f 512", "sports.a1 f 1024"),
+        "variable.st": listed.replace("sports.a1 f 512", "sports.a1"),
+        "fixed.st": listed.replace("sports.a2", "sports.a2 f 512"),
+        "data.st": listed.replace("sports_7.d1 f 1024", "sports_7.d1 f 2048"),
+    }
     for name, text in cases.items():
         dr.write_file(name, text.encode())
         result = oe.refused(dr, f"prostrct repair sports {name}", [90022])
         assert "repair cannot change an extent" in result.stdout, name
-    assert "is fixed 512 KB in the database but fixed 1024 KB in the .st" in dr.run(
-        "prostrct repair sports bigger.st").stdout
+    assert (
+        "is fixed 512 KB in the database but fixed 1024 KB in the .st"
+        in dr.run("prostrct repair sports bigger.st").stdout
+    )
     assert oe.hashes(dr, "sports") == before
     dr.write_file("same.st", listed.encode())
     oe.ok(dr, "prostrct repair sports same.st")
@@ -227,8 +241,10 @@ def test_prostrct_repair_refuses_a_st_whose_extent_sizes_differ(prod, dr, oe):
 
 def test_prostrct_list_then_create_round_trips(prod, dr, oe):
     """A .st written by prostrct list creates the same structure again (here on another host's paths)."""
-    st = ('b . f 1024\nb .\nd "Schema Area":6,32;1 .\nd "Customer":7,64;8 . f 2048\nd "Customer":7,64;8 .\n'
-          'd "Index":12,1;512 .\na . f 512\na .\n')
+    st = (
+        'b . f 1024\nb .\nd "Schema Area":6,32;1 .\nd "Customer":7,64;8 . f 2048\nd "Customer":7,64;8 .\n'
+        'd "Index":12,1;512 .\na . f 512\na .\n'
+    )
     oe.make_db(prod, st=st)
     oe.ok(prod, "prostrct list sports listed.st")
     dr.write_file("sports.st", prod.read_file("listed.st").decode().replace(prod.root + "/", dr.root + "/").encode())
@@ -239,23 +255,29 @@ def test_prostrct_list_then_create_round_trips(prod, dr, oe):
         "AreaName: Primary Recovery Area, Type 3, Block Size 8192, Extents 2",
         "   Ext # 1, Type FIXED, Size 1024 KByte, Name: sports.b1",
         "   Ext # 2, Type VARIABLE, Size 0 KByte, Name: sports.b2",
-        "AreaName: Schema Area, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1"]
+        "AreaName: Schema Area, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1",
+    ]
 
 
-@pytest.mark.parametrize(("st", "line"), [
-    # semantics §1.2 (confirmed): if one area has a number, every area must have one, the Schema Area too
-    ('b .\nd "Schema Area":6,32;1 .\nd "Data" .\n', 3),
-    ('b .\nd "Schema Area" .\nd "Data":7 .\n', 3),
-    ('b .\nd "Schema Area":6,32;1 .\nd "Data":7,32;1 .\nd "Index" .\n', 4),
-    ('# a comment\n\nb .\nd "Schema Area":6 .\n\n* another\nd "Data" .\n', 7),
-    # lines end at a newline only: a form feed or a CR inside a line does not shift the numbers
-    ('b .\n\x0c\nd "Schema Area":6 .\r\nd "Data":7 .\nd "Index" .\n', 5),
-])
+@pytest.mark.parametrize(
+    ("st", "line"),
+    [
+        # semantics §1.2 (confirmed): if one area has a number, every area must have one, the Schema Area too
+        ('b .\nd "Schema Area":6,32;1 .\nd "Data" .\n', 3),
+        ('b .\nd "Schema Area" .\nd "Data":7 .\n', 3),
+        ('b .\nd "Schema Area":6,32;1 .\nd "Data":7,32;1 .\nd "Index" .\n', 4),
+        ('# a comment\n\nb .\nd "Schema Area":6 .\n\n* another\nd "Data" .\n', 7),
+        # lines end at a newline only: a form feed or a CR inside a line does not shift the numbers
+        ('b .\n\x0c\nd "Schema Area":6 .\r\nd "Data":7 .\nd "Index" .\n', 5),
+    ],
+)
 def test_prostrct_create_cites_the_line_that_breaks_the_area_numbering(prod, oe, st, line):
     prod.write_file("bad.st", st.encode())
     result = oe.refused(prod, "prostrct create sports bad.st", [90019])
-    assert result.stdout == (f"Syntax error in structure description file bad.st line {line}: if one area has a "
-                             "number, every area must have one. (90019)\n")
+    assert result.stdout == (
+        f"Syntax error in structure description file bad.st line {line}: if one area has a "
+        "number, every area must have one. (90019)\n"
+    )
     assert prod.list_files() == ["bad.st"]
 
 

@@ -29,15 +29,40 @@ def test_proutil_describe_shows_the_master_block(prod, oe):
     facts = oe.describe(prod, "sports")
     assert result.stdout.splitlines()[0] == "OpenEdge Database Description"
     assert facts["Database Name"] == f"{prod.root}/sports"
-    assert {k: facts[k] for k in ("Version", "Block Size", "Database State", "Changed Since Backup",
-                                  "Backup Counter", "After Imaging", "Current AI Sequence",
-                                  "Expected AI Sequence", "Busy AI Extent", "Roll Forward In Progress",
-                                  "Records")} == {
-        "Version": "184.0", "Block Size": "4096", "Database State": "closed", "Changed Since Backup": "yes",
-        "Backup Counter": "1", "After Imaging": "enabled", "Current AI Sequence": "1",
-        "Expected AI Sequence": "1", "Busy AI Extent": "1", "Roll Forward In Progress": "no", "Records": "3"}
-    assert result.stdout.splitlines()[-4:] == ["Database Features", "   After Imaging", "   Large Files",
-                                               "   64 Bit DBKEYS"]
+    assert {
+        k: facts[k]
+        for k in (
+            "Version",
+            "Block Size",
+            "Database State",
+            "Changed Since Backup",
+            "Backup Counter",
+            "After Imaging",
+            "Current AI Sequence",
+            "Expected AI Sequence",
+            "Busy AI Extent",
+            "Roll Forward In Progress",
+            "Records",
+        )
+    } == {
+        "Version": "184.0",
+        "Block Size": "4096",
+        "Database State": "closed",
+        "Changed Since Backup": "yes",
+        "Backup Counter": "1",
+        "After Imaging": "enabled",
+        "Current AI Sequence": "1",
+        "Expected AI Sequence": "1",
+        "Busy AI Extent": "1",
+        "Roll Forward In Progress": "no",
+        "Records": "3",
+    }
+    assert result.stdout.splitlines()[-4:] == [
+        "Database Features",
+        "   After Imaging",
+        "   Large Files",
+        "   64 Bit DBKEYS",
+    ]
     oe.ok(prod, "proserve sports")
     assert oe.describe(prod, "sports")["Database State"] == "open"
     oe.ok(prod, "proshut sports -by")
@@ -52,8 +77,10 @@ def test_proutil_truncate_bi_empties_the_bi(prod, oe):
     bi = Path(prod.path("sports.b1"))
     assert bi.stat().st_size > 8192
     result = oe.ok(prod, "proutil sports -C truncate bi -G 0 -bi 512")
-    assert result.stdout.splitlines() == ["Before-image file of database sports truncated. (90031)",
-                                          "Before-image cluster size set to 512 kb. (1620)"]
+    assert result.stdout.splitlines() == [
+        "Before-image file of database sports truncated. (90031)",
+        "Before-image cluster size set to 512 kb. (1620)",
+    ]
     assert bi.stat().st_size == 8192  # its header block: the BI block size defaults to 8 KB (semantics §3.3)
     assert oe.log_numbers(prod, "sports")[-4:] == [451, 90031, 1620, 334]
     assert oe.digest(prod, "sports")[0] == 5
@@ -70,8 +97,10 @@ def test_proutil_truncate_bi_biblocksize_changes_the_bi_block_size(prod, oe):
     oe.ok(prod, "proutil sports -C truncate bi -biblocksize 16")
     bi = Path(prod.path("sports.b1"))
     assert bi.stat().st_size == 16384
-    assert "AreaName: Primary Recovery Area, Type 3, Block Size 16384, Extents 1" in oe.ok(
-        prod, "prostrct list sports -RO").stdout.splitlines()
+    assert (
+        "AreaName: Primary Recovery Area, Type 3, Block Size 16384, Extents 1"
+        in oe.ok(prod, "prostrct list sports -RO").stdout.splitlines()
+    )
     oe.commit(prod, "sports", 2)  # the BI is written and read in its new blocks
     oe.ok(prod, "proutil sports -C truncate bi -biblocksize 0")  # 0: back to the default, 8 KB
     assert bi.stat().st_size == 8192
@@ -88,8 +117,9 @@ def test_proutil_truncate_bi_after_a_crash_recovers_committed_work_only(prod, oe
     assert oe.digest(prod, "sports") == committed
 
 
-@pytest.mark.parametrize(("words", "number"), [
-    ("-G", 90010), ("-G x", 90013), ("-bi -5", 90013), ("now", 90010), ("-frobnicate", 90012)])
+@pytest.mark.parametrize(
+    ("words", "number"), [("-G", 90010), ("-G x", 90013), ("-bi -5", 90013), ("now", 90010), ("-frobnicate", 90012)]
+)
 def test_proutil_truncate_bi_usage_errors_change_nothing(prod, oe, words, number):
     oe.make_db(prod)
     before = oe.hashes(prod, "sports")
@@ -106,10 +136,12 @@ def test_proutil_site_replication(prod, oe):
     oe.refused(prod, "proutil sports -C disablesitereplication sideways", [90010])
     oe.refused(prod, "proutil sports -C enablesitereplication target now", [90010])
     assert oe.ok(prod, "proutil sports -C enablesitereplication target").stdout == (
-        "Database sports is now enabled for OpenEdge Replication as a target. (90034)\n")
+        "Database sports is now enabled for OpenEdge Replication as a target. (90034)\n"
+    )
     assert "   OpenEdge Replication (target)" in oe.ok(prod, "proutil sports -C describe").stdout
     assert oe.ok(prod, "proutil sports -C disablesitereplication target").stdout == (
-        "OpenEdge Replication has been disabled for database sports. (90035)\n")
+        "OpenEdge Replication has been disabled for database sports. (90035)\n"
+    )
     oe.ok(prod, "rfutil sports -C mark backedup")
     oe.ok(prod, "rfutil sports -C aimage begin")
     oe.ok(prod, "proutil sports -C enablesitereplication source")
@@ -143,9 +175,14 @@ def test_the_console_scripts_print_what_the_in_process_runner_prints(backend, oe
     for host in (fast, shell):
         oe.make_db(host)
         oe.commit(host, "sports", 2)
-    for command, status in (("proutil sports -C busy", 0), ("proutil ghost -C holder", 1),
-                            ("rfutil sports -C aimage scan -a sports.a1", 0), ("prostrct frobnicate", 1),
-                            ("oeclient sports digest", 0), ("rfutil sports -C sequence now", 1)):
+    for command, status in (
+        ("proutil sports -C busy", 0),
+        ("proutil ghost -C holder", 1),
+        ("rfutil sports -C aimage scan -a sports.a1", 0),
+        ("prostrct frobnicate", 1),
+        ("oeclient sports digest", 0),
+        ("rfutil sports -C sequence now", 1),
+    ):
         ran = [host.run(command) for host in (fast, shell)]
         assert [r.exit_status for r in ran] == [status, status], [r.describe() for r in ran]
         texts = [r.stdout.replace(host.root, "<root>") for r, host in zip(ran, (fast, shell), strict=True)]

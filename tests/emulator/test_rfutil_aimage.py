@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge.dbfiles import aifile
-from harness.openedge.dbfiles.framing import read_frames
+from oedr.harness.openedge.dbfiles import aifile
+from oedr.harness.openedge.dbfiles.framing import read_frames
 
 TWO_AI = "b .\nd .\na .\na .\n"
 
@@ -16,7 +16,7 @@ TWO_AI = "b .\nd .\na .\na .\n"
 def _flip_note(data: bytes) -> bytes:
     """The AI file with one byte of its first note flipped (its header intact)."""
     where = aifile.HEADER_SIZE + 20
-    return data[:where] + bytes([data[where] ^ 0xFF]) + data[where + 1:]
+    return data[:where] + bytes([data[where] ^ 0xFF]) + data[where + 1 :]
 
 
 def _states(host) -> list[str]:
@@ -33,7 +33,11 @@ def test_aimage_begin_is_refused_until_the_database_is_backed_up(prod, oe):
     assert begun.stdout == "After-imaging enabled for database sports; this is after-image file number 1. (90040)\n"
     assert oe.counters(prod, "sports") == ("enabled", 1, 1)
     assert [(n, status, seq) for n, status, _path, seq in oe.ai_extents(prod, "sports")] == [
-        (1, "BUSY", 1), (2, "EMPTY", 0), (3, "EMPTY", 0), (4, "EMPTY", 0)]
+        (1, "BUSY", 1),
+        (2, "EMPTY", 0),
+        (3, "EMPTY", 0),
+        (4, "EMPTY", 0),
+    ]
     assert oe.log_numbers(prod, "sports")[-3:] == [451, 90040, 334]
     oe.refused(prod, "rfutil sports -C aimage begin", [830])
 
@@ -65,7 +69,8 @@ def test_aimage_end_disables_ai_and_empties_every_extent(prod, oe):
     assert _states(prod) == ["EMPTY"] * 4
     assert oe.counters(prod, "sports") == ("disabled", 0, 1)
     assert oe.ok(prod, "rfutil sports -C aimage list").stdout == (
-        "After-imaging is not enabled for database sports; there is no extent information. (90059)\n")
+        "After-imaging is not enabled for database sports; there is no extent information. (90059)\n"
+    )
     oe.refused(prod, "rfutil sports -C aimage end", [90041])
     oe.refused(prod, "rfutil sports -C aimage begin", [90042])  # changed since the last backup
     oe.ok(prod, "rfutil sports -C mark backedup")
@@ -77,11 +82,17 @@ def test_aimage_new_offline_switches_to_the_next_extent(prod, oe):
     oe.make_db(prod)
     oe.commit(prod, "sports", 2)
     result = oe.ok(prod, "rfutil sports -C aimage new")
-    assert result.stdout.splitlines() == [f"Switched to ai extent {prod.root}/sports.a2. (3777)",
-                                          "This is after-image file number 2 since the last AIMAGE BEGIN. (3778)"]
+    assert result.stdout.splitlines() == [
+        f"Switched to ai extent {prod.root}/sports.a2. (3777)",
+        "This is after-image file number 2 since the last AIMAGE BEGIN. (3778)",
+    ]
     assert oe.counters(prod, "sports") == ("enabled", 2, 1)  # expected is not moved by a switch
     assert [(status, seq) for _n, status, _p, seq in oe.ai_extents(prod, "sports")] == [
-        ("FULL", 1), ("BUSY", 2), ("EMPTY", 0), ("EMPTY", 0)]
+        ("FULL", 1),
+        ("BUSY", 2),
+        ("EMPTY", 0),
+        ("EMPTY", 0),
+    ]
     assert oe.scan_trids(prod, "sports", "sports.a1") == [1, 2]
     oe.commit(prod, "sports", 1)
     assert oe.scan_trids(prod, "sports", "sports.a2") == [3]
@@ -111,11 +122,16 @@ def test_aimage_new_is_refused_when_the_next_extent_is_not_empty(prod, oe):
     result = oe.refused(prod, "rfutil sports -C aimage new", [3773, 3774])  # semantics §4.4's texts
     assert result.stdout.splitlines() == [
         f"Can't switch to after-image extent {prod.root}/sports.a1 it is full. (3773)",
-        "Backup after-image extent and mark it as empty. (3774)"]
+        "Backup after-image extent and mark it as empty. (3774)",
+    ]
     assert oe.hashes(prod, "sports") == before
     # the refused switch is an rfutil session in the .lg, its refusal logged as errors
-    assert oe.log_lines(prod, "sports")[-4:] == [("I", "RFUTIL", None, 451), ("E", "RFUTIL", None, 3773),
-                                                 ("E", "RFUTIL", None, 3774), ("I", "RFUTIL", None, 334)]
+    assert oe.log_lines(prod, "sports")[-4:] == [
+        ("I", "RFUTIL", None, 451),
+        ("E", "RFUTIL", None, 3773),
+        ("E", "RFUTIL", None, 3774),
+        ("I", "RFUTIL", None, 334),
+    ]
     oe.ok(prod, "proserve sports")
     oe.refused(prod, "rfutil sports -C aimage new", [3773, 3774])
     oe.refused(prod, "proutil sports -C busy", [276], status=6)  # a failed aimage new is not fatal to the broker
@@ -141,11 +157,31 @@ def test_aimage_list_and_extent_list(prod, oe):
     listing = oe.ok(prod, "rfutil sports -C aimage list").stdout
     assert oe.ok(prod, "rfutil sports -C aimage extent list").stdout == listing
     date = r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}"
-    pattern = "\n".join([
-        "Extent:  1", "Status:  Full", "  Type:  Fixed Length", f"  Path:  {re.escape(prod.root)}/sports.a1",
-        "  Size:  128", r"  Used:  \d+", f" Start:  {date}", "LastOp:  N/A", " Seqno:  1", "",
-        "Extent:  2", "Status:  Busy", "  Type:  Variable Length", f"  Path:  {re.escape(prod.root)}/sports.a2",
-        "  Size:  4", "  Used:  0", f" Start:  {date}", f"LastOp:  {date}", " Seqno:  2", "", ""])
+    pattern = "\n".join(
+        [
+            "Extent:  1",
+            "Status:  Full",
+            "  Type:  Fixed Length",
+            f"  Path:  {re.escape(prod.root)}/sports.a1",
+            "  Size:  128",
+            r"  Used:  \d+",
+            f" Start:  {date}",
+            "LastOp:  N/A",
+            " Seqno:  1",
+            "",
+            "Extent:  2",
+            "Status:  Busy",
+            "  Type:  Variable Length",
+            f"  Path:  {re.escape(prod.root)}/sports.a2",
+            "  Size:  4",
+            "  Used:  0",
+            f" Start:  {date}",
+            f"LastOp:  {date}",
+            " Seqno:  2",
+            "",
+            "",
+        ]
+    )
     assert re.fullmatch(pattern, listing), listing
     oe.ok(prod, "proserve sports")
     assert oe.ok(prod, "rfutil sports -C aimage list").stdout.count("Extent:") == 2  # online too
@@ -187,7 +223,9 @@ def test_aimage_extent_full_and_empty(prod, oe):
     assert [status for _n, status, _p, _s in oe.ai_extents(prod, "sports")] == ["EMPTY", "EMPTY", "BUSY", "EMPTY"]
     log = prod.read_file("sports.lg").decode()
     assert re.findall(r" I (\w+ \d*): \(3789\) Marked after-image extent (\S+) EMPTY\.$", log, re.M) == [
-        ("RFUTIL ", f"{prod.root}/sports.a1"), ("BROKER 0", f"{prod.root}/sports.a2")]  # offline and online
+        ("RFUTIL ", f"{prod.root}/sports.a1"),
+        ("BROKER 0", f"{prod.root}/sports.a2"),
+    ]  # offline and online
     oe.refused(prod, "rfutil sports -C aimage extent full", [90046])
 
 
@@ -198,10 +236,15 @@ def test_aimage_extent_empty_refuses_a_locked_extent(prod, oe):
     oe.ok(prod, "rfutil sports -C aimage new")
     assert [status for _n, status, _p, _s in oe.ai_extents(prod, "sports")][:2] == ["LOCKED", "BUSY"]
     before = oe.hashes(prod, "sports")
-    locked = (f"After-image extent {prod.root}/sports.a1 is LOCKED by OpenEdge Replication (not yet replicated) "
-              "and cannot be marked empty. (90130)")
-    for command in ("rfutil sports -C aimage extent empty 1", "rfutil sports -C aimage extent empty",
-                    "rfutil sports -C aimage empty sports.a1"):
+    locked = (
+        f"After-image extent {prod.root}/sports.a1 is LOCKED by OpenEdge Replication (not yet replicated) "
+        "and cannot be marked empty. (90130)"
+    )
+    for command in (
+        "rfutil sports -C aimage extent empty 1",
+        "rfutil sports -C aimage extent empty",
+        "rfutil sports -C aimage empty sports.a1",
+    ):
         assert oe.refused(prod, command, [90130]).stdout.splitlines()[-1] == locked
     oe.refused(prod, "rfutil sports -C aimage extent full", [90046])  # LOCKED is not FULL either
     assert oe.hashes(prod, "sports") == before
@@ -223,9 +266,13 @@ def test_aimage_scan(prod, oe):
     lines = first.stdout.splitlines()
     assert lines[0] == "After-image dates for this after-image file: (1633)"
     assert lines[2] == "    This is aimage file number 1 since the last AIMAGE BEGIN. (1642)"
-    assert lines[4:] == ["2 notes were processed. (1634)", "0 in-flight transactions. (3785)",
-                         "2 transactions were started. (1635)", "2 transactions were completed. (11138)",
-                         "At the end of the .ai file, 0 transactions were still active. (1636)"]
+    assert lines[4:] == [
+        "2 notes were processed. (1634)",
+        "0 in-flight transactions. (3785)",
+        "2 transactions were started. (1635)",
+        "2 transactions were completed. (11138)",
+        "At the end of the .ai file, 0 transactions were still active. (1636)",
+    ]
     second = oe.ok(prod, "rfutil sports -C aimage scan verbose -a sports.a2")
     assert oe.numbers(second) == [1633, 1640, 1641, 1642, 1643, 12528, 12529, 1634, 3785, 1635, 11138, 1636]
     assert re.search(r"^Trid: 3 code = RL_TXN version = 1 commit time .* blocks 1 \(12528\)$", second.stdout, re.M)

@@ -6,7 +6,9 @@ from __future__ import annotations
 def test_mark_backedup_counts_backups_and_clears_changed(prod, oe):
     oe.make_db(prod, ai=False)
     assert (oe.describe(prod, "sports")["Backup Counter"], oe.describe(prod, "sports")["Changed Since Backup"]) == (
-        "0", "yes")
+        "0",
+        "yes",
+    )
     result = oe.ok(prod, "rfutil sports -C mark backedup")
     assert result.stdout == "Database sports marked as backed up. (90048)\n"
     facts = oe.describe(prod, "sports")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.local import LocalBackend, LocalHost
-from harness.openedge.dbfiles import aifile
+from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.openedge.dbfiles import aifile
 
 FIRST = [663, 648, 659, 846]  # the first roll forward disables after-imaging on the target (KB-P115048)
 # A successful first roll forward ends with FIRST (KB-P115048 §5.3a); a refused one starts with it.
@@ -144,8 +144,10 @@ def test_the_same_file_twice_is_refused_and_changes_nothing(chain, oe):
     _rolled(dr, oe, 3)
     before = oe.hashes(dr, "sports")
     result = oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.3", [8019, 11014])
-    assert result.stdout.splitlines() == ["Expected ai file number 4 but file specified is 3 in sequence. (8019)",
-                                          "roll forward open arch/sports.3 error: -1. (11014)"]
+    assert result.stdout.splitlines() == [
+        "Expected ai file number 4 but file specified is 3 in sequence. (8019)",
+        "roll forward open arch/sports.3 error: -1. (11014)",
+    ]
     assert oe.hashes(dr, "sports") == before
     assert _rolled(dr, oe, 4) == HEADER + TOTALS
 
@@ -167,8 +169,7 @@ def test_a_file_from_another_database_or_baseline_is_refused_by_its_dates(chain,
     result = oe.refused(dr, f"rfutil sports -C roll forward -a arch/{stranger}", [831, 832, 833, 11014])
     lines = result.stdout.splitlines()
     assert lines[0].startswith("** The database was last changed ")
-    assert lines[1].startswith(
-        "** The after-image file expected ")
+    assert lines[1].startswith("** The after-image file expected ")
     assert lines[2] == "** Those dates don't match, so you have the wrong copy of one of them. (833)"
     assert oe.hashes(dr, "sports") == before
     assert _rolled(dr, oe, 4) == HEADER + TOTALS  # the refusal left the target usable
@@ -186,16 +187,19 @@ def test_the_ai_file_spanning_the_copy_is_refused_by_its_dates(chain, oe):
     oe.refused(dr, "rfutil sports -C sequence", [90041])
 
 
-@pytest.mark.parametrize(("file", "damage", "numbers"), [
-    ("empty", None, [90050, 11014]),
-    ("busy", None, [90057, 11014]),
-    ("sports.4", "flip-note", [90054, 11014]),
-    ("sports.4", "flip-header", [90052, 11014]),
-    ("sports.4", "truncate", [90051, 11014]),
-    ("sports.4", "extend", [90054, 11014]),
-    ("../sports.d1", None, [90052, 11014]),
-    ("nowhere", None, [43, 11014]),
-])
+@pytest.mark.parametrize(
+    ("file", "damage", "numbers"),
+    [
+        ("empty", None, [90050, 11014]),
+        ("busy", None, [90057, 11014]),
+        ("sports.4", "flip-note", [90054, 11014]),
+        ("sports.4", "flip-header", [90052, 11014]),
+        ("sports.4", "truncate", [90051, 11014]),
+        ("sports.4", "extend", [90054, 11014]),
+        ("../sports.d1", None, [90052, 11014]),
+        ("nowhere", None, [43, 11014]),
+    ],
+)
 def test_bad_files_are_refused_before_the_database_is_touched(chain, oe, file, damage, numbers):
     dr = chain.dr()
     _rolled(dr, oe, 3)
@@ -230,7 +234,12 @@ def test_a_refused_first_roll_forward_changes_no_data_but_spends_the_copy(chain,
     assert oe.counters(dr, "sports")[0] == "disabled"
     # the .lg: the session, AI turned off (information), the refusal as errors like every other refusal (E)
     assert [(sev, n) for sev, _p, _u, n in oe.log_lines(dr, "sports")[-8:]] == [
-        ("I", 451), *[("I", n) for n in FIRST], ("E", 8019), ("E", 11014), ("I", 334)]
+        ("I", 451),
+        *[("I", n) for n in FIRST],
+        ("E", 8019),
+        ("E", 11014),
+        ("I", 334),
+    ]
     oe.refused(dr, "rfutil sports -C sequence", [90041])
     assert [(sev, n) for sev, _p, _u, n in oe.log_lines(dr, "sports")[-3:]] == [("I", 451), ("E", 90041), ("I", 334)]
 
@@ -273,7 +282,8 @@ def test_an_interrupted_roll_forward_is_finished_with_retry(chain, oe):
         result = oe.refused(dr, f"rfutil sports -C roll forward -a arch/sports.{seq}", [90055, 11014])
         assert result.stdout.splitlines()[0] == (
             "A roll forward of after-image file number 4 was interrupted. Complete it with rfutil sports -C roll "
-            "forward retry -a <that file>. (90055)")
+            "forward retry -a <that file>. (90055)"
+        )
     oe.refused(dr, "rfutil sports -C roll forward retry -a arch/sports.5", [8019, 11014])
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.4")) == HEADER + TOTALS
     assert oe.describe(dr, "sports")["Roll Forward In Progress"] == "no"
@@ -317,7 +327,8 @@ def test_endtime_stops_there_and_ends_the_roll_forward(chain, oe):
     assert oe.numbers(result) == HEADER + TOTALS + [17923]
     assert result.stdout.splitlines()[-1] == (
         f"Roll Forward to {chain.midpoint.replace(microsecond=0).strftime('%a %b %e %H:%M:%S %Y')} has been located, "
-        "further roll forward operations are invalid. (17923)")
+        "further roll forward operations are invalid. (17923)"
+    )
     before = oe.hashes(dr, "sports")
     refused = oe.refused(dr, "rfutil sports -C roll forward -a arch/sports.5", [17923, 11014])
     assert refused.stdout.splitlines()[0] == result.stdout.splitlines()[-1]
@@ -329,7 +340,8 @@ def test_endtime_after_the_last_note_applies_the_whole_file(chain, oe):
     dr = chain.dr()
     later = (chain.midpoint + timedelta(hours=3)).strftime("%Y:%m:%d:%H:%M:%S")
     assert oe.numbers(oe.ok(dr, f"rfutil sports -C roll forward endtime {later} -a arch/sports.3")) == (
-        HEADER + TOTALS + FIRST)
+        HEADER + TOTALS + FIRST
+    )
     _rolled(dr, oe, 4)
     assert oe.digest(dr, "sports") == chain.digests[10]
 
@@ -342,7 +354,8 @@ def test_retry_with_nothing_interrupted_is_a_plain_roll_forward(chain, oe):
     assert result.stdout.splitlines()[-1] == "roll forward open arch/other3 error: -1. (11014)"
     assert oe.records(dr, "sports") == 4
     assert {k: v for k, v in oe.hashes(dr, "sports").items() if k != "sports.db"} == {
-        k: v for k, v in before.items() if k != "sports.db"}  # only the master block: AI now off (F2)
+        k: v for k, v in before.items() if k != "sports.db"
+    }  # only the master block: AI now off (F2)
     dr = chain.dr()
     _rolled(dr, oe, 3)
     for stranger in ("other", "rebased"):
@@ -385,18 +398,25 @@ def test_a_file_written_by_another_database_is_refused_by_a_plain_roll_forward(c
 def test_an_interrupted_roll_forward_under_oplock_keeps_every_other_opener_out(chain, oe):
     dr = chain.dr()
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward oplock -a arch/sports.3")) == (
-        [90131, *HEADER, *TOTALS, *FIRST])
+        [90131, *HEADER, *TOTALS, *FIRST]
+    )
     killed = dr.run("rfutil sports -C roll forward -a arch/sports.4", env={"OEDR_FAULT": "rollforward:2"})
     assert killed.exit_status == -9
     oe.ok(dr, "rm sports.lk")  # the killed rfutil's lock is stale anyway
     before = oe.hashes(dr, "sports")
-    for opener in ("proserve sports", "oeclient sports digest", "oeclient sports commit",
-                   "proutil sports -C truncate bi", "rfutil sports -C mark backedup"):
+    for opener in (
+        "proserve sports",
+        "oeclient sports digest",
+        "oeclient sports commit",
+        "proutil sports -C truncate bi",
+        "rfutil sports -C mark backedup",
+    ):
         result = oe.refused(dr, opener, [90131, 90132])
         assert result.stdout == (
             "Target database has been locked during roll forward process. (90131)\n"
             "Please wait until the roll forward process is finished or use the rfutil -C roll opunlock option "
-            "to disable the protection. (90132)\n")
+            "to disable the protection. (90132)\n"
+        )
     assert oe.hashes(dr, "sports") == before  # nothing rolled back what the retry must finish
     assert oe.describe(dr, "sports")["Roll Forward In Progress"] == "4"
     oe.ok(dr, "rfutil sports -C roll forward retry -a arch/sports.4")
@@ -404,7 +424,8 @@ def test_an_interrupted_roll_forward_under_oplock_keeps_every_other_opener_out(c
     oe.refused(dr, "proserve sports", [90131, 90132])  # the protection outlives the roll forwards
     assert oe.ok(dr, "rfutil sports -C roll opunlock").stdout == (
         "Target database has been unlocked during roll forward process. (90133)\n"
-        "Roll forward process has been stopped with the opunlock option. (90134)\n")
+        "Roll forward process has been stopped with the opunlock option. (90134)\n"
+    )
     assert oe.digest(dr, "sports") == chain.digests[14]
     oe.ok(dr, "proserve sports")
     oe.ok(dr, "proshut sports -by")

@@ -11,12 +11,15 @@ from test_rollforward import FIRST, HEADER, TOTALS, _rolled, chain  # noqa: F401
 DATES = [831, 832, 833, 11014]
 
 
-@pytest.mark.parametrize("opener", [
-    "proserve sports",  # a broker started and shut down, no update made
-    "oeclient sports digest",  # a single-user client that only reads
-    "proutil sports -C truncate bi",
-    "rfutil sports -C mark backedup",
-])
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "proserve sports",  # a broker started and shut down, no update made
+        "oeclient sports digest",  # a single-user client that only reads
+        "proutil sports -C truncate bi",
+        "rfutil sports -C mark backedup",
+    ],
+)
 def test_an_open_between_two_roll_forwards_spends_the_chain(chain, oe, opener):  # noqa: F811
     dr = chain.dr()
     _rolled(dr, oe, 3)
@@ -71,7 +74,8 @@ def test_oplock_protects_until_opunlock_which_spends_the_chain(chain, oe):  # no
     oe.refused(dr, "rfutil sports -C roll opunlock", [90135])  # nothing to unlock
     oe.refused(dr, "rfutil sports -C roll opunlock now", [90010])
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward oplock -a arch/sports.3")) == (
-        [90131, *HEADER, *TOTALS, *FIRST])
+        [90131, *HEADER, *TOTALS, *FIRST]
+    )
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll forward -a arch/sports.4")) == HEADER + TOTALS
     before = oe.hashes(dr, "sports")
     oe.refused(dr, "oeclient sports digest", [90131, 90132])
@@ -91,7 +95,7 @@ def test_oplock_through_retry_and_the_interrupted_file_is_finished(chain, oe):  
     assert killed.exit_status == -9
     oe.refused(dr, "proserve sports", [90131, 90132])
     retried = oe.numbers(oe.ok(dr, "rfutil sports -C roll forward retry oplock -a arch/sports.3"))
-    assert retried[-len(HEADER + TOTALS):] == HEADER + TOTALS  # after crash recovery's lines
+    assert retried[-len(HEADER + TOTALS) :] == HEADER + TOTALS  # after crash recovery's lines
     _rolled(dr, oe, 4)
     _rolled(dr, oe, 5)
     assert oe.numbers(oe.ok(dr, "rfutil sports -C roll opunlock")) == [90133, 90134]
@@ -100,8 +104,11 @@ def test_oplock_through_retry_and_the_interrupted_file_is_finished(chain, oe):  
 
 def test_ailist_applies_the_listed_files_in_sequence_order(chain, oe):  # noqa: F811
     dr = chain.dr()
-    dr.write_file("files.txt", b"# the archive, in any order\narch/sports.5\n\n: a comment\n"
-                               b"arch/sports.3\n* another\nreadme.txt\narch/sports.4\n")
+    dr.write_file(
+        "files.txt",
+        b"# the archive, in any order\narch/sports.5\n\n: a comment\n"
+        b"arch/sports.3\n* another\nreadme.txt\narch/sports.4\n",
+    )
     dr.write_file("readme.txt", b"not an after-image file\n")
     result = oe.ok(dr, "rfutil sports -C roll forward -ailist files.txt")
     numbers = oe.numbers(result)

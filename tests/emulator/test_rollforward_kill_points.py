@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalBackend, LocalHost
 
 KILLED = (-9, 137)  # a SIGKILLed process, as subprocess reports it, or as a shell does
 

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from harness.openedge.dbfiles import extents
+from oedr.harness.openedge.dbfiles import extents
 
-OPENERS = ["proutil sports -C truncate bi", "oeclient sports digest", "proserve sports", "rfutil sports -C sequence",
-           "rfutil sports -C mark backedup", "proutil sports -C enablesitereplication target"]
+OPENERS = [
+    "proutil sports -C truncate bi",
+    "oeclient sports digest",
+    "proserve sports",
+    "rfutil sports -C sequence",
+    "rfutil sports -C mark backedup",
+    "proutil sports -C enablesitereplication target",
+]
 
 
 def _served_with_data(prod, oe) -> None:

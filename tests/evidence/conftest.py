@@ -1,7 +1,7 @@
 """Evidence tests: a small sample DR project is copied into pytester's directory and run there.
 
 The sample (``sample_project/``) is never collected in place: its steps only report to
-harness.evidence.hooks, so the tests do not depend on the emulator or on the real features.
+oedr.harness.evidence.hooks, so the tests do not depend on the emulator or on the real features.
 """
 
 from __future__ import annotations
@@ -32,9 +32,16 @@ def run_sample(pytester: pytest.Pytester, sample: Path) -> RunSample:
     def run(*args: str, out: str = "out") -> tuple[pytest.RunResult, Path]:
         target = sample / out
         result = pytester.runpytest_subprocess(
-            "-p", "harness.evidence.plugin", "--oedr-out", str(target), "--junitxml", str(target / "junit.xml"),
-            "-p", "no:cacheprovider", *args,
-        )  # fmt: skip
+            "-p",
+            "oedr.harness.evidence.plugin",
+            "--oedr-out",
+            str(target),
+            "--junitxml",
+            str(target / "junit.xml"),
+            "-p",
+            "no:cacheprovider",
+            *args,
+        )
         return result, target
 
     return run

@@ -14,16 +14,23 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from harness.evidence.derive import scenario_events
-from harness.oedr import main
+from oedr.harness.evidence.derive import scenario_events
+from oedr.harness.oedr import main
 
 PICKED = "picked"
 
 
 def oedr(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``oedr ARGS`` in ``cwd``, as a DBA runs it (in ``env`` when given, else this process's environment)."""
-    return subprocess.run([sys.executable, "-m", "harness.oedr", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, check=False, env=env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "oedr.harness.oedr", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=env,
+    )
 
 
 def scaffold(site: Path, *args: str) -> Path:
@@ -78,9 +85,11 @@ def marks(entry: dict[str, Any], host: str, *kinds: str) -> list[tuple[str, Any]
     """The timeline's marks on one host, as (label, seq), in order; only the given kinds when named.
 
     A refused roll forward has no sequence of its own: its seq reads ``expects N``, as the timeline draws it."""
-    return [(e["label"], e.get("seq") if e.get("expects") is None else f"expects {e['expects']}")
-            for _, e in scenario_events(entry)
-            if e.get("host") == host and (not kinds or e["kind"] in kinds)]  # fmt: skip
+    return [
+        (e["label"], e.get("seq") if e.get("expects") is None else f"expects {e['expects']}")
+        for _, e in scenario_events(entry)
+        if e.get("host") == host and (not kinds or e["kind"] in kinds)
+    ]
 
 
 def timeline_svg(html: str, name: str) -> str:

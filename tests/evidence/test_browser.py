@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.evidence.timeline import KIND_COLOURS
+from oedr.harness.evidence.timeline import KIND_COLOURS
 from tests.evidence import realplan
 from tests.evidence.conftest import RunSample, StandardRun
 from tests.evidence.pngpixels import colour_box, read_png
@@ -23,16 +23,27 @@ pytest_plugins = ["pytester"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Skipped without chromium, unless OEDR_REQUIRE_CHROMIUM=1 (this project's CI), where that is a failure.
 REQUIRED = os.environ.get("OEDR_REQUIRE_CHROMIUM", "") == "1"
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not REQUIRED,
-                                reason="chromium is not installed (apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not REQUIRED, reason="chromium is not installed (apt-get install -y chromium)"
+)
 WIDTH, HEIGHT = 1280, 3200  # the one-page summary comes first; the first timeline follows it
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None, "OEDR_REQUIRE_CHROMIUM=1 and chromium is not installed (apt-get install -y chromium)"
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", *args]  # fmt: skip
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -102,8 +113,11 @@ def test_the_timelines_as_the_browser_draws_them(run_sample: RunSample, tmp_path
         assert steps == [f"S{i}" for i in range(1, len(steps) + 1)], f"the step axis is {steps}"
         crosses = svg.count('<g class="failure">') + svg.count('<g class="event refused failure">')
         assert crosses == (1 if "failed here" in svg or '<g class="failure">' in svg else 0)
-    failing = next(svg for svg in re.findall(r'<svg class="timeline".*?</svg>', done.stdout, re.DOTALL)
-                   if "apply an AI file out of sequence" in svg)
+    failing = next(
+        svg
+        for svg in re.findall(r'<svg class="timeline".*?</svg>', done.stdout, re.DOTALL)
+        if "apply an AI file out of sequence" in svg
+    )
     assert failing.count('<g class="event refused failure">') == 1, "one red cross for the failure"
     assert '<g class="failure">' not in failing
 

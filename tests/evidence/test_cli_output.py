@@ -13,7 +13,7 @@ from tests.evidence.conftest import RunSample
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
-OEDR = [sys.executable, "-c", "import sys; from harness.oedr import main; sys.exit(main())"]
+OEDR = [sys.executable, "-c", "import sys; from oedr.harness.oedr import main; sys.exit(main())"]
 
 
 def _reader_gone(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -53,14 +53,22 @@ def test_run_has_real_image_and_licence_options() -> None:
 def test_run_refuses_image_options_that_cannot_work(tmp_path: Path) -> None:
     cases = [
         (["--oe-image", "site/openedge:12.8"], "--oe-image names a container image: use it with --backend docker"),
-        (["--backend", "openedge", "--oe-image", "site/openedge:12.8", "--oe-licence", str(tmp_path / "none.cfg")],
-         f"--oe-licence {tmp_path / 'none.cfg'} is not a file"),
+        (
+            ["--backend", "openedge", "--oe-image", "site/openedge:12.8", "--oe-licence", str(tmp_path / "none.cfg")],
+            f"--oe-licence {tmp_path / 'none.cfg'} is not a file",
+        ),
         (["--backend", "openedge"], "--backend openedge needs your licensed OpenEdge image: --oe-image IMAGE"),
-    ]  # fmt: skip
+    ]
     env = {k: v for k, v in os.environ.items() if k not in ("OEDR_IMAGE", "OEDR_LICENCE")}
     for args, message in cases:
-        done = subprocess.run([*OEDR, "run", "features", "--out", str(tmp_path / "out"), *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=False)  # fmt: skip
+        done = subprocess.run(
+            [*OEDR, "run", "features", "--out", str(tmp_path / "out"), *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert done.returncode == 2, done.stdout + done.stderr
         assert message in done.stderr
         assert "Traceback" not in done.stderr

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from harness.evidence.diagnosis import CATALOGUE
-from harness.evidence.results import failure_of
+from oedr.harness.evidence.diagnosis import CATALOGUE
+from oedr.harness.evidence.results import failure_of
 from tests.evidence import realplan
 from tests.evidence.realplan import feature, scenario
 
@@ -27,8 +27,9 @@ UNEXPECTED = {
     "restore_os_copy.feature": (90055,),
 }
 EXPECTED = {
-    "rfutil -C sequence skipped: the first roll forward is refused with 8019, and the copy is spent":
-        "sequence-skipped",
+    "rfutil -C sequence skipped: the first roll forward is refused with 8019, and the copy is spent": (
+        "sequence-skipped"
+    ),
     "AI files applied out of order, twice, or with one missing are refused with 8019": "out-of-sequence",
     "rfutil -C sequence run after a successful first roll forward is refused": "sequence-after-roll-forward",
     "the AI switch forgotten before the copy: the file spanning the copy fails the date check": "wrong-ai-file-dates",
@@ -38,12 +39,13 @@ EXPECTED = {
     "an extent missing from the copy is found by prostrct repair": "extent-paths",
     "a damaged AI file or an EMPTY extent is refused and changes nothing": "damaged-ai-file",
     "an EMPTY extent given to roll forward": "empty-ai-extent",
-    "an offline full backup and two incrementals, restored in order and refused out of order":
-        "incremental-out-of-order",
+    "an offline full backup and two incrementals, restored in order and refused out of order": (
+        "incremental-out-of-order"
+    ),
     "a damaged backup is caught by prorest -vp and -vf, and is not restored": "damaged-backup",
     "roll forward to a time between two batches of transactions": "past-the-endpoint",
     "a roll forward killed part-way is finished with roll forward retry": "interrupted-roll-forward",
-}  # fmt: skip
+}
 DAMAGED_OR_EMPTY = "a damaged AI file or an EMPTY extent is refused and changes nothing"
 
 

@@ -9,8 +9,8 @@ import json
 import re
 from pathlib import Path
 
-from harness.evidence import manifest
-from harness.oedr import main
+from oedr.harness.evidence import manifest
+from oedr.harness.oedr import main
 from tests.evidence.realplan import oedr
 
 pytest_plugins = ["pytester"]
@@ -144,12 +144,16 @@ def test_a_signed_run_detects_a_rewritten_manifest_and_an_edited_report(sample: 
 
 def test_a_backend_that_cannot_give_a_host_is_an_error_not_a_failed_plan(sample: Path) -> None:
     with (sample / "conftest.py").open("a", encoding="utf-8") as conftest:
-        conftest.write('\n\n@given("the backend cannot pull its image")\ndef no_image() -> None:\n'
-                       '    import docker.errors\n\n'
-                       '    raise docker.errors.ImageNotFound("pull access denied for oedr-nosuch/image")\n')
+        conftest.write(
+            '\n\n@given("the backend cannot pull its image")\ndef no_image() -> None:\n'
+            "    import docker.errors\n\n"
+            '    raise docker.errors.ImageNotFound("pull access denied for oedr-nosuch/image")\n'
+        )
     (sample / "features" / "procedures" / "no_image.feature").write_text(
         "Feature: A host from a missing image\n  Scenario: the first host\n"
-        "    Given the backend cannot pull its image\n", encoding="utf-8")  # fmt: skip
+        "    Given the backend cannot pull its image\n",
+        encoding="utf-8",
+    )
     done = oedr(sample, "run", "features/procedures/no_image.feature")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "DR plan: ERROR on" in done.stdout

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.oedr import main
-from harness.scaffold import ScaffoldError, SitePlan, check_archiver
+from oedr.harness.oedr import main
+from oedr.harness.scaffold import ScaffoldError, SitePlan, check_archiver
 from tests.evidence.realplan import PICKED, feature, oedr, pick, results, scaffold
 
 ARCHIVER = "ai_file_management.feature"
@@ -37,13 +37,17 @@ def test_with_aiarcdir_the_archiver_plan_is_the_sites_and_is_proven(tmp_path: Pa
     assert results(plan / "out")["summary"]["counts"]["passed"] == 1
 
 
-@pytest.mark.parametrize(("aiarcdir", "ai_extents", "problem"), [
-    ("/var/aiarch", 4, "relative to the database's"),
-    ("../up", 4, "relative to the database's"),
-    ("aiarch", 1, "at least two AI extents"),
-])
-def test_an_archiver_plan_that_cannot_work_is_refused(tmp_path: Path, aiarcdir: str, ai_extents: int,
-                                                      problem: str) -> None:
+@pytest.mark.parametrize(
+    ("aiarcdir", "ai_extents", "problem"),
+    [
+        ("/var/aiarch", 4, "relative to the database's"),
+        ("../up", 4, "relative to the database's"),
+        ("aiarch", 1, "at least two AI extents"),
+    ],
+)
+def test_an_archiver_plan_that_cannot_work_is_refused(
+    tmp_path: Path, aiarcdir: str, ai_extents: int, problem: str
+) -> None:
     with pytest.raises(ScaffoldError, match=problem):
         check_archiver(SitePlan(tmp_path, aiarcdir=aiarcdir), ["a"] * ai_extents)
     assert main(["init", str(tmp_path / "plan"), "--aiarcdir", aiarcdir, "--ai-extents", str(ai_extents)]) != 0

@@ -49,8 +49,14 @@ def _run_picked(plan: Path) -> dict[str, Any]:
 
 
 def _commands(data: dict[str, Any], host: str, program: str) -> list[dict[str, Any]]:
-    return [c for f in data["features"] for s in f["scenarios"] for st in s["steps"] for c in st["commands"]
-            if c["host"] == host and c["command"].startswith(program)]  # fmt: skip
+    return [
+        c
+        for f in data["features"]
+        for s in f["scenarios"]
+        for st in s["steps"]
+        for c in st["commands"]
+        if c["host"] == host and c["command"].startswith(program)
+    ]
 
 
 def test_a_plan_for_orders_with_six_ai_extents_is_proven(tmp_path: Path) -> None:

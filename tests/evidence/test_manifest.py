@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.evidence.manifest import verify, write_manifest
-from harness.oedr import main
+from oedr.harness.evidence.manifest import verify, write_manifest
+from oedr.harness.oedr import main
 from tests.evidence.conftest import RunSample
 
 pytest_plugins = ["pytester"]

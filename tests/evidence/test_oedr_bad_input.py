@@ -38,30 +38,68 @@ class Case:
 
 
 CASES = [
-    Case("verify, binary SHA256SUMS", ("verify", RUN), 1, "ALTERED",
-         lambda cwd: _binary(cwd / RUN / "SHA256SUMS")),
-    Case("report, binary SHA256SUMS", ("report", RUN), 2, "not rebuilding over it",
-         lambda cwd: _binary(cwd / RUN / "SHA256SUMS")),
-    Case("report --force, deeply nested results.json", ("report", RUN, "--force"), 2, "is damaged",
-         lambda cwd: _nested(cwd / RUN / "results.json")),
-    Case("report --force, binary parts", ("report", RUN, "--force"), 2, "is damaged",
-         lambda cwd: ((cwd / RUN / "results.json").unlink(), _binary(cwd / RUN / "parts" / "main.json"))),
-    Case("verify a file", ("verify", "s.st"), 2, "s.st is not a directory",
-         lambda cwd: (cwd / "s.st").write_text("b ./s.b1\n", encoding="utf-8")),
+    Case("verify, binary SHA256SUMS", ("verify", RUN), 1, "ALTERED", lambda cwd: _binary(cwd / RUN / "SHA256SUMS")),
+    Case(
+        "report, binary SHA256SUMS",
+        ("report", RUN),
+        2,
+        "not rebuilding over it",
+        lambda cwd: _binary(cwd / RUN / "SHA256SUMS"),
+    ),
+    Case(
+        "report --force, deeply nested results.json",
+        ("report", RUN, "--force"),
+        2,
+        "is damaged",
+        lambda cwd: _nested(cwd / RUN / "results.json"),
+    ),
+    Case(
+        "report --force, binary parts",
+        ("report", RUN, "--force"),
+        2,
+        "is damaged",
+        lambda cwd: ((cwd / RUN / "results.json").unlink(), _binary(cwd / RUN / "parts" / "main.json")),
+    ),
+    Case(
+        "verify a file",
+        ("verify", "s.st"),
+        2,
+        "s.st is not a directory",
+        lambda cwd: (cwd / "s.st").write_text("b ./s.b1\n", encoding="utf-8"),
+    ),
     Case("verify a missing directory", ("verify", "nowhere"), 2, "nowhere does not exist"),
     Case("verify --digest that is not one", ("verify", RUN, "--digest", "abc"), 2, "is not a SHA-256"),
-    Case("verify --key binary", ("verify", RUN, "--key", "k.pub"), 2, "is not a PEM public key",
-         lambda cwd: _binary(cwd / "k.pub")),
+    Case(
+        "verify --key binary",
+        ("verify", RUN, "--key", "k.pub"),
+        2,
+        "is not a PEM public key",
+        lambda cwd: _binary(cwd / "k.pub"),
+    ),
     Case("verify --key missing", ("verify", RUN, "--key", "none.pub"), 2, "cannot read the Ed25519 public key"),
-    Case("sign with a public key", ("sign", RUN, "k.pub"), 2, "is not an unencrypted PEM private key",
-         lambda cwd: (cwd / "k.pub").write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")),
+    Case(
+        "sign with a public key",
+        ("sign", RUN, "k.pub"),
+        2,
+        "is not an unencrypted PEM private key",
+        lambda cwd: (cwd / "k.pub").write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+    ),
     Case("keygen under /proc", ("keygen", "/proc/oedr-key"), 2, "cannot write the key pair"),
-    Case("init, binary --st", ("init", "site", "--st", "bin.st"), 2, "is not a structure file (not text)",
-         lambda cwd: _binary(cwd / "bin.st")),
+    Case(
+        "init, binary --st",
+        ("init", "site", "--st", "bin.st"),
+        2,
+        "is not a structure file (not text)",
+        lambda cwd: _binary(cwd / "bin.st"),
+    ),
     Case("init under /proc", ("init", "/proc/oedr-site"), 2, "cannot write the plan into /proc/oedr-site"),
     Case("init, 300-character --db", ("init", "site", "--db", "d" * 300), 2, "is not a database name: use 1 to 32"),
-    Case("init, --ai-extents far too many", ("init", "site", "--ai-extents", "99999999999"), 2,
-         "is not a number of AI extents: give 1 to 255"),
+    Case(
+        "init, --ai-extents far too many",
+        ("init", "site", "--ai-extents", "99999999999"),
+        2,
+        "is not a number of AI extents: give 1 to 255",
+    ),
     Case("init, --ai-extents 0", ("init", "site", "--ai-extents", "0"), 2, "is not a number of AI extents"),
     Case("run --out under /proc", ("run", "--out", "/proc/x"), 2, "cannot hold the evidence"),
     Case("run, missing feature", ("run", "nosuch.feature"), 2, "nosuch.feature does not exist"),
@@ -71,8 +109,13 @@ CASES = [
     Case("run, tag expression far too long", ("run", "--tags", "@a or " * 500 + "@b"), 2, "characters long"),
     Case("run --sign missing key", ("run", "--sign", "none.key"), 2, "cannot read the Ed25519 private key"),
     Case("run --operator over two lines", ("run", "--operator", "a\nb"), 2, "give one line"),
-    Case("run --out a file", ("run", "--out", "s.st"), 2, "is a file, not a directory",
-         lambda cwd: (cwd / "s.st").write_text("b ./s.b1\n", encoding="utf-8")),
+    Case(
+        "run --out a file",
+        ("run", "--out", "s.st"),
+        2,
+        "is a file, not a directory",
+        lambda cwd: (cwd / "s.st").write_text("b ./s.b1\n", encoding="utf-8"),
+    ),
 ]
 
 
@@ -81,15 +124,23 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project with one real run's evidence in ``run1``."""
     project = tmp_path_factory.mktemp("bad-input") / "project"
     shutil.copytree(SAMPLE, project)
-    done = subprocess.run([sys.executable, "-m", "harness.oedr", "run", "--out", RUN], cwd=project,
-                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "oedr.harness.oedr", "run", "--out", RUN],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert (project / RUN / "SHA256SUMS").exists(), done.stdout + done.stderr
     return project
 
 
 def _snapshot(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(root.rglob("*"))}  # fmt: skip
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        for p in sorted(root.rglob("*"))
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -98,8 +149,14 @@ def test_oedr_bad_input_is_refused_cleanly_and_changes_nothing(evidence: Path, t
     shutil.copytree(evidence, cwd)
     case.prepare(cwd)
     before = _snapshot(cwd)
-    done = subprocess.run([sys.executable, "-m", "harness.oedr", *case.argv], cwd=cwd, capture_output=True,
-                          text=True, timeout=60, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "oedr.harness.oedr", *case.argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     output = done.stdout + done.stderr
     assert "Traceback" not in output, output
     assert done.returncode == case.status, output

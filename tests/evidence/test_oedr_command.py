@@ -8,15 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from harness.oedr import main
+from oedr.harness.oedr import main
 from tests.evidence.conftest import RunSample
 
 pytest_plugins = ["pytester"]
 
 
 def oedr(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harness.oedr", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "oedr.harness.oedr", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_run_names_each_failed_procedure_with_its_step_and_message(sample: Path) -> None:
@@ -69,8 +75,10 @@ def test_list_shows_procedures_scenarios_and_tags(sample: Path) -> None:
 
 def test_list_of_a_malformed_feature_says_where_and_exits_2(sample: Path) -> None:
     bad = sample / "features" / "procedures" / "broken.feature"
-    bad.write_text("Feature: half written\n  Scenario: copy\n    Given a DR host\n  Examples:\n    | a |\n"
-                   "the DBA copies the files\n")  # fmt: skip
+    bad.write_text(
+        "Feature: half written\n  Scenario: copy\n    Given a DR host\n  Examples:\n    | a |\n"
+        "the DBA copies the files\n"
+    )
     done = oedr(sample, "list")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr

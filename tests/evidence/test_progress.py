@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness.evidence.console import ProgressDisplay
-from harness.openedge.waiting import poll_until
+from oedr.harness.evidence.console import ProgressDisplay
+from oedr.harness.openedge.waiting import poll_until
 
 FEATURE = """Feature: Hold the line
   Scenario: the DBA waits
@@ -25,7 +25,7 @@ import pathlib
 import pytest
 from pytest_bdd import given, then, when
 
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge.waiting import poll_until
 
 
 @given("the DR host is up")
@@ -48,9 +48,13 @@ BINDER = "from pytest_bdd import scenarios\n\nscenarios('.')\n"
 def test_the_live_display_shows_the_scenario_and_its_current_step() -> None:
     stream = io.StringIO()
     display = ProgressDisplay(stream, live=True)
-    display.update([{"kind": "collected", "worker": "main", "count": 2},
-                    {"kind": "scenario-start", "worker": "main", "feature": "Restore", "scenario": "file by file"},
-                    {"kind": "step-start", "worker": "main", "step": "When I run `prostrct repair`"}])  # fmt: skip
+    display.update(
+        [
+            {"kind": "collected", "worker": "main", "count": 2},
+            {"kind": "scenario-start", "worker": "main", "feature": "Restore", "scenario": "file by file"},
+            {"kind": "step-start", "worker": "main", "step": "When I run `prostrct repair`"},
+        ]
+    )
     assert stream.getvalue() == "\r\x1b[K[0/2] running: Restore › file by file — When I run `prostrct repair`"
     display.update([{"kind": "step-start", "worker": "main", "step": "Then it succeeds"}])
     assert stream.getvalue().endswith("\r\x1b[K[0/2] running: Restore › file by file — Then it succeeds")
@@ -63,11 +67,24 @@ def test_the_live_display_shows_the_scenario_and_its_current_step() -> None:
 def test_off_a_terminal_only_finished_scenarios_are_printed() -> None:
     stream = io.StringIO()
     display = ProgressDisplay(stream, live=False)
-    display.update([{"kind": "scenario-start", "worker": "gw0", "feature": "Restore", "scenario": "file by file"},
-                    {"kind": "step-start", "worker": "gw0", "step": "Then it succeeds"}])  # fmt: skip
+    display.update(
+        [
+            {"kind": "scenario-start", "worker": "gw0", "feature": "Restore", "scenario": "file by file"},
+            {"kind": "step-start", "worker": "gw0", "step": "Then it succeeds"},
+        ]
+    )
     assert stream.getvalue() == ""
-    display.update([{"kind": "scenario-end", "worker": "gw0", "status": "failed", "duration": 2,
-                     "failure": {"step": "Then it succeeds", "message": "expected success\non dr: ..."}}])  # fmt: skip
+    display.update(
+        [
+            {
+                "kind": "scenario-end",
+                "worker": "gw0",
+                "status": "failed",
+                "duration": 2,
+                "failure": {"step": "Then it succeeds", "message": "expected success\non dr: ..."},
+            }
+        ]
+    )
     assert stream.getvalue() == (
         "  FAILED    Restore › file by file (2.0 s)\n            at Then it succeeds: expected success\n"
     )
@@ -92,8 +109,13 @@ def test_oedr_run_on_a_terminal_shows_the_step_running_now(tmp_path: Path) -> No
     (tmp_path / "features" / "test_hold.py").write_text(BINDER, encoding="utf-8")
     (tmp_path / "conftest.py").write_text(CONFTEST, encoding="utf-8")
     master, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "harness.oedr", "run", "--out", "out"], cwd=tmp_path,
-                            stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oedr.harness.oedr", "run", "--out", "out"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+    )
     os.close(terminal)
     seen = bytearray()
     try:

@@ -43,8 +43,11 @@ class Run:
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     plan = realplan.scaffold(tmp_path_factory.mktemp("real") / "plan")
     restore = feature(plan, "restore_os_copy.feature")
-    realplan.drop_lines(restore, "    When I run `rfutil sports -C sequence` on DR",
-               '    Then message 12428 reads "Ai sequence 1 changed to 2 (12428)"')  # fmt: skip
+    realplan.drop_lines(
+        restore,
+        "    When I run `rfutil sports -C sequence` on DR",
+        '    Then message 12428 reads "Ai sequence 1 changed to 2 (12428)"',
+    )
     realplan.replace_line(restore, "    Then it fails with message 90055", "    Then it succeeds")
     realplan.pick(restore, RESTORE, RETRY)
     realplan.pick(feature(plan, "what_goes_wrong.feature"), SEQUENCE_SKIPPED, OTHER_DATABASE)
@@ -98,16 +101,19 @@ def test_the_timeline_marks_that_roll_forward_refused_with_8019(run: Run) -> Non
     entry = scenario(run.results, RESTORE)
     assert marks(entry, "dr", "refused", "sequence", "roll-forward") == [("refused (8019)", "expects 1")]
     svg = timeline_svg(run.html, RESTORE)
-    assert ('<g class="event refused failure"><title>refused on dr of sports: refused (8019) sports.2.sports.a2 '
-            "(sequence expects 1) — the scenario failed here</title>") in svg  # fmt: skip
+    assert (
+        '<g class="event refused failure"><title>refused on dr of sports: refused (8019) sports.2.sports.a2 '
+        "(sequence expects 1) — the scenario failed here</title>"
+    ) in svg
     assert '<g class="failure">' not in svg, "one red cross for the failure: the refused roll forward's own"
 
 
 def test_a_refused_sequence_is_drawn_refused_not_done(run: Run) -> None:
     entry = scenario(run.results, SEQUENCE_SKIPPED)
     assert marks(entry, "dr", "refused", "sequence", "roll-forward") == [
-        ("refused (8019)", "expects 1"), ("refused (90041)", None),
-    ]  # fmt: skip
+        ("refused (8019)", "expects 1"),
+        ("refused (90041)", None),
+    ]
     svg = timeline_svg(run.html, SEQUENCE_SKIPPED)
     assert "refused on dr of sports: refused (90041) rfutil sequence" in svg
     assert '<g class="event sequence">' not in svg
@@ -125,19 +131,26 @@ def test_the_ai_switches_of_proquiet_enable_and_probkup_online_are_drawn(run: Ru
 def test_counters_are_read_from_the_commands_own_database(run: Run) -> None:
     entry = scenario(run.results, OTHER_DATABASE)
     assert marks(entry, "production", "ai-switch") == [
-        ("sports: aimage begin", 1), ("other: aimage begin", 1), ("sports: aimage new", 2), ("other: aimage new", 2),
-        ("sports: aimage new", 3), ("sports: aimage new", 4), ("other: aimage new", 3), ("other: aimage new", 4),
-    ]  # fmt: skip
+        ("sports: aimage begin", 1),
+        ("other: aimage begin", 1),
+        ("sports: aimage new", 2),
+        ("other: aimage new", 2),
+        ("sports: aimage new", 3),
+        ("sports: aimage new", 4),
+        ("other: aimage new", 3),
+        ("other: aimage new", 4),
+    ]
     assert marks(entry, "dr", "roll-forward", "refused") == [
-        ("sports.2.sports.a2", 2), ("refused (8019)", "expects 3"), ("refused (833)", "expects 3"),
-    ]  # fmt: skip
+        ("sports.2.sports.a2", 2),
+        ("refused (8019)", "expects 3"),
+        ("refused (833)", "expects 3"),
+    ]
 
 
 def test_the_failed_verdict_says_the_run_was_on_the_emulator(run: Run) -> None:
     assert f"DR plan: FAILED on {ON_THE_EMULATOR} — " in run.stdout
     assert run.results["summary"]["headline"] == f"FAILED on {ON_THE_EMULATOR}"
-    assert (f'<span class="badge verdict FAILED">FAILED</span> <span class=on>on {ON_THE_EMULATOR}</span>'
-            in run.html)  # fmt: skip
+    assert f'<span class="badge verdict FAILED">FAILED</span> <span class=on>on {ON_THE_EMULATOR}</span>' in run.html
 
 
 def test_a_failing_emulator_message_is_marked_as_the_emulators_own(run: Run) -> None:

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from harness.dba import readings
-from harness.evidence import html
-from harness.evidence.console import summary_lines
-from harness.evidence.redact import MARK, redact_text
+from oedr.harness.dba import readings
+from oedr.harness.evidence import html
+from oedr.harness.evidence.console import summary_lines
+from oedr.harness.evidence.redact import MARK, redact_text
 from tests.evidence import realplan
 from tests.evidence.realplan import feature, scenario
 
@@ -51,12 +51,25 @@ class Run:
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     plan = realplan.scaffold(tmp_path_factory.mktemp("subset") / "plan")
     archive = '    And I archive the full AI extents of "sports" from production to DR'
-    realplan.replace_line(feature(plan, "offline_os_copy.feature"), archive, archive,
-                          f"    And I run `{SCAN}` on DR", "    Then it succeeds")  # fmt: skip
+    realplan.replace_line(
+        feature(plan, "offline_os_copy.feature"),
+        archive,
+        archive,
+        f"    And I run `{SCAN}` on DR",
+        "    Then it succeeds",
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("USER", "LOGNAME")}
-    done = realplan.oedr(plan, "run", "features/procedures/offline_os_copy.feature",
-                         "features/procedures/probkup_prorest.feature", "--tags", "offline", "--out", "out",
-                         env=env)  # fmt: skip
+    done = realplan.oedr(
+        plan,
+        "run",
+        "features/procedures/offline_os_copy.feature",
+        "features/procedures/probkup_prorest.feature",
+        "--tags",
+        "offline",
+        "--out",
+        "out",
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     out = plan / "out"
     return Run(done.stdout, out, realplan.results(out), (out / "report.html").read_text(encoding="utf-8"))
@@ -110,7 +123,7 @@ def test_the_verdict_says_the_run_was_on_the_emulator(run: Run) -> None:
     assert headline is not None
     assert headline.group(1).startswith(
         f'<span class="badge verdict PROVEN">PROVEN</span> <span class=on>on {escape(ON_THE_EMULATOR)}</span> — '
-    )  # fmt: skip
+    )
     assert f"<title>oedr DR evidence — PROVEN on {escape(ON_THE_EMULATOR)}" in run.html
 
 
@@ -119,8 +132,9 @@ def test_the_verdict_of_a_run_on_openedge_names_its_release_and_image(run: Run) 
     for key in ("on", "headline"):  # as an older oedr wrote it: taken from the environment
         del results["summary"][key]
     image = {"image": "acme/openedge:12.8.4", "id": "sha256:1", "digest": None}
-    results["environment"].update(backend="openedge", backends_seen=["openedge"], openedge_version="12.8.4",
-                                  images=[image])  # fmt: skip
+    results["environment"].update(
+        backend="openedge", backends_seen=["openedge"], openedge_version="12.8.4", images=[image]
+    )
     on = "OpenEdge 12.8.4 (image acme/openedge:12.8.4)"
     assert f"DR plan: PROVEN on {on} — " in "\n".join(summary_lines(results))
     assert f"PROVEN</span> <span class=on>on {escape(on)}</span>" in html.render(results)
@@ -136,8 +150,9 @@ def test_the_procedures_row_says_what_was_not_selected(run: Run) -> None:
         assert f"not selected: {escape(name)} — not selected by the tag expression {escape(repr('offline'))}" in row
     procedure = next(p for p in run.results["summary"]["procedures"] if p["name"] == PROBKUP)
     assert (procedure["deselected"], sorted(n["scenario"] for n in procedure["not_selected"])) == (
-        3, sorted(PROBKUP_LEFT_OUT),
-    )  # fmt: skip
+        3,
+        sorted(PROBKUP_LEFT_OUT),
+    )
     copy_row = _row(_procedures_table(run.html), "Offline OS copy with after-imaging (OpenEdge 9.1E and later)")
     assert "<td>1 of 1</td>" in copy_row
     assert "not selected" not in copy_row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.evidence.redact import LICENCE_OUTPUT, MARK, redact_argv, redact_command, redact_text, redact_value
+from oedr.harness.evidence.redact import LICENCE_OUTPUT, MARK, redact_argv, redact_command, redact_text, redact_value
 from tests.evidence.conftest import RunSample
 
 pytest_plugins = ["pytester"]
@@ -69,8 +69,13 @@ def test_pem_blocks_lose_their_body() -> None:
 
 def test_the_value_after_a_password_flag_is_redacted() -> None:
     assert redact_argv(["proserve", "sports", "-U", "dba", "-P", "hunter2"]) == [
-        "proserve", "sports", "-U", "dba", "-P", MARK,
-    ]  # fmt: skip
+        "proserve",
+        "sports",
+        "-U",
+        "dba",
+        "-P",
+        MARK,
+    ]
 
 
 def test_the_output_of_a_command_reading_a_licence_file_is_redacted() -> None:
@@ -80,8 +85,9 @@ def test_the_output_of_a_command_reading_a_licence_file_is_redacted() -> None:
 
 def test_dict_keys_named_like_secrets_are_redacted() -> None:
     assert redact_value({"licence_key": "X-1", "nested": [{"password": 12}, "ok"]}) == {
-        "licence_key": MARK, "nested": [{"password": MARK}, "ok"],
-    }  # fmt: skip
+        "licence_key": MARK,
+        "nested": [{"password": MARK}, "ok"],
+    }
 
 
 def test_no_file_of_a_run_holds_a_secret(run_sample: RunSample) -> None:

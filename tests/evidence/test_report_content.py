@@ -77,8 +77,9 @@ def test_deselected_scenarios_are_listed_not_dropped(run_sample: RunSample) -> N
     _, out = run_sample("-m", "not out_of_sequence")
     scenario = _scenario(_results(out), "apply an AI file out of sequence")
     assert (scenario["status"], scenario["reason"]) == (
-        "deselected", "not selected by the tag expression 'not out_of_sequence'",
-    )  # fmt: skip
+        "deselected",
+        "not selected by the tag expression 'not out_of_sequence'",
+    )
 
 
 def test_the_timeline_shows_switches_copy_and_the_refused_roll_forward(run_sample: RunSample) -> None:
@@ -108,7 +109,7 @@ def test_the_environment_is_recorded(run_sample: RunSample) -> None:
 
 
 def test_without_oedr_out_the_plugin_writes_nothing(sample: Path, pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess("-p", "harness.evidence.plugin", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "oedr.harness.evidence.plugin", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=2, skipped=1)
     written = [
         p for name in ("results.json", "report.html", "SHA256SUMS", "progress.jsonl") for p in sample.rglob(name)

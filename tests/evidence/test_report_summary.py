@@ -53,8 +53,14 @@ def test_the_harness_reads_are_summarised_not_dumped(standard_run: StandardRun) 
     out, _ = standard_run
     html = (out / "report.html").read_text(encoding="utf-8")
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    reads = [c for f in results["features"] for s in f["scenarios"] for b in [s["setup"], *s["steps"], s["teardown"]]
-             for c in b["commands"] if c.get("internal")]  # fmt: skip
+    reads = [
+        c
+        for f in results["features"]
+        for s in f["scenarios"]
+        for b in [s["setup"], *s["steps"], s["teardown"]]
+        for c in b["commands"]
+        if c.get("internal")
+    ]
     assert reads, "the harness read the master block"
     assert 'class="cmd internal"' not in html
     assert "OpenEdge Database Description" not in html, "no proutil -C describe output in the report"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.evidence.results import failure_of
-from harness.openedge.waiting import poll_until
+from oedr.harness.evidence.results import failure_of
+from oedr.harness.openedge.waiting import poll_until
 from tests.evidence import realplan
 from tests.evidence.realplan import feature, scenario
 
@@ -96,12 +96,21 @@ def test_sigterm_stops_the_whole_run_and_leaves_incomplete_evidence(plan: Path) 
     marker = f"OEDR_TEST_RUN={uuid.uuid4().hex}"
     env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
     out = plan / "cancelled"
-    proc = subprocess.Popen([sys.executable, "-m", "harness.oedr", "run", "features/procedures", "-n", "2", "--out",
-                             str(out)], cwd=plan, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oedr.harness.oedr", "run", "features/procedures", "-n", "2", "--out", str(out)],
+        cwd=plan,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        poll_until(lambda: any(e.get("kind") == "scenario-end" for e in _progress_events(out)), timeout=240,
-                   interval=0.1, what="a first scenario to finish")  # fmt: skip
+        poll_until(
+            lambda: any(e.get("kind") == "scenario-end" for e in _progress_events(out)),
+            timeout=240,
+            interval=0.1,
+            what="a first scenario to finish",
+        )
         assert _marked(marker), "the run's processes carry the marker"
         proc.send_signal(signal.SIGTERM)
         stdout, stderr = proc.communicate(timeout=120)
@@ -133,11 +142,20 @@ def test_a_killed_oedr_leaves_nothing_running(plan: Path) -> None:
     marker = f"OEDR_TEST_RUN={uuid.uuid4().hex}"
     env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
     out = plan / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "harness.oedr", "run", "features/procedures", "--out", str(out)],
-                            cwd=plan, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oedr.harness.oedr", "run", "features/procedures", "--out", str(out)],
+        cwd=plan,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        poll_until(lambda: any(e.get("kind") == "scenario-start" for e in _progress_events(out)), timeout=240,
-                   interval=0.1, what="a first scenario to start")  # fmt: skip
+        poll_until(
+            lambda: any(e.get("kind") == "scenario-start" for e in _progress_events(out)),
+            timeout=240,
+            interval=0.1,
+            what="a first scenario to start",
+        )
         proc.kill()
         proc.wait(timeout=30)
         poll_until(lambda: not _marked(marker), timeout=60, what="every process of the killed run to end")

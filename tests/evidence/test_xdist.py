@@ -15,17 +15,31 @@ def _essence(out: Path) -> list[Any]:
     """What a run proved, without what differs between runs (times, durations, workers)."""
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     return [
-        (feature["path"], feature["verdict"], [
-            (s["name"], s["status"], s["reason"], [
-                (st["name"], st["status"], (st["error"] or {}).get("message"),
-                 [c["command"] for c in st["commands"]], [(c["when"], c["values"]) for c in st["counters"]],
-                 [(e["kind"], e["seq"]) for e in st["events"]])
-                for st in s["steps"]
-            ])
-            for s in feature["scenarios"]
-        ])
+        (
+            feature["path"],
+            feature["verdict"],
+            [
+                (
+                    s["name"],
+                    s["status"],
+                    s["reason"],
+                    [
+                        (
+                            st["name"],
+                            st["status"],
+                            (st["error"] or {}).get("message"),
+                            [c["command"] for c in st["commands"]],
+                            [(c["when"], c["values"]) for c in st["counters"]],
+                            [(e["kind"], e["seq"]) for e in st["events"]],
+                        )
+                        for st in s["steps"]
+                    ],
+                )
+                for s in feature["scenarios"]
+            ],
+        )
         for feature in results["features"]
-    ]  # fmt: skip
+    ]
 
 
 def test_two_workers_record_the_same_evidence_as_one(run_sample: RunSample) -> None:
@@ -34,8 +48,9 @@ def test_two_workers_record_the_same_evidence_as_one(run_sample: RunSample) -> N
     serial.assert_outcomes(passed=2, failed=2, skipped=1)
     parallel.assert_outcomes(passed=2, failed=2, skipped=1)
     assert _essence(parallel_out) == _essence(serial_out)
-    workers = {s["worker"] for f in json.loads((parallel_out / "results.json").read_text())["features"]
-               for s in f["scenarios"]}  # fmt: skip
+    workers = {
+        s["worker"] for f in json.loads((parallel_out / "results.json").read_text())["features"] for s in f["scenarios"]
+    }
     assert workers <= {"gw0", "gw1"}
     assert {p.name for p in (parallel_out / "parts").iterdir()} >= {"gw0.json", "gw1.json"}
 

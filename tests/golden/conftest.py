@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.backends.local import LocalBackend
+from oedr.harness.backends.local import LocalBackend
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 A transcript is OpenEdge's own output: quoted verbatim by the reference (its header names the source and the
 quote, and says where and why the expected text differs from it) or recorded from a real OpenEdge with
-``--record``. The emulator must print the same, after ``harness.golden.normalise``.
+``--record``. The emulator must print the same, after ``oedr.harness.golden.normalise``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import golden
-from harness.backends.local import LocalBackend
+from oedr.harness import golden
+from oedr.harness.backends.local import LocalBackend
 
 FILES = sorted(Path(__file__).parent.glob("*.t"))
 

@@ -19,8 +19,15 @@ NO_BASE = "oedr-test-no-such-base:never"  # in no registry, and never on the eng
 def _pytest(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "OEDR_EVIDENCE": "0", **env}
     environment.pop("PYTEST_XDIST_WORKER", None)
-    return subprocess.run([sys.executable, "-m", "pytest", "features", "-q", "-p", "no:xdist", "-rs", *args],
-                          cwd=ROOT, env=environment, capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "features", "-q", "-p", "no:xdist", "-rs", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def test_docker_only_scenarios_skip_on_the_local_backend_before_their_background_runs() -> None:
@@ -31,8 +38,7 @@ def test_docker_only_scenarios_skip_on_the_local_backend_before_their_background
 
 
 def test_without_an_engine_the_docker_run_skips_with_how_to_get_one() -> None:
-    run = _pytest("-k", "documented_restore", "--oe-backend", "docker", DOCKER_HOST=NO_ENGINE,
-                  OEDR_REQUIRE_DOCKER="0")
+    run = _pytest("-k", "documented_restore", "--oe-backend", "docker", DOCKER_HOST=NO_ENGINE, OEDR_REQUIRE_DOCKER="0")
     assert run.returncode == 0, run.stdout
     assert "1 skipped" in run.stdout, run.stdout
     assert "no Docker engine answers" in run.stdout
@@ -40,8 +46,7 @@ def test_without_an_engine_the_docker_run_skips_with_how_to_get_one() -> None:
 
 
 def test_with_docker_required_a_missing_engine_fails_the_run() -> None:
-    run = _pytest("-k", "documented_restore", "--oe-backend", "docker", DOCKER_HOST=NO_ENGINE,
-                  OEDR_REQUIRE_DOCKER="1")
+    run = _pytest("-k", "documented_restore", "--oe-backend", "docker", DOCKER_HOST=NO_ENGINE, OEDR_REQUIRE_DOCKER="1")
     assert run.returncode == 1, run.stdout
     assert "1 error" in run.stdout, run.stdout
     assert "OEDR_REQUIRE_DOCKER=1 and no Docker engine answers" in run.stdout
@@ -51,8 +56,20 @@ def _pytest_without_a_base(required: str) -> subprocess.CompletedProcess[str]:
     """A scenario and a backend test, in two xdist workers as `make test` runs them, on an engine without a base."""
     environment = {**os.environ, "OEDR_EVIDENCE": "0", "OEDR_BASE_IMAGE": NO_BASE, "OEDR_REQUIRE_DOCKER": required}
     environment.pop("PYTEST_XDIST_WORKER", None)
-    argv = [sys.executable, "-m", "pytest", "features", "tests/docker/test_containers.py", "-q", "-n", "2",
-            "-k", "documented_restore or in_each_hosts_own_container", "--oe-backend", "docker"]
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "features",
+        "tests/docker/test_containers.py",
+        "-q",
+        "-n",
+        "2",
+        "-k",
+        "documented_restore or in_each_hosts_own_container",
+        "--oe-backend",
+        "docker",
+    ]
     return subprocess.run(argv, cwd=ROOT, env=environment, capture_output=True, text=True, check=False, timeout=300)
 
 
@@ -62,10 +79,13 @@ def test_an_engine_that_cannot_build_the_image_skips_with_one_line_saying_how_to
     assert run.returncode == 0, run.stdout
     assert "2 skipped" in run.stdout, run.stdout
     (line,) = [line for line in run.stdout.splitlines() if "docker/build-base-image.sh" in line]
-    assert line.startswith(f"2 Docker-backed tests skipped: the emulator image cannot be built: its base {NO_BASE} "
-                           "is not on this engine and was not pulled ("), line
-    assert line.endswith("set OEDR_BASE_IMAGE to a base image the engine has; OEDR_REQUIRE_DOCKER=1 turns this skip "
-                         "into a failure"), line
+    assert line.startswith(
+        f"2 Docker-backed tests skipped: the emulator image cannot be built: its base {NO_BASE} "
+        "is not on this engine and was not pulled ("
+    ), line
+    assert line.endswith(
+        "set OEDR_BASE_IMAGE to a base image the engine has; OEDR_REQUIRE_DOCKER=1 turns this skip into a failure"
+    ), line
 
 
 @pytest.mark.docker

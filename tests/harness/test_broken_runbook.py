@@ -11,8 +11,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RESTORE = ROOT / "features" / "procedures" / "restore_os_copy.feature"
-SEQUENCE_STEPS = ("    When I run `rfutil sports -C sequence` on DR\n"
-                  '    Then message 12428 reads "Ai sequence 1 changed to 2 (12428)"\n')
+SEQUENCE_STEPS = (
+    "    When I run `rfutil sports -C sequence` on DR\n"
+    '    Then message 12428 reads "Ai sequence 1 changed to 2 (12428)"\n'
+)
 ROLL_FORWARD = "rfutil sports -C roll forward -a archive/sports.2.sports.a2"
 EXPECTED_8019 = "Expected ai file number 1 but file specified is 2 in sequence. (8019)"
 
@@ -21,9 +23,27 @@ def _run_feature(directory: Path, out: Path) -> subprocess.CompletedProcess[str]
     env = dict(os.environ, OEDR_MUTATED_FEATURES=str(directory))
     env.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", str(Path(__file__).with_name("mutated_runbook.py")), "-q", "-p", "no:xdist",
-         "--tb=short", "-k", "documented_restore", "--oedr-out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(Path(__file__).with_name("mutated_runbook.py")),
+            "-q",
+            "-p",
+            "no:xdist",
+            "--tb=short",
+            "-k",
+            "documented_restore",
+            "--oedr-out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def _failing_step(out: Path) -> dict[str, object]:

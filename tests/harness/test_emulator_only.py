@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness.backends.selection import EMULATOR_ONLY_REASON
-from harness.bdd import parse_feature
+from oedr.harness.backends.selection import EMULATOR_ONLY_REASON
+from oedr.harness.bdd import parse_feature
 
 ROOT = Path(__file__).resolve().parents[2]
 EMULATOR_NUMBER = re.compile(r"(?<!\d)9\d{4}(?!\d)")
@@ -40,16 +40,37 @@ def test_the_openedge_backend_skips_them_with_the_reason() -> None:
     tagged = sum(tests for _, _, tags, _, tests in _scenarios() if "emulator_only" in tags)
     env = {**os.environ, "OEDR_EVIDENCE": "0", "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
     env.pop("PYTEST_XDIST_WORKER", None)
-    run = subprocess.run([sys.executable, "-m", "pytest", "features", "-q", "-p", "no:xdist", "-rs", "-m",
-                          "emulator_only", "--oe-backend", "openedge", "--oe-image", "site/openedge:12.8"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300)  # fmt: skip
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features",
+            "-q",
+            "-p",
+            "no:xdist",
+            "-rs",
+            "-m",
+            "emulator_only",
+            "--oe-backend",
+            "openedge",
+            "--oe-image",
+            "site/openedge:12.8",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout
     assert f"{tagged} skipped" in run.stdout, run.stdout
     assert re.search(rf"SKIPPED \[{tagged}\] .*{re.escape(EMULATOR_ONLY_REASON)}", run.stdout), run.stdout
 
 
 def test_init_copies_the_tag_into_a_sites_plan(tmp_path: Path) -> None:
-    from harness.oedr import main
+    from oedr.harness.oedr import main
 
     assert main(["init", str(tmp_path / "site")]) == 0
     copied = (tmp_path / "site" / "features" / "procedures" / "what_goes_wrong.feature").read_text(encoding="utf-8")

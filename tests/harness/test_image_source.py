@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends import images
+from oedr.harness.backends import images
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.openedge import abl_client
+from oedr.harness.backends.openedge import abl_client
 
 FAKE_PROGRES = """#!/bin/sh
 echo "$*" >> "$CALLS"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import docker
-from harness.backends.docker import (
+from oedr.harness.backends.docker import (
     BOOT_LABEL,
     MACHINE_LABEL,
     PID_LABEL,
@@ -23,7 +23,7 @@ from harness.backends.docker import (
     machine_identity,
     sweep_stale,
 )
-from harness.backends.reaper import Engine, main, reap
+from oedr.harness.backends.reaper import Engine, main, reap
 
 LABEL = "oedr.run=r1"
 
@@ -75,7 +75,7 @@ def test_the_reaper_removes_every_container_of_its_run_and_its_volumes() -> None
 
 def test_the_reaper_refuses_a_command_line_without_a_label(capsys: pytest.CaptureFixture[str]) -> None:
     assert (main([]), main(["oedr.run"])) == (2, 2)
-    assert capsys.readouterr().err.count("usage: python3 -m harness.backends.reaper KEY=VALUE") == 2
+    assert capsys.readouterr().err.count("usage: python3 -m oedr.harness.backends.reaper KEY=VALUE") == 2
 
 
 class _BeingRemoved:
@@ -83,14 +83,21 @@ class _BeingRemoved:
 
     def __init__(self) -> None:
         machine, boot = machine_identity()
-        self.labels = {RUN_LABEL: "dead-run", PID_LABEL: str(os.getpid()), PID_START_LABEL: "1",
-                       BOOT_LABEL: boot, MACHINE_LABEL: machine}
+        self.labels = {
+            RUN_LABEL: "dead-run",
+            PID_LABEL: str(os.getpid()),
+            PID_START_LABEL: "1",
+            BOOT_LABEL: boot,
+            MACHINE_LABEL: machine,
+        }
         self.attrs = {"Created": ""}
         self.status, self.name = "removing", "production"
 
     def remove(self, **_options: Any) -> None:
-        raise docker.errors.APIError("removal of container production is already in progress",
-                                     response=SimpleNamespace(status_code=409, reason="Conflict"))
+        raise docker.errors.APIError(
+            "removal of container production is already in progress",
+            response=SimpleNamespace(status_code=409, reason="Conflict"),
+        )
 
 
 def test_the_sweep_leaves_a_container_its_reaper_is_removing() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.base import SandboxError
-from harness.backends.local import LocalBackend
-from harness.openedge.dbfiles import lockfile
-from harness.openedge.hostinfo import pid_alive
-from harness.openedge.waiting import poll_until
-from harness.site import Site, StepFailure
+from oedr.harness.backends.base import SandboxError
+from oedr.harness.backends.local import LocalBackend
+from oedr.harness.openedge.dbfiles import lockfile
+from oedr.harness.openedge.hostinfo import pid_alive
+from oedr.harness.openedge.waiting import poll_until
+from oedr.harness.site import Site, StepFailure
 
 
 @pytest.fixture
@@ -25,8 +25,15 @@ def site() -> Iterator[Site]:
         made.close()
 
 
-@pytest.mark.parametrize("command", ["prostrct create /tmp/escaped", "prodb ../escaped empty",
-                                     "proutil ../../x -C busy", "probkup sports /var/tmp/out.bck"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "prostrct create /tmp/escaped",
+        "prodb ../escaped empty",
+        "proutil ../../x -C busy",
+        "probkup sports /var/tmp/out.bck",
+    ],
+)
 def test_a_path_outside_the_host_is_refused(site: Site, command: str) -> None:
     host = site.host("production")
     with pytest.raises(SandboxError, match="outside this host's directory"):

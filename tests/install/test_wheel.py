@@ -20,15 +20,26 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-_LEFT_OUT = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".mypy_cache", ".ruff_cache",
-                                   ".pytest_cache", "oedr-results", "build", "dist")  # fmt: skip
+_LEFT_OUT = shutil.ignore_patterns(
+    ".venv",
+    ".git",
+    "__pycache__",
+    "*.egg-info",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "oedr-results",
+    "build",
+    "dist",
+)
 
 pytestmark = pytest.mark.slow
 
 
 def _run(argv: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
     assert done.returncode == 0, f"{argv} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done
 
@@ -44,8 +55,22 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run([sys.executable, "scripts/rename_packages.py", source], source)
     again = _run([sys.executable, "scripts/rename_packages.py", source], source)
     assert "rewrote 0 files (already renamed)" in again.stdout, "the rename is not idempotent"
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-          "-w", base / "dist", source], source)  # fmt: skip
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            base / "dist",
+            source,
+        ],
+        source,
+    )
     [built] = (base / "dist").glob("oedr-*.whl")
     return built
 
@@ -56,8 +81,9 @@ def venv(wheel: Path) -> Path:
     target = wheel.parent / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", target], wheel.parent)
     query = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    purelib = subprocess.run([target / "bin" / "python", "-c", query], capture_output=True, text=True,
-                             check=True).stdout.strip()  # fmt: skip
+    purelib = subprocess.run(
+        [target / "bin" / "python", "-c", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
     # every site-packages this interpreter sees (a .pth file's own .pth files are not read: list them all)
     here = [p for p in sys.path if p.endswith("site-packages")] or [sysconfig.get_paths()["purelib"]]
     Path(purelib, "oedr-dependencies.pth").write_text("\n".join(here) + "\n", encoding="utf-8")
@@ -74,8 +100,13 @@ def test_the_wheel_carries_features_image_sources_and_abl_under_oedr_only(wheel:
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert tops == {"oedr"}, f"top-level names other than oedr: {tops}"
-    for needed in ("oedr/features/procedures/restore_os_copy.feature", "oedr/features/test_features.py",
-                   "oedr/docker/Dockerfile", "oedr/harness/backends/abl/commit.p", "oedr/steps/host_steps.py"):
+    for needed in (
+        "oedr/features/procedures/restore_os_copy.feature",
+        "oedr/features/test_features.py",
+        "oedr/docker/Dockerfile",
+        "oedr/harness/backends/abl/commit.p",
+        "oedr/steps/host_steps.py",
+    ):
         assert needed in names
     meta = zipfile.ZipFile(wheel)
     info = next(n for n in names if n.endswith(".dist-info/METADATA"))
@@ -95,8 +126,19 @@ def test_the_installed_tool_scaffolds_and_proves_a_plan(venv: Path, tmp_path: Pa
     _run([venv / "bin" / "oedr", "init", "site"], tmp_path, env)
     site = tmp_path / "site"
     assert (site / "features" / "procedures" / "restore_os_copy.feature").exists()
-    run = _run([venv / "bin" / "oedr", "run", "features/procedures/restore_os_copy.feature", "--tags",
-                "not retry and not replication", "--out", "evidence"], site, env)  # fmt: skip
+    run = _run(
+        [
+            venv / "bin" / "oedr",
+            "run",
+            "features/procedures/restore_os_copy.feature",
+            "--tags",
+            "not retry and not replication",
+            "--out",
+            "evidence",
+        ],
+        site,
+        env,
+    )
     assert "PROVEN" in run.stdout, run.stdout
     assert (site / "evidence" / "report.html").exists()
     assert "the documented restore, file by file" in (site / "evidence" / "results.json").read_text()
@@ -106,7 +148,19 @@ def test_the_installed_tool_scaffolds_and_proves_a_plan(venv: Path, tmp_path: Pa
 def test_the_installed_tool_builds_its_image_and_runs_on_docker(venv: Path, tmp_path: Path) -> None:
     env = {**_env(venv), "TESTCONTAINERS_RYUK_DISABLED": "true"}
     _run([venv / "bin" / "oedr", "init", "site"], tmp_path, env)
-    run = _run([venv / "bin" / "oedr", "run", "features/procedures/restore_os_copy.feature", "--tags",
-                "not retry and not replication", "--backend", "docker", "--out", "evidence"], tmp_path / "site",
-               env)  # fmt: skip
+    run = _run(
+        [
+            venv / "bin" / "oedr",
+            "run",
+            "features/procedures/restore_os_copy.feature",
+            "--tags",
+            "not retry and not replication",
+            "--backend",
+            "docker",
+            "--out",
+            "evidence",
+        ],
+        tmp_path / "site",
+        env,
+    )
     assert "PROVEN" in run.stdout, run.stdout

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge.dbfiles import aifile, notes
-from harness.openedge.dbfiles.framing import FrameError, frame
+from oedr.harness.openedge.dbfiles import aifile, notes
+from oedr.harness.openedge.dbfiles.framing import FrameError, frame
 
 
 def _note(trid: int) -> notes.Transaction:
@@ -50,7 +50,7 @@ def test_a_cut_at_a_note_boundary_is_damage(tmp_path):
 
 def test_a_fixed_extent_cut_short_is_damage(tmp_path):
     written, path = _extent(tmp_path, 3, fixed_kb=64)
-    path.write_bytes(path.read_bytes()[:60 * 1024])
+    path.write_bytes(path.read_bytes()[: 60 * 1024])
     with pytest.raises(FrameError, match="fixed extent"):
         aifile.check_written(path, written, 64 * 1024)
 
@@ -71,6 +71,6 @@ def test_a_note_replaced_by_another_of_the_same_size_is_damage(tmp_path):
     first = frame(notes.encode(_note(1)))
     replaced = frame(notes.encode(_note(9)))
     assert len(first) == len(replaced)
-    path.write_bytes(data[:aifile.HEADER_SIZE] + replaced + data[aifile.HEADER_SIZE + len(first):])
+    path.write_bytes(data[: aifile.HEADER_SIZE] + replaced + data[aifile.HEADER_SIZE + len(first) :])
     with pytest.raises(FrameError, match="do not match"):
         aifile.check_written(path, written, None)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from pytest_bdd import scenario
 
-from harness import bdd
+from oedr.harness import bdd
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURE = ROOT / "features" / "procedures" / "offline_os_copy.feature"
@@ -66,17 +66,23 @@ def _bdd_imports(path: Path) -> list[str]:
 
 
 def test_only_the_adapter_uses_pytest_bdd_internals():
-    modules = [p for top in ("harness", "steps", "tests", "features", "examples", "scripts")
-               for p in (ROOT / top).rglob("*.py")] + [ROOT / "conftest.py"]
-    offenders = {str(p.relative_to(ROOT)): imports for p in modules
-                 if p != ROOT / "harness" / "bdd.py" and (imports := _bdd_imports(p))}
+    modules = [
+        p
+        for top in ("harness", "steps", "tests", "features", "examples", "scripts")
+        for p in (ROOT / top).rglob("*.py")
+    ] + [ROOT / "conftest.py"]
+    offenders = {
+        str(p.relative_to(ROOT)): imports
+        for p in modules
+        if p != ROOT / "harness" / "bdd.py" and (imports := _bdd_imports(p))
+    }
     assert _bdd_imports(ROOT / "harness" / "bdd.py"), "the adapter imports nothing private: the check proves nothing"
     assert offenders == {}
 
 
 def test_the_loaded_step_definitions_are_read_with_their_sentences_and_matchers() -> None:
-    import steps.command_steps  # noqa: F401 - registers its step definitions
-    from harness.bdd import step_definitions
+    import oedr.steps.command_steps  # noqa: F401 - registers its step definitions
+    from oedr.harness.bdd import step_definitions
 
     found = {d.pattern: d for d in step_definitions()}
     runs = found["I run `{command}` on {host:Host}"]

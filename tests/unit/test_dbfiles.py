@@ -8,11 +8,12 @@ from dataclasses import asdict
 
 import pytest
 
-from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, notes
-from harness.openedge.dbfiles.framing import FRAME, FrameError, decode_header, encode_header, frame, read_frames
+from oedr.harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, notes
+from oedr.harness.openedge.dbfiles.framing import FRAME, FrameError, decode_header, encode_header, frame, read_frames
 
-TX = notes.Transaction(7, 1_700_000_000_000_000, 1_700_000_000_000_001, [(7, 1, b"img\x00\x01"), (6, 3, b"x")],
-                       {"records": 2})
+TX = notes.Transaction(
+    7, 1_700_000_000_000_000, 1_700_000_000_000_001, [(7, 1, b"img\x00\x01"), (6, 3, b"x")], {"records": 2}
+)
 
 
 # --- framing ----------------------------------------------------------------------------------------
@@ -42,11 +43,14 @@ def test_headers_round_trip_and_pad_to_their_block():
     assert decode_header(b"MAGIC123", block) == fields
 
 
-@pytest.mark.parametrize(("damage", "reason"), [
-    (lambda b: b"WRONGMAG" + b[8:], "bad magic"),
-    (lambda b: b[:8] + b"\0" * (len(b) - 8), "empty header"),
-    (lambda b: b[:20] + bytes([b[20] ^ 1]) + b[21:], "checksum mismatch"),
-])
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda b: b"WRONGMAG" + b[8:], "bad magic"),
+        (lambda b: b[:8] + b"\0" * (len(b) - 8), "empty header"),
+        (lambda b: b[:20] + bytes([b[20] ^ 1]) + b[21:], "checksum mismatch"),
+    ],
+)
 def test_damaged_headers_are_refused(damage, reason):
     block = encode_header(b"MAGIC123", {"a": 1}, 256)
     with pytest.raises(FrameError, match=reason):
@@ -65,20 +69,24 @@ def test_a_header_that_is_not_an_object_is_refused():
 
 
 # --- notes ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("note", [
-    notes.Begin(3, 10),
-    notes.BlockChange(3, 11, 7, 2, b"before\x00\x00", b"after\x00"),
-    notes.Commit(3, 12, 1_700_000_000_000_000, 1_700_000_000_000_005, {"records": 4, "hiwater": {"7": 2}}),
-    TX,
-    notes.Transaction(8, 1, 2, [], {}),
-])
+@pytest.mark.parametrize(
+    "note",
+    [
+        notes.Begin(3, 10),
+        notes.BlockChange(3, 11, 7, 2, b"before\x00\x00", b"after\x00"),
+        notes.Commit(3, 12, 1_700_000_000_000_000, 1_700_000_000_000_005, {"records": 4, "hiwater": {"7": 2}}),
+        TX,
+        notes.Transaction(8, 1, 2, [], {}),
+    ],
+)
 def test_notes_round_trip(note):
     decoded = notes.decode(notes.encode(note))
     if isinstance(note, notes.BlockChange):  # images are stored without their zero padding
         assert decoded == notes.BlockChange(3, 11, 7, 2, b"before", b"after")
     elif isinstance(note, notes.Transaction):
-        assert decoded == notes.Transaction(note.trid, note.time, note.lstmod,
-                                            [(a, b, i.rstrip(b"\0")) for a, b, i in note.images], note.extra)
+        assert decoded == notes.Transaction(
+            note.trid, note.time, note.lstmod, [(a, b, i.rstrip(b"\0")) for a, b, i in note.images], note.extra
+        )
     else:
         assert decoded == note
 
@@ -102,8 +110,9 @@ def test_an_all_zero_block_is_a_never_written_one():
     assert extents.decode_block(b"\0" * 1024, 9, 6) == extents.Block(9, 6)
 
 
-@pytest.mark.parametrize(("offset", "reason"), [(0, "bad header"), (6, "wrong dbkey"), (14, "checksum mismatch"),
-                                                (40, "checksum mismatch")])
+@pytest.mark.parametrize(
+    ("offset", "reason"), [(0, "bad header"), (6, "wrong dbkey"), (14, "checksum mismatch"), (40, "checksum mismatch")]
+)
 def test_a_damaged_block_is_detected(offset, reason):
     data = bytearray(extents.Block(2, 7, lsn=5, records={0: b"record"}).encode(1024))
     data[offset] ^= 0x10
@@ -123,12 +132,23 @@ def test_a_block_that_overflows_is_refused():
 
 
 def test_area_files_place_blocks_across_fixed_extents(tmp_path):
-    area = control.AreaInfo(7, "Data", "d", extents=[
-        control.ExtentInfo(1, str(tmp_path / "s_7.d1"), True, 4),  # 4 KB at 1 KB blocks: header + 3 blocks
-        control.ExtentInfo(2, str(tmp_path / "s_7.d2"), False, 0)])
+    area = control.AreaInfo(
+        7,
+        "Data",
+        "d",
+        extents=[
+            control.ExtentInfo(1, str(tmp_path / "s_7.d1"), True, 4),  # 4 KB at 1 KB blocks: header + 3 blocks
+            control.ExtentInfo(2, str(tmp_path / "s_7.d2"), False, 0),
+        ],
+    )
     for number, ext in enumerate(area.extents, 1):
-        extents.create_extent(tmp_path / os.path.basename(ext.path),
-                              extents.header_fields("db", 7, number, "d", 1, 2), 1024, ext.fixed, ext.size_kb)
+        extents.create_extent(
+            tmp_path / os.path.basename(ext.path),
+            extents.header_fields("db", 7, number, "d", 1, 2),
+            1024,
+            ext.fixed,
+            ext.size_kb,
+        )
     files = extents.AreaFiles(area, 1024)
     assert files.capacity() is None
     for number in range(1, 6):
@@ -232,14 +252,20 @@ def test_an_ai_note_in_the_bi_ends_the_readable_part(tmp_path):
 
 # --- control area and .lk ---------------------------------------------------------------------------
 def test_the_control_area_round_trips(tmp_path):
-    master = control.Master(db_id="db", block_size=4096, created=1, state=control.CLOSED, lstmod=9,
-                            hiwater={"7": 3}, records=12)
-    master.ai = control.AiState(enabled=True, aibegin=2, ainew=3, aiopen=3, current_seq=4, expected_seq=2,
-                                busy_extent=2)
+    master = control.Master(
+        db_id="db", block_size=4096, created=1, state=control.CLOSED, lstmod=9, hiwater={"7": 3}, records=12
+    )
+    master.ai = control.AiState(
+        enabled=True, aibegin=2, ainew=3, aiopen=3, current_seq=4, expected_seq=2, busy_extent=2
+    )
     master.backup.buseq, master.rf.in_progress_seq = 5, 3
-    ctl = control.Control(master, [control.AreaInfo(7, "Data", "d", 64, 8, [control.ExtentInfo(1, "/x", True, 128)]),
-                                   control.AreaInfo(101, "After Image Area 1", "a",
-                                                    extents=[control.ExtentInfo(1, "/a1", False, 0)])])
+    ctl = control.Control(
+        master,
+        [
+            control.AreaInfo(7, "Data", "d", 64, 8, [control.ExtentInfo(1, "/x", True, 128)]),
+            control.AreaInfo(101, "After Image Area 1", "a", extents=[control.ExtentInfo(1, "/a1", False, 0)]),
+        ],
+    )
     path = tmp_path / "s.db"
     control.write(path, ctl, sync=True)
     assert path.stat().st_size == control.CONTROL_SIZE

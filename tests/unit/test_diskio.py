@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.openedge.dbfiles import diskio
-from harness.openedge.errors import DiskFullError
+from oedr.harness.openedge.dbfiles import diskio
+from oedr.harness.openedge.errors import DiskFullError
 
 
 @pytest.fixture
@@ -29,8 +29,10 @@ def test_pwrite_on_a_full_disk_is_6091_with_the_writes_fields(full_fd: int) -> N
     with pytest.raises(DiskFullError) as refused:
         diskio.pwrite(full_fd, b"x" * 16384, 2147482624, "/data/dr/sports_7.d1")
     [message] = refused.value.messages
-    assert message.text() == (f"bkioWrite:Insufficient disk space during write, fd {full_fd}, len 16384, "
-                              "offset 2147482624, file /data/dr/sports_7.d1. (6091)")
+    assert message.text() == (
+        f"bkioWrite:Insufficient disk space during write, fd {full_fd}, len 16384, "
+        "offset 2147482624, file /data/dr/sports_7.d1. (6091)"
+    )
     assert refused.value.exit_status == 1
 
 

@@ -32,7 +32,7 @@ def test_generated_docs_are_current(name):
 
 
 def test_every_catalogue_entry_is_in_messages_md():
-    from harness.openedge import messages as m
+    from oedr.harness.openedge import messages as m
 
     text = (ROOT / "docs" / "MESSAGES.md").read_text(encoding="utf-8")
     missing = [name for name in m.catalogue() if f"| `{name}` |" not in text]
@@ -40,7 +40,7 @@ def test_every_catalogue_entry_is_in_messages_md():
 
 
 def test_fidelity_lists_every_entry_that_is_not_confirmed():
-    from harness.openedge import messages as m
+    from oedr.harness.openedge import messages as m
 
     text = (ROOT / "docs" / "FIDELITY.md").read_text(encoding="utf-8")
     for name, entry in m.catalogue().items():
@@ -53,7 +53,7 @@ def test_the_check_mode_agrees():
 
 
 def test_every_document_a_message_names_exists():
-    from harness.openedge import messages as m
+    from oedr.harness.openedge import messages as m
 
     named = {doc for entry in m.catalogue().values() for doc in re.findall(r"docs/[\w.-]+\.md", entry.template)}
     assert "docs/COVERAGE.md" in named  # 90014 sends the reader there
@@ -62,8 +62,10 @@ def test_every_document_a_message_names_exists():
 
 def test_coverage_is_read_from_the_parsers():
     """A documented option the emulator refuses is listed as not emulated, with the refusal it prints."""
-    rows = {(utility, command): (status, number) for utility, _what, command, status, number, _note
-            in _generator().coverage()}
+    rows = {
+        (utility, command): (status, number)
+        for utility, _what, command, status, number, _note in _generator().coverage()
+    }
     assert rows[("probkup", "probkup nosuch full.bck -scan")] == ("refused as not emulated", 90014)
     assert rows[("probkup", "probkup online nosuch full.bck")] == ("emulated", None)
     assert rows[("proquiet", "proquiet nosuch bithreshold 100")] == ("emulated", None)

@@ -8,33 +8,50 @@ from pathlib import Path
 
 import pytest
 
-from harness import golden
-from harness.backends.local import LocalBackend
+from oedr.harness import golden
+from oedr.harness.backends.local import LocalBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017\n\nAfter-image disabled. (846)\n",
-     "After-image disabled. (846)\n"),
-    ("PROGRESS Version 9.1D06 as of Tue Feb 18 04:18:50 EST 2003\nx\n", "x\n"),
-    ("[2016/05/12@14:03:52.486+0400] P-1 T-1 I ABL 10: (452) Login by root on batch.",
-     "[<timestamp>] P-<pid> T-<thread> I ABL 10: (452) Login by <user> on <tty>."),
-    ("** The database was last changed Thu May 27 21:13:10 2010. (831)",
-     "** The database was last changed <date>. (831)"),
-    ("This backup was taken Tue Oct 4 11:41:32 2005. (6760)", "This backup was taken <date>. (6760)"),
-    ("Start:  Tue Feb  3 10:20:44 2009", "Start:  <date>"),
-    ("roll forward open D:\\int_bkp\\CopyAI\\medman.a4 error: -1. (11014)",
-     "roll forward open <dir>/medman.a4 error: -1. (11014)"),
-    ("Ext # 1, Type VARIABLE, Size 32 KByte, Name: /user/joe/service.db",
-     "Ext # 1, Type VARIABLE, Size 32 KByte, Name: <dir>/service.db"),
-    ("This file was last opened for output on Thu May 27 21:13:10 2010. (1643)",
-     "This file was last opened for output on <date>. (1643)"),
-    ("prorest session begin for oedr on /dev/pts/3. (451)", "prorest session begin for <user> on <tty>. (451)"),
-    ("b ./sports.b1\na ./sports.a1", "b ./sports.b1\na ./sports.a1"),  # relative paths stay
-    ("Expected ai file number 1 but file specified is 65536 in sequence. (8019)",
-     "Expected ai file number 1 but file specified is 65536 in sequence. (8019)"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017\n\nAfter-image disabled. (846)\n",
+            "After-image disabled. (846)\n",
+        ),
+        ("PROGRESS Version 9.1D06 as of Tue Feb 18 04:18:50 EST 2003\nx\n", "x\n"),
+        (
+            "[2016/05/12@14:03:52.486+0400] P-1 T-1 I ABL 10: (452) Login by root on batch.",
+            "[<timestamp>] P-<pid> T-<thread> I ABL 10: (452) Login by <user> on <tty>.",
+        ),
+        (
+            "** The database was last changed Thu May 27 21:13:10 2010. (831)",
+            "** The database was last changed <date>. (831)",
+        ),
+        ("This backup was taken Tue Oct 4 11:41:32 2005. (6760)", "This backup was taken <date>. (6760)"),
+        ("Start:  Tue Feb  3 10:20:44 2009", "Start:  <date>"),
+        (
+            "roll forward open D:\\int_bkp\\CopyAI\\medman.a4 error: -1. (11014)",
+            "roll forward open <dir>/medman.a4 error: -1. (11014)",
+        ),
+        (
+            "Ext # 1, Type VARIABLE, Size 32 KByte, Name: /user/joe/service.db",
+            "Ext # 1, Type VARIABLE, Size 32 KByte, Name: <dir>/service.db",
+        ),
+        (
+            "This file was last opened for output on Thu May 27 21:13:10 2010. (1643)",
+            "This file was last opened for output on <date>. (1643)",
+        ),
+        ("prorest session begin for oedr on /dev/pts/3. (451)", "prorest session begin for <user> on <tty>. (451)"),
+        ("b ./sports.b1\na ./sports.a1", "b ./sports.b1\na ./sports.a1"),  # relative paths stay
+        (
+            "Expected ai file number 1 but file specified is 65536 in sequence. (8019)",
+            "Expected ai file number 1 but file specified is 65536 in sequence. (8019)",
+        ),
+    ],
+)
 def test_normalise_blanks_only_what_varies_between_runs(text, expected):
     assert golden.normalise(text) == expected
 
@@ -45,30 +62,39 @@ def test_normalise_blanks_the_host_names_it_is_given():
     assert golden.normalise(line, ["production.x1y2", "dr.x1y2"]) == expected
 
 
-@pytest.mark.parametrize(("expected", "actual", "ok"), [
-    (["a", "b"], "a\nb\n", True),
-    (["a", "b"], "a\nb", True),
-    (["a", "b"], "a\nb\nc\n", False),
-    (["...", "b"], "a\nx\nb\n", True),
-    (["...", "b", "..."], "b\n", True),
-    (["a", "...", "c"], "a\nc\n", True),
-    (["a", "...", "c"], "a\nb\n", False),
-    ([], "", True),
-    ([], "x\n", False),
-])
+@pytest.mark.parametrize(
+    ("expected", "actual", "ok"),
+    [
+        (["a", "b"], "a\nb\n", True),
+        (["a", "b"], "a\nb", True),
+        (["a", "b"], "a\nb\nc\n", False),
+        (["...", "b"], "a\nx\nb\n", True),
+        (["...", "b", "..."], "b\n", True),
+        (["a", "...", "c"], "a\nc\n", True),
+        (["a", "...", "c"], "a\nb\n", False),
+        ([], "", True),
+        ([], "x\n", False),
+    ],
+)
 def test_matches_takes_dots_for_any_lines(expected, actual, ok):
     assert golden.matches(expected, actual) is ok
 
 
 def test_a_transcript_dumps_to_what_it_parses_from():
-    text = ("# title\n# source: KB-X\n\nfile s.st\n| b .\n|\n\n$ prostrct create s s.st\n| line (1)\n| ...\n"
-            "[exit 2]\ncopy s.db > dr:archive\nremove s.lk\n\nhost dr\nread s.lg\n| ...\n")
+    text = (
+        "# title\n# source: KB-X\n\nfile s.st\n| b .\n|\n\n$ prostrct create s s.st\n| line (1)\n| ...\n"
+        "[exit 2]\ncopy s.db > dr:archive\nremove s.lk\n\nhost dr\nread s.lg\n| ...\n"
+    )
     transcript = golden.parse(text)
     assert transcript.field("source") == "KB-X"
     assert [(s.kind, s.argument, s.lines, s.exit_status) for s in transcript.steps] == [
-        ("file", "s.st", ["b .", ""], 0), ("$", "prostrct create s s.st", ["line (1)", "..."], 2),
-        ("copy", "s.db > dr:archive", None, 0), ("remove", "s.lk", None, 0), ("host", "dr", None, 0),
-        ("read", "s.lg", ["..."], 0)]
+        ("file", "s.st", ["b .", ""], 0),
+        ("$", "prostrct create s s.st", ["line (1)", "..."], 2),
+        ("copy", "s.db > dr:archive", None, 0),
+        ("remove", "s.lk", None, 0),
+        ("host", "dr", None, 0),
+        ("read", "s.lg", ["..."], 0),
+    ]
     assert golden.parse(transcript.dump()) == transcript
 
 
@@ -81,8 +107,11 @@ def test_a_malformed_transcript_is_refused_with_its_line(text):
 def test_a_difference_is_reported_with_the_step_and_both_texts():
     backend = LocalBackend()
     try:
-        problems = golden.Replay(backend).run(golden.parse(
-            "$ proutil nowhere -C busy\n| ** The database nowhere is in use in multi-user mode. (276)\n[exit 6]\n"))
+        problems = golden.Replay(backend).run(
+            golden.parse(
+                "$ proutil nowhere -C busy\n| ** The database nowhere is in use in multi-user mode. (276)\n[exit 6]\n"
+            )
+        )
     finally:
         backend.close()
     assert len(problems) == 1
@@ -97,12 +126,18 @@ def test_what_the_recorder_writes_replays(tmp_path):
     try:
         recorder = golden.Recorder("a recorded scenario", {"source": "recorded", "recorded": "now"})
         production, dr = recording.create_host("production"), recording.create_host("dr")
-        st = f"b .\nd \"Schema Area\":6,32;1 {production.root}\na .\na .\n".encode()
+        st = f'b .\nd "Schema Area":6,32;1 {production.root}\na .\na .\n'.encode()
         production.write_file("sports.st", st)
         recorder.file(production, "sports.st", st)
-        for command in ("prostrct create sports sports.st", "procopy empty sports", "rfutil sports -C mark backedup",
-                        "rfutil sports -C aimage begin", "rfutil sports -C aimage new", "rfutil sports -C aimage list",
-                        f"prostrct list {production.root}/sports"):
+        for command in (
+            "prostrct create sports sports.st",
+            "procopy empty sports",
+            "rfutil sports -C mark backedup",
+            "rfutil sports -C aimage begin",
+            "rfutil sports -C aimage new",
+            "rfutil sports -C aimage list",
+            f"prostrct list {production.root}/sports",
+        ):
             result = production.run(command)
             recorder.command(production, command, result.output, result.exit_status)
         recorder.copy(production, production.copy_files(["sports.a1"], dr, ".", "archive"), dr, ".", "archive")
@@ -125,8 +160,12 @@ def test_a_recording_names_the_release_its_banners_show_and_what_it_cannot_repla
     try:
         host = backend.create_host("production")
         recorder = golden.Recorder("t", {"source": "recorded"})
-        recorder.command(host, "proutil sports -C busy",
-                         "OpenEdge Release 12.8 as of Mon Jan  1 00:00:00 EST 2024\n\nThe database is not in use.\n", 0)
+        recorder.command(
+            host,
+            "proutil sports -C busy",
+            "OpenEdge Release 12.8 as of Mon Jan  1 00:00:00 EST 2024\n\nThe database is not in use.\n",
+            0,
+        )
         recorder.not_replayable("`oeclient sports load --seconds 9` ran in the background")
         recorder.write(tmp_path / "t.t")
     finally:
@@ -137,8 +176,13 @@ def test_a_recording_names_the_release_its_banners_show_and_what_it_cannot_repla
 
 
 def test_record_is_refused_without_the_openedge_backend(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pytest", "--record", str(tmp_path), "--co", "-q",
-                             "tests/unit/test_messages.py"], cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--record", str(tmp_path), "--co", "-q", "tests/unit/test_messages.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 4, result.stdout + result.stderr
     assert "--record DIR writes golden transcripts of a real OpenEdge: it needs --oe-backend openedge" in result.stderr
     assert not any(tmp_path.iterdir())

@@ -90,7 +90,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def _package_edges_removed(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Without a package's edges to its own modules: ``harness.backends`` re-exporting ``base`` is no loop."""
+    """Without a package's edges to its own modules: ``oedr.harness.backends`` re-exporting ``base`` is no loop."""
     return {name: {i for i in deps if not i.startswith(name + ".")} for name, deps in graph.items()}
 
 
@@ -102,26 +102,40 @@ def test_the_cycle_check_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-@pytest.mark.parametrize("name", sorted(n for n in MODULES if not n.startswith(("harness.openedge", "harness.dba"))))
+@pytest.mark.parametrize(
+    "name", sorted(n for n in MODULES if not n.startswith(("oedr.harness.openedge", "oedr.harness.dba")))
+)
 def test_outside_the_adapter_the_harness_imports_nothing_of_the_emulator(name: str) -> None:
     """Only harness/dba/ may know the emulator: the rest talks to OpenEdge through commands and files."""
-    emulator = sorted(i for i in imports_of(MODULES[name], name) if i == "harness.openedge" or
-                      i.startswith("harness.openedge."))
-    assert emulator == [], f"{name} imports the emulator's {emulator}; go through harness.dba"
+    emulator = sorted(
+        i
+        for i in imports_of(MODULES[name], name)
+        if i == "oedr.harness.openedge" or i.startswith("oedr.harness.openedge.")
+    )
+    assert emulator == [], f"{name} imports the emulator's {emulator}; go through oedr.harness.dba"
 
 
-@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("harness.openedge")))
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("oedr.harness.openedge")))
 def test_the_emulator_imports_nothing_of_the_harness(name: str) -> None:
     """The emulator stands in for OpenEdge, which knows nothing of the harness that tests it."""
-    harness = sorted(i for i in imports_of(MODULES[name], name) if i.startswith("harness.")
-                     and not i.startswith("harness.openedge"))
+    harness = sorted(
+        i
+        for i in imports_of(MODULES[name], name)
+        if i.startswith("harness.") and not i.startswith("oedr.harness.openedge")
+    )
     assert harness == [], f"{name} imports {harness}"
 
 
 def test_the_steps_reach_no_backend_module_nor_the_emulator() -> None:
     """Steps speak to the Site (and the workload, the container faults' protocol), never to a backend's guts."""
     # the site model and its helpers: the workload, the archive directory's reading, the mark of checking steps
-    allowed = {"harness.site", "harness.workload", "harness.backends.base", "harness.archive_dir", "harness.checked"}
+    allowed = {
+        "oedr.harness.site",
+        "oedr.harness.workload",
+        "oedr.harness.backends.base",
+        "oedr.harness.archive_dir",
+        "oedr.harness.checked",
+    }
     for path in sorted((ROOT / "steps").glob("*.py")):
         used = {i for i in imports_of(path, f"steps.{path.stem}") if i.startswith("harness")}
         assert used <= allowed, f"{path.name} imports {sorted(used - allowed)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge import messages as m
+from oedr.harness.openedge import messages as m
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = m.catalogue()

@@ -21,9 +21,13 @@ MARKERS = {
     "CommandResult.describe()": ("exited (?P", "--- output ---"),
 }
 _RE_CALLS = {"compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "split"}
-SCOPE = [*sorted((ROOT / "harness").rglob("*.py")), *sorted((ROOT / "steps").glob("*.py")),
-         *sorted((ROOT / "scripts").glob("*.py")), ROOT / "tests" / "emulator" / "conftest.py",
-         *sorted((ROOT / "tests" / "evidence").glob("*.py"))]
+SCOPE = [
+    *sorted((ROOT / "harness").rglob("*.py")),
+    *sorted((ROOT / "steps").glob("*.py")),
+    *sorted((ROOT / "scripts").glob("*.py")),
+    ROOT / "tests" / "emulator" / "conftest.py",
+    *sorted((ROOT / "tests" / "evidence").glob("*.py")),
+]
 OWNERS = ("harness/dba/", "harness/openedge/")
 
 
@@ -31,8 +35,14 @@ def regexes(path: Path) -> list[str]:
     """The patterns a module hands to ``re`` (string constants, f-strings' literal parts)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RE_CALLS
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _RE_CALLS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+        ):
             pattern = node.args[0]
             if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
                 found.append(pattern.value)
@@ -42,12 +52,19 @@ def regexes(path: Path) -> list[str]:
 
 
 def second_parsers(path: Path) -> list[str]:
-    return [f"{what}: {pattern!r}" for pattern in regexes(path) for what, tokens in MARKERS.items()
-            if any(token in pattern for token in tokens)]
+    return [
+        f"{what}: {pattern!r}"
+        for pattern in regexes(path)
+        for what, tokens in MARKERS.items()
+        if any(token in pattern for token in tokens)
+    ]
 
 
-@pytest.mark.parametrize("path", [p for p in SCOPE if not str(p.relative_to(ROOT)).startswith(OWNERS)],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    [p for p in SCOPE if not str(p.relative_to(ROOT)).startswith(OWNERS)],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_no_second_parser_of_an_openedge_output(path: Path) -> None:
     assert second_parsers(path) == []
 

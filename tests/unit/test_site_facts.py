@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from harness.backends.local import LocalBackend
-from harness.evidence import hooks
-from harness.evidence.derive import bucket_events
-from harness.evidence.records import CommandRecord, CountersRecord, EventRecord
-from harness.result import CommandResult
-from harness.site import Site, StepFailure, standard_structure
+from oedr.harness.backends.local import LocalBackend
+from oedr.harness.evidence import hooks
+from oedr.harness.evidence.derive import bucket_events
+from oedr.harness.evidence.records import CommandRecord, CountersRecord, EventRecord
+from oedr.harness.result import CommandResult
+from oedr.harness.site import Site, StepFailure, standard_structure
 
 
 class Collected:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.openedge.dbfiles import structure
-from harness.openedge.dbfiles.structure import ExtentSpec, ResolvedExtent
-from harness.openedge.errors import UsageError
+from oedr.harness.openedge.dbfiles import structure
+from oedr.harness.openedge.dbfiles.structure import ExtentSpec, ResolvedExtent
+from oedr.harness.openedge.errors import UsageError
 
 RICH = """\
 # a site's structure file
@@ -41,8 +41,10 @@ def test_parse_reads_every_field():
 def test_resolve_names_files_and_numbers_extents(tmp_path):
     st = structure.parse(RICH.replace("/db", str(tmp_path)), "rich.st")
     resolved = structure.resolve(st, "sports", tmp_path)
-    rows = [(r.kind, r.area, r.area_name, r.number, Path(r.path).relative_to(tmp_path).as_posix(), r.fixed, r.size_kb)
-            for r in resolved]
+    rows = [
+        (r.kind, r.area, r.area_name, r.number, Path(r.path).relative_to(tmp_path).as_posix(), r.fixed, r.size_kb)
+        for r in resolved
+    ]
     assert rows == [
         ("b", 3, "Primary Recovery Area", 1, "sports.b1", True, 1024),
         ("b", 3, "Primary Recovery Area", 2, "sports.b2", False, 0),
@@ -73,8 +75,9 @@ def test_relative_paths_are_made_absolute_and_normalised(tmp_path):
 
 
 def _round_trip(resolved: list[ResolvedExtent], stem: str, cwd: Path) -> list[ResolvedExtent]:
-    text = "\n".join(structure.format_line(r.kind, r.area_name, r.area, r.rpb, r.bpc, r.path, r.fixed, r.size_kb)
-                     for r in resolved)
+    text = "\n".join(
+        structure.format_line(r.kind, r.area_name, r.area, r.rpb, r.bpc, r.path, r.fixed, r.size_kb) for r in resolved
+    )
     return structure.resolve(structure.parse(text, "listed.st"), stem, cwd)
 
 
@@ -88,33 +91,37 @@ def test_format_then_parse_is_the_identity(tmp_path):
 
 def test_format_line_quotes_paths_with_spaces_and_writes_sizes():
     assert structure.format_line("d", "My Area", 8, 64, 8, "/a b/c.d1", True, 128) == (
-        'd "My Area":8,64;8 !"/a b/c.d1" f 128')
+        'd "My Area":8,64;8 !"/a b/c.d1" f 128'
+    )
     assert structure.format_line("b", "Primary Recovery Area", 3, 32, 1, "/x/s.b1", False, 0) == "b /x/s.b1"
     assert structure.format_line("a", "After Image Area 1", 101, 32, 1, "/x/s.a1", True, 512) == "a /x/s.a1 f 512"
 
 
-@pytest.mark.parametrize(("text", "line", "reason"), [
-    ("b .\nz .\n", 2, "unknown extent type 'z'"),
-    ('b .\nd "Area"x .\n', 2, "bad area description"),
-    ('b .\nd "Area .\n', 2, "unbalanced quotes"),
-    ('b .\nd "A":7,48 .\n', 2, "records per block 48"),
-    ('b .\nd "A":7,32;2 .\n', 2, "blocks per cluster 2"),
-    ('b .\nd "A":2 .\n', 2, "area number 2"),
-    ('b "A":7 .\nd .\n', 1, "only d lines take an area description"),
-    ("b .\nd\n", 2, "missing path"),
-    ("b .\nd . q 64\n", 2, "bad size description"),
-    ("b .\nd . f sixty\n", 2, "size sixty is not a whole number"),
-    ('b .\nd !"open\n', 2, "unbalanced quotes"),
-    ("b .\nd .\x00\n", 2, "binary data"),
-    ("b .\n", 0, "no data (d) extent"),
-    ('b .\nd "A":7 .\nd "B" .\n', 3, "if one area has a number, every area must have one"),
-    ('b .\nd "Schema Area":6,32;1 .\nd "B" .\n', 3, "if one area has a number, every area must have one"),
-    ('b .\nd "Schema Area" .\nd "B":7 .\n', 3, "if one area has a number, every area must have one"),
-    ('b .\n\x0b\x1c\u2028\nd "A":7 .\nd "B" .\n', 4, "if one area has a number, every area must have one"),
-    ('b .\nd "A" . v 64\nd "A" . f 64\n', 2, "only the last extent of an area may be variable"),
-    ('b .\nd .\nd "Schema Area" .\n', 2, "only the last extent of an area may be variable"),
-    ("b .\nb . f 64\nd .\n", 1, "only the last extent of an area may be variable"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("b .\nz .\n", 2, "unknown extent type 'z'"),
+        ('b .\nd "Area"x .\n', 2, "bad area description"),
+        ('b .\nd "Area .\n', 2, "unbalanced quotes"),
+        ('b .\nd "A":7,48 .\n', 2, "records per block 48"),
+        ('b .\nd "A":7,32;2 .\n', 2, "blocks per cluster 2"),
+        ('b .\nd "A":2 .\n', 2, "area number 2"),
+        ('b "A":7 .\nd .\n', 1, "only d lines take an area description"),
+        ("b .\nd\n", 2, "missing path"),
+        ("b .\nd . q 64\n", 2, "bad size description"),
+        ("b .\nd . f sixty\n", 2, "size sixty is not a whole number"),
+        ('b .\nd !"open\n', 2, "unbalanced quotes"),
+        ("b .\nd .\x00\n", 2, "binary data"),
+        ("b .\n", 0, "no data (d) extent"),
+        ('b .\nd "A":7 .\nd "B" .\n', 3, "if one area has a number, every area must have one"),
+        ('b .\nd "Schema Area":6,32;1 .\nd "B" .\n', 3, "if one area has a number, every area must have one"),
+        ('b .\nd "Schema Area" .\nd "B":7 .\n', 3, "if one area has a number, every area must have one"),
+        ('b .\n\x0b\x1c\u2028\nd "A":7 .\nd "B" .\n', 4, "if one area has a number, every area must have one"),
+        ('b .\nd "A" . v 64\nd "A" . f 64\n', 2, "only the last extent of an area may be variable"),
+        ('b .\nd .\nd "Schema Area" .\n', 2, "only the last extent of an area may be variable"),
+        ("b .\nb . f 64\nd .\n", 1, "only the last extent of an area may be variable"),
+    ],
+)
 def test_syntax_errors_name_the_line(text, line, reason):
     with pytest.raises(UsageError) as caught:
         structure.parse(text, "bad.st")
@@ -128,7 +135,11 @@ def test_syntax_errors_name_the_line(text, line, reason):
 def test_unnamed_d_lines_and_a_fully_numbered_st_are_accepted():
     st = structure.parse('b .\nd . f 64\nd "Schema Area":6,32;1 .\nd "A":7 . f 64\nd "A":7 .\r\n', "ok.st")
     assert [(e.area_name, e.area_number, e.line) for e in st.of_kind("d")] == [
-        (None, None, 2), ("Schema Area", 6, 3), ("A", 7, 4), ("A", 7, 5)]
+        (None, None, 2),
+        ("Schema Area", 6, 3),
+        ("A", 7, 4),
+        ("A", 7, 5),
+    ]
 
 
 def test_read_reports_the_real_errno_and_non_text_as_a_syntax_error(tmp_path):
@@ -143,7 +154,7 @@ def test_read_reports_the_real_errno_and_non_text_as_a_syntax_error(tmp_path):
     (tmp_path / "utf16.st").write_bytes("b .\nd .\n".encode("utf-16"))
     number, values = refusal(tmp_path / "utf16.st")
     assert (number, values["line"], values["path"]) == (90019, 1, str(tmp_path / "utf16.st"))
-    (tmp_path / "late.st").write_bytes(b"b .\nd .\nd \"\xe9t\xe9\" .\n")  # Latin-1 on line 3
+    (tmp_path / "late.st").write_bytes(b'b .\nd .\nd "\xe9t\xe9" .\n')  # Latin-1 on line 3
     assert refusal(tmp_path / "late.st")[1]["line"] == 3
     (tmp_path / "good.st").write_text("b .\nd .\n")
     assert len(structure.read(tmp_path / "good.st").extents) == 2
@@ -159,9 +170,19 @@ def test_several_variable_ai_extents_are_allowed():
     assert len(structure.parse("b .\nd .\na .\na .\na . f 64\n").of_kind("a")) == 3
 
 
-@pytest.mark.parametrize(("block_size", "size", "ok"), [
-    (4096, 64, True), (4096, 32, False), (4096, 96, False), (4096, 128, True), (8192, 64, False),
-    (8192, 128, True), (1024, 48, True), (1024, 40, False)])
+@pytest.mark.parametrize(
+    ("block_size", "size", "ok"),
+    [
+        (4096, 64, True),
+        (4096, 32, False),
+        (4096, 96, False),
+        (4096, 128, True),
+        (8192, 64, False),
+        (8192, 128, True),
+        (1024, 48, True),
+        (1024, 40, False),
+    ],
+)
 def test_check_sizes(block_size, size, ok):
     st = structure.parse(f"b .\nd . f {size}\nd .\n")
     if ok:

@@ -14,8 +14,8 @@ import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from harness.openedge.dbfiles import diskio, notes
-from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
+from oedr.harness.openedge.dbfiles import diskio, notes
+from oedr.harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
 
 MAGIC = b"OEDRAI01"
 HEADER_SIZE = 4096
@@ -43,8 +43,7 @@ class AiHeader:
 
 def create(path: Path, extent: int, db_id: str, block_size: int, fixed: bool, size_kb: int) -> None:
     with path.open("xb") as out:
-        out.write(encode_header(MAGIC, asdict(AiHeader(db_id=db_id, extent=extent, blksize=block_size)),
-                                HEADER_SIZE))
+        out.write(encode_header(MAGIC, asdict(AiHeader(db_id=db_id, extent=extent, blksize=block_size)), HEADER_SIZE))
         if fixed:
             out.truncate(size_kb * 1024)
 
@@ -133,8 +132,7 @@ def check_written(path: Path, recorded: Written, capacity: int | None) -> Writte
     if capacity is not None and len(data) < capacity:
         raise FrameError(f"the fixed extent is {len(data)} bytes long instead of {capacity}: it was truncated")
     if len(data) < recorded.end:
-        raise FrameError(f"it is {len(data)} bytes long but its notes end at offset {recorded.end}: it was "
-                         f"truncated")
+        raise FrameError(f"it is {len(data)} bytes long but its notes end at offset {recorded.end}: it was truncated")
     end, count, crc = HEADER_SIZE, 0, 0
     matched = recorded.end == HEADER_SIZE and recorded.notes == 0 and recorded.crc == 0
     try:
@@ -142,8 +140,10 @@ def check_written(path: Path, recorded: Written, capacity: int | None) -> Writte
             end, count, crc = offset + 8 + len(payload), count + 1, zlib.crc32(payload, crc)
             if end == recorded.end:
                 if (count, crc) != (recorded.notes, recorded.crc):
-                    raise FrameError(f"its {count} notes up to offset {end} do not match the {recorded.notes} "
-                                     f"the master block records (note checksum)")
+                    raise FrameError(
+                        f"its {count} notes up to offset {end} do not match the {recorded.notes} "
+                        f"the master block records (note checksum)"
+                    )
                 matched = True
             elif end > recorded.end and not matched:
                 break
@@ -152,8 +152,7 @@ def check_written(path: Path, recorded: Written, capacity: int | None) -> Writte
             raise FrameError(f"{exc}, before offset {recorded.end} where its notes end") from None
         return Written(end, count, crc)
     if not matched:
-        raise FrameError(f"its notes end at offset {end}, not at offset {recorded.end} as the master block "
-                         f"records")
+        raise FrameError(f"its notes end at offset {end}, not at offset {recorded.end} as the master block records")
     return Written(end, count, crc)
 
 

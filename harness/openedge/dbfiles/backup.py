@@ -33,8 +33,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from harness.openedge.clock import ctime
-from harness.openedge.dbfiles.framing import FRAME
+from oedr.harness.openedge.clock import ctime
+from oedr.harness.openedge.dbfiles.framing import FRAME
 
 MAGIC = b"OEDRBKP1"
 FORMAT_VERSION = 1
@@ -118,8 +118,7 @@ def is_device(path: Path) -> bool:
 
 def header_text(header: VolumeHeader) -> bytes:
     """The readable first bytes of a volume (semantics §1.6)."""
-    lines = [f"volume {header.volume} of backup taken {ctime(header.taken)} for OPENEDGE database:",
-             header.db_path]
+    lines = [f"volume {header.volume} of backup taken {ctime(header.taken)} for OPENEDGE database:", header.db_path]
     if header.kind == INCREMENTAL:
         after = "full backup" if header.incr_seq == 1 else "incremental"
         lines.append(f"incremental backup {header.incr_seq}, taken after {after} of {ctime(header.prev_taken)}")
@@ -277,8 +276,9 @@ def _trailer(path: Path, payload: bytes) -> Trailer:
         raise VolumeDamaged(path, f"unreadable end record ({exc})") from None
 
 
-def _volume_blocks(path: Path, src: BinaryIO, block_size: int,
-                   number: int) -> Generator[tuple[int, int, bytes], None, Trailer]:
+def _volume_blocks(
+    path: Path, src: BinaryIO, block_size: int, number: int
+) -> Generator[tuple[int, int, bytes], None, Trailer]:
     """Blocks of one open volume after its header, checked and padded; returns (and checks) its trailer."""
     reader = _FrameReader(path, src)
     count = 0
@@ -287,15 +287,18 @@ def _volume_blocks(path: Path, src: BinaryIO, block_size: int,
         if payload[:1] == b"E":
             trailer = _trailer(path, payload)
             if trailer.volume != number or trailer.blocks != count:
-                raise VolumeDamaged(path, f"end record says volume {trailer.volume} with {trailer.blocks} blocks, "
-                                          f"found volume {number} with {count}")
+                raise VolumeDamaged(
+                    path,
+                    f"end record says volume {trailer.volume} with {trailer.blocks} blocks, "
+                    f"found volume {number} with {count}",
+                )
             if src.read(1):
                 raise VolumeDamaged(path, "data after the end record")
             return trailer
         if payload[:1] != b"B" or len(payload) < _RECORD.size:
             raise VolumeDamaged(path, f"unknown record at offset {reader.offset}")
         _kind, area, block = _RECORD.unpack_from(payload)
-        data = payload[_RECORD.size:]
+        data = payload[_RECORD.size :]
         if len(data) > block_size:
             raise VolumeDamaged(path, f"block {block} of area {area} is larger than the block size")
         count += 1
@@ -330,8 +333,11 @@ class BackupReader:
             with src:
                 header = _read_header(path, src)
                 if header.backup_id != self.header.backup_id or header.volume != number:
-                    raise VolumeDamaged(path, f"this is volume {header.volume} of another backup "
-                                              f"(taken {ctime(header.taken)}), expected volume {number}")
+                    raise VolumeDamaged(
+                        path,
+                        f"this is volume {header.volume} of another backup "
+                        f"(taken {ctime(header.taken)}), expected volume {number}",
+                    )
                 trailer = yield from _volume_blocks(path, src, self.header.block_size, number)
             self.volumes = number
             if trailer.last:

@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 from typing import TypedDict, cast
 
-from harness.openedge.dbfiles import diskio, faults, notes
-from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
+from oedr.harness.openedge.dbfiles import diskio, faults, notes
+from oedr.harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header, frame, read_frames
 
 MAGIC = b"OEDRBI01"
 

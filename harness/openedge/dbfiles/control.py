@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.openedge.dbfiles import diskio, faults
-from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
+from oedr.harness.openedge.dbfiles import diskio, faults
+from oedr.harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
 
 MAGIC = b"OEDRCTL1"
 CONTROL_SIZE = 16384

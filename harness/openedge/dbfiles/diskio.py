@@ -11,16 +11,17 @@ from __future__ import annotations
 import errno
 import os
 
-from harness.openedge import messages as m
-from harness.openedge.dbfiles import faults
-from harness.openedge.errors import DiskFullError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.dbfiles import faults
+from oedr.harness.openedge.errors import DiskFullError
 
 FUNCTION = "bkioWrite"
 
 
 def _full(fd: int, data: bytes | bytearray, offset: int, path: str | os.PathLike[str]) -> DiskFullError:
-    return DiskFullError(m.DISK_FULL.bind(function=FUNCTION, call="write", fd=fd, length=len(data), offset=offset,
-                                          path=os.fspath(path)))
+    return DiskFullError(
+        m.DISK_FULL.bind(function=FUNCTION, call="write", fd=fd, length=len(data), offset=offset, path=os.fspath(path))
+    )
 
 
 def pwrite(fd: int, data: bytes | bytearray, offset: int, path: str | os.PathLike[str]) -> None:

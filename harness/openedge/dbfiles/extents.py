@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, cast
 
-from harness.openedge.dbfiles import diskio, faults
-from harness.openedge.dbfiles.control import AreaInfo
-from harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
+from oedr.harness.openedge.dbfiles import diskio, faults
+from oedr.harness.openedge.dbfiles.control import AreaInfo
+from oedr.harness.openedge.dbfiles.framing import FrameError, decode_header, encode_header
 
 EXTENT_MAGIC = b"OEDREXT1"
 BLOCK = struct.Struct("<4sIIQIIH")  # magic, block, area, lsn, bkctr, crc, nrecs
@@ -59,17 +59,18 @@ def decode_block(data: bytes, number: int, area: int) -> Block:
     if magic != BLOCK_MAGIC:
         raise FrameError(f"block {number} of area {area} has a bad header")
     if (bnum, barea) != (number, area):
-        raise FrameError(f"wrong dbkey in block: found block {bnum} of area {barea}, "
-                         f"should be block {number} of area {area}")
+        raise FrameError(
+            f"wrong dbkey in block: found block {bnum} of area {barea}, should be block {number} of area {area}"
+        )
     records, offset = {}, BLOCK.size
     for _ in range(nrecs):
         if offset + SLOT.size > len(data):
             raise FrameError(f"block {number} of area {area} is truncated")
         slot, length = SLOT.unpack_from(data, offset)
         offset += SLOT.size
-        records[slot] = data[offset:offset + length]
+        records[slot] = data[offset : offset + length]
         offset += length
-    body = data[BLOCK.size:offset]
+    body = data[BLOCK.size : offset]
     if zlib.crc32(body + struct.pack("<IIQI", bnum, barea, lsn, bkctr)) != crc:
         raise FrameError(f"checksum mismatch in block {number} of area {area}")
     return Block(number, area, lsn, bkctr, records)
@@ -87,8 +88,7 @@ class ExtentHeader(TypedDict):
 
 
 def header_fields(db_id: str, area: int, number: int, kind: str, created: int, last_open: int) -> ExtentHeader:
-    return {"db_id": db_id, "area": area, "number": number, "kind": kind, "created": created,
-            "last_open": last_open}
+    return {"db_id": db_id, "area": area, "number": number, "kind": kind, "created": created, "last_open": last_open}
 
 
 def create_extent(path: Path, fields: ExtentHeader, block_size: int, fixed: bool, size_kb: int) -> None:

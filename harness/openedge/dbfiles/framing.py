@@ -28,7 +28,7 @@ def read_frames(data: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
         end = offset + FRAME.size + length
         if end > len(data):
             raise FrameError(f"frame at offset {offset} runs past the end of the file")
-        payload = data[offset + FRAME.size:end]
+        payload = data[offset + FRAME.size : end]
         if zlib.crc32(payload) != crc:
             raise FrameError(f"checksum mismatch in the note at offset {offset}")
         yield offset, payload

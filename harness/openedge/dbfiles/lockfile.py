@@ -7,7 +7,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.openedge.dbfiles import faults
+from oedr.harness.openedge.dbfiles import faults
 
 SINGLE_USER = 1
 MULTI_USER = 2
@@ -56,7 +56,7 @@ def read(path: Path) -> Lock | None:
     if len(data) < _HEAD.size + 1:
         return Lock(MULTI_USER, 0, "")
     mode, pid = _HEAD.unpack_from(data)
-    host = data[_HEAD.size:].split(b"\0", 1)[0].decode(errors="replace")
+    host = data[_HEAD.size :].split(b"\0", 1)[0].decode(errors="replace")
     return Lock(mode, pid, host)
 
 

@@ -6,9 +6,9 @@ import os
 import threading
 from pathlib import Path
 
-from harness.openedge.clock import lg_stamp, now_us
-from harness.openedge.dbfiles import faults
-from harness.openedge.messages import Bound
+from oedr.harness.openedge.clock import lg_stamp, now_us
+from oedr.harness.openedge.dbfiles import faults
+from oedr.harness.openedge.messages import Bound
 
 
 def line(process: str, message: Bound, severity: str = "I", user: int | None = None) -> str:
@@ -22,8 +22,7 @@ def line(process: str, message: Bound, severity: str = "I", user: int | None = N
     number = f"({message.number})" if message.number is not None else "(-----)"
     text = message.message.template.format(**message.values)
     who = f"{process} {user if user is not None else ''}:"
-    return (f"[{lg_stamp(now_us())}] P-{os.getpid()} T-{threading.get_native_id()} {severity} "
-            f"{who} {number} {text}")
+    return f"[{lg_stamp(now_us())}] P-{os.getpid()} T-{threading.get_native_id()} {severity} {who} {number} {text}"
 
 
 def append(path: Path, process: str, *messages: Bound, severity: str = "I", user: int | None = None) -> None:

@@ -78,18 +78,25 @@ def _take(payload: bytes, offset: int) -> tuple[bytes, int]:
     start = offset + _LEN.size
     if start + length > len(payload):
         raise ValueError("note truncated")
-    return payload[start:start + length], start + length
+    return payload[start : start + length], start + length
 
 
 def encode(note: Begin | BlockChange | Commit | Transaction) -> bytes:
     if isinstance(note, Begin):
         return b"B" + _BEGIN.pack(note.trid, note.lsn)
     if isinstance(note, BlockChange):
-        return (b"K" + _BLOCK.pack(note.trid, note.lsn, note.area, note.block)
-                + _blob(note.before.rstrip(b"\0")) + _blob(note.after.rstrip(b"\0")))
+        return (
+            b"K"
+            + _BLOCK.pack(note.trid, note.lsn, note.area, note.block)
+            + _blob(note.before.rstrip(b"\0"))
+            + _blob(note.after.rstrip(b"\0"))
+        )
     if isinstance(note, Commit):
-        return b"C" + _COMMIT.pack(note.trid, note.lsn, note.time, note.lstmod) + _blob(
-            json.dumps(note.extra, sort_keys=True).encode())
+        return (
+            b"C"
+            + _COMMIT.pack(note.trid, note.lsn, note.time, note.lstmod)
+            + _blob(json.dumps(note.extra, sort_keys=True).encode())
+        )
     parts = [b"T", _TX.pack(note.trid, note.time, note.lstmod, len(note.images))]
     for area, block, image in note.images:
         parts.append(_IMAGE.pack(area, block, 0) + _blob(image.rstrip(b"\0")))

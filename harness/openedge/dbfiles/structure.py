@@ -12,8 +12,8 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.errors import UsageError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.errors import UsageError
 
 SCHEMA_AREA = 6
 FIRST_DATA_AREA = 7
@@ -172,7 +172,7 @@ def read(path: Path) -> Structure:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise _fail(str(path), line, f"not a text file (byte 0x{data[exc.start]:02x} is not UTF-8 text)") from None
     return parse(text, str(path))
 
@@ -240,12 +240,28 @@ def resolve(structure: Structure, db_stem: str, cwd: Path) -> list[ResolvedExten
             target = cwd / target
         if spec.path in (".", "..") or spec.path.endswith("/") or target.is_dir():
             target = target / _file_name(db_stem, spec.kind, numbers.get(spec.area_name, SCHEMA_AREA), number)
-        name = spec.area_name or {"d": "Schema Area", "b": "Primary Recovery Area", "t": "Transaction Log Area",
-                                  "a": f"After Image Area {number}"}[spec.kind]
-        resolved.append(ResolvedExtent(
-            kind=spec.kind, area=area, area_name=name, number=number, path=str(_normalise(target)),
-            fixed=spec.fixed, size_kb=spec.size_kb or 0, rpb=spec.rpb or 32, bpc=spec.bpc or 1,
-        ))
+        name = (
+            spec.area_name
+            or {
+                "d": "Schema Area",
+                "b": "Primary Recovery Area",
+                "t": "Transaction Log Area",
+                "a": f"After Image Area {number}",
+            }[spec.kind]
+        )
+        resolved.append(
+            ResolvedExtent(
+                kind=spec.kind,
+                area=area,
+                area_name=name,
+                number=number,
+                path=str(_normalise(target)),
+                fixed=spec.fixed,
+                size_kb=spec.size_kb or 0,
+                rpb=spec.rpb or 32,
+                bpc=spec.bpc or 1,
+            )
+        )
     return resolved
 
 
@@ -260,8 +276,7 @@ def _normalise(path: Path) -> Path:
     return Path(*parts)
 
 
-def format_line(kind: str, area_name: str, area: int, rpb: int, bpc: int, path: str, fixed: bool,
-                size_kb: int) -> str:
+def format_line(kind: str, area_name: str, area: int, rpb: int, bpc: int, path: str, fixed: bool, size_kb: int) -> str:
     """One .st line as prostrct list writes it."""
     quoted = f'!"{path}"' if " " in path else path
     head = f'{kind} "{area_name}":{area},{rpb};{bpc} {quoted}' if kind == "d" else f"{kind} {quoted}"

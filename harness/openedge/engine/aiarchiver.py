@@ -29,15 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.openedge import messages as m
-from harness.openedge.argv import take_params
-from harness.openedge.clock import now_us
-from harness.openedge.dbfiles import aifile, diskio
-from harness.openedge.dbfiles.control import Control, ExtentInfo
-from harness.openedge.engine import aimanager, wire
-from harness.openedge.engine.broker import STARTUP, USER_NUMBER, Broker, operation
-from harness.openedge.engine.database import Database
-from harness.openedge.errors import DiskFullError, OEError, StateError, UsageError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import take_params
+from oedr.harness.openedge.clock import now_us
+from oedr.harness.openedge.dbfiles import aifile, diskio
+from oedr.harness.openedge.dbfiles.control import Control, ExtentInfo
+from oedr.harness.openedge.engine import aimanager, wire
+from oedr.harness.openedge.engine.broker import STARTUP, USER_NUMBER, Broker, operation
+from oedr.harness.openedge.engine.database import Database
+from oedr.harness.openedge.errors import DiskFullError, OEError, StateError, UsageError
 
 WAKE_SECONDS = 5.0  # DOC: the manager wakes every 5 seconds
 INTERVAL_MIN, INTERVAL_MAX = 120, 86400  # DOC -aiarcinterval; 0 (or omitted) is on-demand mode
@@ -106,8 +106,9 @@ def enable(ctl: Control, db_display: str, settings: Settings) -> m.Bound:
         raise UsageError(m.AIMGT_NEEDS_DIRS.bind(what="aiarchiver enable"))
     check_dirs(settings.dirs, settings.create)
     ai.management, ai.arc_dirs, ai.arc_interval = True, settings.dirs, settings.interval or 0
-    return m.AIMGT_ENABLED.bind(db=db_display, dirs=",".join(settings.dirs),
-                                interval=describe_interval(ai.arc_interval))
+    return m.AIMGT_ENABLED.bind(
+        db=db_display, dirs=",".join(settings.dirs), interval=describe_interval(ai.arc_interval)
+    )
 
 
 def archive_name(db: Database, ext: ExtentInfo, seq: int) -> str:
@@ -135,8 +136,11 @@ def _log_record(db: Database, kind: str, seq: int, ext: ExtentInfo, target: str)
     """``type,database,date,time,aibegin-date,aibegin-time,aiseq,extent-name,target-extent-name`` (10.1C02+)."""
     date, clock = _stamp(now_us())
     begin_date, begin_clock = _stamp(db.ctl.master.ai.aibegin)
-    _append(archival_log(db), f"{kind},{db.name.directory / db.name.stem},{date},{clock},{begin_date},"
-                              f"{begin_clock},{seq},{ext.path},{target}\n")
+    _append(
+        archival_log(db),
+        f"{kind},{db.name.directory / db.name.stem},{date},{clock},{begin_date},"
+        f"{begin_clock},{seq},{ext.path},{target}\n",
+    )
 
 
 def log_started(db: Database) -> None:
@@ -145,8 +149,11 @@ def log_started(db: Database) -> None:
     stamp = now_us()
     date, clock = _stamp(stamp)
     words = time.strftime("%A %B %d, %Y at %H:%M:%S", time.localtime(stamp / 1_000_000))
-    _append(archival_log(db), f"# After-image Extent Manager started on : {words}\n"
-                              f"# {STARTED},{date},{clock},{_stamp(db.ctl.master.ai.aibegin)[1]}\n")
+    _append(
+        archival_log(db),
+        f"# After-image Extent Manager started on : {words}\n"
+        f"# {STARTED},{date},{clock},{_stamp(db.ctl.master.ai.aibegin)[1]}\n",
+    )
 
 
 def _append(path: Path, text: str) -> None:
@@ -195,15 +202,18 @@ def mark_archived(db: Database, ext: ExtentInfo, process: str, user: int | None)
         aifile.write_header(Path(ext.path), head)
         line = m.AIMGT_MARKED_ARCHIVED.bind(name=ext.path)
     else:
-        aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
-                                                     blksize=master.block_size), ext.fixed, ext.size_kb)
+        aifile.reset(
+            Path(ext.path),
+            aifile.AiHeader(db_id=master.db_id, extent=ext.number, blksize=master.block_size),
+            ext.fixed,
+            ext.size_kb,
+        )
         line = m.AI_MARKED_EMPTY.bind(name=ext.path)
     db.log(line, process=process, user=user)
     return line
 
 
-def archive_to(db: Database, ext: ExtentInfo, target: Path, kind: str, process: str,
-               user: int | None) -> list[m.Bound]:
+def archive_to(db: Database, ext: ExtentInfo, target: Path, kind: str, process: str, user: int | None) -> list[m.Bound]:
     """Copy one FULL (or LOCKED) extent to ``target`` and mark it; the lines for the .lg and the user."""
     head = aimanager.header(ext, db)
     if head.state not in (aifile.FULL, aifile.LOCKED):
@@ -219,8 +229,10 @@ def archive_to(db: Database, ext: ExtentInfo, target: Path, kind: str, process: 
 def full_extents(db: Database) -> list[tuple[int, ExtentInfo]]:
     """FULL extents (and LOCKED ones, archived before replication is done), oldest file first."""
     rows = [(aimanager.header(e, db).seq, e) for e in aimanager.extents_of(db)]
-    return sorted(((seq, e) for seq, e in rows if aimanager.header(e, db).state in (aifile.FULL, aifile.LOCKED)),
-                  key=lambda row: row[0])
+    return sorted(
+        ((seq, e) for seq, e in rows if aimanager.header(e, db).state in (aifile.FULL, aifile.LOCKED)),
+        key=lambda row: row[0],
+    )
 
 
 class Manager:
@@ -264,8 +276,7 @@ class Manager:
                 except OEError as error:  # a damaged extent or a full disk: said in the .lg, tried again
                     self.log(*error.messages, severity="E")
                 except OSError as error:  # an archive directory gone or unwritable: the extent stays FULL
-                    self.log(m.CANNOT_OPEN_FILE.bind(path=error.filename or "", errno=error.errno or 0),
-                             severity="E")
+                    self.log(m.CANNOT_OPEN_FILE.bind(path=error.filename or "", errno=error.errno or 0), severity="E")
                 self.broker.cond.notify_all()  # an -aistall stall may end now
 
     def cycle(self) -> None:

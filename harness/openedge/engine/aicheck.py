@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.dbfiles import aifile
-from harness.openedge.dbfiles.control import Control
-from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.errors import DamagedError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.dbfiles import aifile
+from oedr.harness.openedge.dbfiles.control import Control
+from oedr.harness.openedge.dbfiles.framing import FrameError
+from oedr.harness.openedge.errors import DamagedError
 
 
 def _damaged(path: str, reason: str, *first: m.Bound) -> DamagedError:

@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.openedge import messages as m
-from harness.openedge.clock import now_us
-from harness.openedge.dbfiles import aifile, notes
-from harness.openedge.dbfiles.control import ExtentInfo
-from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine import aicheck
-from harness.openedge.errors import DamagedError, StateError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.clock import now_us
+from oedr.harness.openedge.dbfiles import aifile, notes
+from oedr.harness.openedge.dbfiles.control import ExtentInfo
+from oedr.harness.openedge.dbfiles.framing import FrameError
+from oedr.harness.openedge.engine import aicheck
+from oedr.harness.openedge.errors import DamagedError, StateError
 
 if TYPE_CHECKING:  # the database opens through this module (crash recovery): a type, not an import
-    from harness.openedge.engine.database import Database
+    from oedr.harness.openedge.engine.database import Database
 
 
 class AiSwitchImpossible(StateError):
@@ -75,8 +75,12 @@ def begin(db: Database) -> None:
         raise StateError(m.AI_NEEDS_BACKUP.bind(db=db.name.display))
     stamp = now_us()
     for ext in exts:
-        aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
-                                                     blksize=master.block_size), ext.fixed, ext.size_kb)
+        aifile.reset(
+            Path(ext.path),
+            aifile.AiHeader(db_id=master.db_id, extent=ext.number, blksize=master.block_size),
+            ext.fixed,
+            ext.size_kb,
+        )
     master.ai.enabled, master.ai.aibegin, master.ai.ainew, master.ai.aiopen = True, stamp, stamp, stamp
     master.ai.current_seq, master.ai.busy_extent, master.ai.switch_failed = 1, 1, False
     # Transactions committed before AIMAGE BEGIN belong to the backup, never to this chain.
@@ -86,9 +90,21 @@ def begin(db: Database) -> None:
 def _make_busy(db: Database, ext: ExtentInfo, seq: int, stamp: int, prev_trid: int) -> None:
     master = db.ctl.master
     aicheck.record(db.ctl, aifile.Written())  # mb_aictr = 0 (semantics §4.3), nothing written yet
-    aifile.write_header(Path(ext.path), aifile.AiHeader(
-        db_id=master.db_id, extent=ext.number, state=aifile.BUSY, seq=seq, aibegin=master.ai.aibegin,
-        ainew=stamp, aiopen=stamp, lstmod=master.lstmod, blksize=master.block_size, prev_trid=prev_trid))
+    aifile.write_header(
+        Path(ext.path),
+        aifile.AiHeader(
+            db_id=master.db_id,
+            extent=ext.number,
+            state=aifile.BUSY,
+            seq=seq,
+            aibegin=master.ai.aibegin,
+            ainew=stamp,
+            aiopen=stamp,
+            lstmod=master.lstmod,
+            blksize=master.block_size,
+            prev_trid=prev_trid,
+        ),
+    )
 
 
 def seal_busy(db: Database, state: str = aifile.FULL) -> int:
@@ -145,8 +161,12 @@ def end(db: Database) -> None:
         raise StateError(m.AI_NOT_ENABLED.bind(db=db.name.display))
     db.close_ai_writer()
     for ext in extents_of(db):
-        aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
-                                                     blksize=master.block_size), ext.fixed, ext.size_kb)
+        aifile.reset(
+            Path(ext.path),
+            aifile.AiHeader(db_id=master.db_id, extent=ext.number, blksize=master.block_size),
+            ext.fixed,
+            ext.size_kb,
+        )
     disable_state(db)
 
 
@@ -181,8 +201,9 @@ def names_extent(what: str, ext: ExtentInfo) -> bool:
     """``what`` (an extent number or path, as the DBA typed it) is this AI extent."""
     if what.isascii() and what.isdigit() and len(what) < 10 and int(what) == ext.number:
         return True
-    return Path(what).name == Path(ext.path).name and (Path(what).resolve() == Path(ext.path).resolve()
-                                                       or "/" not in what)
+    return Path(what).name == Path(ext.path).name and (
+        Path(what).resolve() == Path(ext.path).resolve() or "/" not in what
+    )
 
 
 def empty(db: Database, what: str | None) -> ExtentInfo:
@@ -198,8 +219,12 @@ def empty(db: Database, what: str | None) -> ExtentInfo:
         raise StateError(m.AI_CANT_EMPTY_BUSY.bind(path=ext.path))
     if head.state == aifile.LOCKED:
         raise StateError(m.AI_CANT_EMPTY_LOCKED.bind(path=ext.path))
-    aifile.reset(Path(ext.path), aifile.AiHeader(db_id=master.db_id, extent=ext.number,
-                                                 blksize=master.block_size), ext.fixed, ext.size_kb)
+    aifile.reset(
+        Path(ext.path),
+        aifile.AiHeader(db_id=master.db_id, extent=ext.number, blksize=master.block_size),
+        ext.fixed,
+        ext.size_kb,
+    )
     return ext
 
 

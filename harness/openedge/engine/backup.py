@@ -38,20 +38,20 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path, PurePath
 from typing import Any
 
-from harness.openedge import messages as m
-from harness.openedge.clock import ctime, now_us
-from harness.openedge.dbfiles import aifile, bilog, control, diskio, extents, lockfile, logfile, notes, structure
-from harness.openedge.dbfiles import backup as volumes
-from harness.openedge.dbfiles.control import AreaInfo, Control, Master, RollForwardState
-from harness.openedge.dbfiles.framing import FRAME, FrameError, read_frames
-from harness.openedge.engine import aimanager, wire
-from harness.openedge.engine.broker import ENABLED, USER_NUMBER, Broker, operation
-from harness.openedge.engine.create import check_targets, create_void
-from harness.openedge.engine.database import Database, not_a_directory, read_control, refuse_if_locked, take_lock
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import DamagedError, OEError, StateError
-from harness.openedge.hostinfo import tty, user_name
-from harness.openedge.waiting import Timeout, poll_until
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.clock import ctime, now_us
+from oedr.harness.openedge.dbfiles import aifile, bilog, control, diskio, extents, lockfile, logfile, notes, structure
+from oedr.harness.openedge.dbfiles import backup as volumes
+from oedr.harness.openedge.dbfiles.control import AreaInfo, Control, Master, RollForwardState
+from oedr.harness.openedge.dbfiles.framing import FRAME, FrameError, read_frames
+from oedr.harness.openedge.engine import aimanager, wire
+from oedr.harness.openedge.engine.broker import ENABLED, USER_NUMBER, Broker, operation
+from oedr.harness.openedge.engine.create import check_targets, create_void
+from oedr.harness.openedge.engine.database import Database, not_a_directory, read_control, refuse_if_locked, take_lock
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import DamagedError, OEError, StateError
+from oedr.harness.openedge.hostinfo import tty, user_name
+from oedr.harness.openedge.waiting import Timeout, poll_until
 
 SCHEMA_AREA = 6
 NOT_FULLY_RESTORED_TAINT = 8  # mb_tainted flag 8 (GEMINI, semantics §2)
@@ -190,8 +190,9 @@ def _counter_of(db: Database, area: int, number: int, data: bytes) -> int:
     try:
         return extents.decode_block(data, number, area).bkctr
     except FrameError as bad:
-        raise DamagedError(m.DB_DAMAGED.bind(db=db.name.display, reason=str(bad)),
-                           m.BACKUP_ABORTED.bind(db=db.name.display)) from None
+        raise DamagedError(
+            m.DB_DAMAGED.bind(db=db.name.display, reason=str(bad)), m.BACKUP_ABORTED.bind(db=db.name.display)
+        ) from None
 
 
 def _lsn_of(data: bytes) -> int:
@@ -245,9 +246,13 @@ class _BackupPoint:
                     self._catch_up()
                 image = self.before.pop((area, number), None)
                 if image is None:
-                    raise DamagedError(m.DB_DAMAGED.bind(
-                        db=self.db.name.display, reason=f"block {number} of area {area} changed during the backup "
-                                                        f"without a before-image note"))
+                    raise DamagedError(
+                        m.DB_DAMAGED.bind(
+                            db=self.db.name.display,
+                            reason=f"block {number} of area {area} changed during the backup "
+                            f"without a before-image note",
+                        )
+                    )
                 data = image.ljust(block_size, b"\0")
             settled.append((number, data))
         if chunk:
@@ -293,8 +298,9 @@ def _allocated(ctl: Control) -> int:
     return total
 
 
-def _write(db: Database, header: volumes.VolumeHeader, request: BackupRequest, point: _BackupPoint,
-           guard: Guard) -> tuple[volumes.VolumeWriter, int]:
+def _write(
+    db: Database, header: volumes.VolumeHeader, request: BackupRequest, point: _BackupPoint, guard: Guard
+) -> tuple[volumes.VolumeWriter, int]:
     """The volumes, dumped and sealed under temporary names (the caller publishes them); the blocks written."""
     device = Path(request.device)
     try:
@@ -439,8 +445,9 @@ def _hold(broker: Broker) -> None:
     marker = release.with_name(release.name + HOLDING_SUFFIX)
     marker.write_text(f"{os.getpid()}\n")
     try:
-        poll_until(lambda: release.exists() or broker.stop.is_set(), timeout=HOLD_DEADLINE,
-                   what=f"{release} (backup-hold)")
+        poll_until(
+            lambda: release.exists() or broker.stop.is_set(), timeout=HOLD_DEADLINE, what=f"{release} (backup-hold)"
+        )
     except Timeout:
         pass
     finally:
@@ -460,8 +467,9 @@ def _op_backup(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
     def locked() -> Iterator[None]:
         with broker.cond:
             if broker.stop.is_set():  # proshut during the backup: it is aborted (Broker.shutdown undid it)
-                raise StateError(m.NO_SERVER.bind(db=broker.db.name.display), m.BACKUP_ABORTED.bind(
-                    db=broker.db.name.display))
+                raise StateError(
+                    m.NO_SERVER.bind(db=broker.db.name.display), m.BACKUP_ABORTED.bind(db=broker.db.name.display)
+                )
             yield
 
     with broker.cond:
@@ -517,8 +525,9 @@ def checked_blocks(reader: volumes.BackupReader) -> Iterator[tuple[int, int, byt
             try:  # the volume's own checksums hold for a block that was damaged before it was copied
                 extents.decode_block(data, number, area)
             except FrameError as bad:
-                raise DamagedError(m.BACKUP_BLOCK_CRC.bind(n=ordinal),
-                                   m.BACKUP_DAMAGED.bind(path=str(reader.device), reason=str(bad))) from None
+                raise DamagedError(
+                    m.BACKUP_BLOCK_CRC.bind(n=ordinal), m.BACKUP_DAMAGED.bind(path=str(reader.device), reason=str(bad))
+                ) from None
             yield area, number, data
     except volumes.BackupFormatError as exc:
         raise _format_error(exc) from None

@@ -19,14 +19,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from harness.openedge import messages as m
-from harness.openedge.argv import number_in
-from harness.openedge.dbfiles import aifile, lockfile
-from harness.openedge.engine import aimanager, launch, proctitle, transactions, wire
-from harness.openedge.engine.database import Database, OpenOptions
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import DamagedError, OEError, StateError
-from harness.openedge.hostinfo import tty, user_name
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import number_in
+from oedr.harness.openedge.dbfiles import aifile, lockfile
+from oedr.harness.openedge.engine import aimanager, launch, proctitle, transactions, wire
+from oedr.harness.openedge.engine.database import Database, OpenOptions
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import DamagedError, OEError, StateError
+from oedr.harness.openedge.hostinfo import tty, user_name
 
 NORMAL, REQUESTED, ENABLED, BITHRESHOLD = 0, 1, 2, 4  # the master block's quiet-point values (semantics §2)
 MB = 1 << 20
@@ -44,9 +44,11 @@ STARTUP: list[Callable[[Broker], None]] = []
 
 def operation(name: str) -> Callable[[Handler], Handler]:
     """Register a broker operation; other modules (backup) add theirs the same way."""
+
     def register(func: Handler) -> Handler:
         OPERATIONS[name] = func
         return func
+
     return register
 
 
@@ -102,8 +104,9 @@ class Broker:
             self.db.save(sync=True)
             self.crash()
         self.quiet = BITHRESHOLD
-        self.db.log(m.BI_THRESHOLD_STALLED.bind(mb=self.bithold_mb, db=self.db.name.given), process="BROKER",
-                    severity="W")
+        self.db.log(
+            m.BI_THRESHOLD_STALLED.bind(mb=self.bithold_mb, db=self.db.name.given), process="BROKER", severity="W"
+        )
         self.cond.notify_all()
 
     def commit(self, table: str, records: int, size: int) -> transactions.Committed:
@@ -139,8 +142,13 @@ class Broker:
             db.save(sync=True)
             self.crash()
         if not self.stalled:
-            db.log(m.AI_STALL_CANT_SWITCH.bind(path=full.path), m.AI_STALL_BACKUP.bind(), m.AI_STALLED.bind(),
-                   process="BROKER", severity="W")
+            db.log(
+                m.AI_STALL_CANT_SWITCH.bind(path=full.path),
+                m.AI_STALL_BACKUP.bind(),
+                m.AI_STALLED.bind(),
+                process="BROKER",
+                severity="W",
+            )
         self.stalled = True
         while aimanager.header(aimanager.next_extent(db), db).state != aifile.EMPTY:
             self.cond.wait(timeout=0.5)
@@ -211,8 +219,11 @@ def _dispatch(broker: Broker, raw: bytes, user: int) -> dict[str, Any]:
         handler = OPERATIONS[request["op"]]
         request[USER_NUMBER] = user
     except (ValueError, KeyError, TypeError):
-        return {"ok": False, "status": 1, "messages": wire.pack_messages(
-            [m.INTERNAL_ERROR.bind(detail="bad broker request")])}
+        return {
+            "ok": False,
+            "status": 1,
+            "messages": wire.pack_messages([m.INTERNAL_ERROR.bind(detail="bad broker request")]),
+        }
     try:
         return {"ok": True, **handler(broker, request)}
     except OEError as error:
@@ -226,8 +237,9 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
 @operation("commit")
 def _op_commit(broker: Broker, request: dict[str, Any]) -> dict[str, Any]:
-    done = broker.commit(request.get("table", "Customer"), int(request.get("records", 1)),
-                         int(request.get("size", 100)))
+    done = broker.commit(
+        request.get("table", "Customer"), int(request.get("records", 1)), int(request.get("size", 100))
+    )
     return {"trid": done.trid, "time": done.time}
 
 
@@ -408,8 +420,9 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
     try:
         bi_threshold_mb(params)  # a bad -bithold is refused before the database is opened
         # 333 goes to the .lg as the database is opened, before crash recovery's lines (1526), as it is printed
-        db = Database.open(name, OpenOptions("BROKER", touch_open_date=True, log_session=True),
-                           mode=lockfile.MULTI_USER)
+        db = Database.open(
+            name, OpenOptions("BROKER", touch_open_date=True, log_session=True), mode=lockfile.MULTI_USER
+        )
     except OEError as error:
         _report(ready, wire.error_reply(error))
         return error.exit_status
@@ -437,8 +450,10 @@ def serve(db_arg: str, params: dict[str, str], ready: Any) -> int:
 
     signal.signal(signal.SIGTERM, _on_sigterm)
     threading.Thread(target=_lk_watchdog, args=(broker,), daemon=True).start()
-    _report(ready, {"ok": True, "pid": os.getpid(), "messages": wire.pack_messages([
-        m.MULTI_USER_BEGIN.bind(), *db.messages])})
+    _report(
+        ready,
+        {"ok": True, "pid": os.getpid(), "messages": wire.pack_messages([m.MULTI_USER_BEGIN.bind(), *db.messages])},
+    )
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
@@ -463,8 +478,14 @@ def main(db_arg: str, words: list[str], params_of: Callable[[list[str]], dict[st
         _report(ready, wire.error_reply(error))
         status = error.exit_status
     except Exception as exc:  # noqa: BLE001 - the broker must report, never die silently
-        _report(ready, {"ok": False, "status": 1, "messages": wire.pack_messages(
-            [m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")])})
+        _report(
+            ready,
+            {
+                "ok": False,
+                "status": 1,
+                "messages": wire.pack_messages([m.INTERNAL_ERROR.bind(detail=f"{type(exc).__name__}: {exc}")]),
+            },
+        )
         status = 1
     finally:
         try:
@@ -472,4 +493,3 @@ def main(db_arg: str, words: list[str], params_of: Callable[[list[str]], dict[st
         except OSError:
             pass
     sys.exit(status)
-

@@ -1,5 +1,5 @@
 """The broker's entry point when no ``_mprosrv`` executable is installed (the source tree run as it is):
-``python -m harness.openedge.engine.brokerd <db> <parameters>`` with the report descriptor of
+``python -m oedr.harness.openedge.engine.brokerd <db> <parameters>`` with the report descriptor of
 ``engine.launch`` in its environment. The broker still titles itself ``_mprosrv <db> <parameters>``.
 
 Running ``engine.broker`` itself as ``__main__`` would give the process a second copy of that module, with
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from harness.openedge.utilities import mprosrv
+from oedr.harness.openedge.utilities import mprosrv
 
 if __name__ == "__main__":
     mprosrv.serve(sys.argv[1:])

@@ -6,12 +6,12 @@ import json
 import socket
 from typing import Any
 
-from harness.openedge import messages as m
-from harness.openedge.dbfiles import lockfile
-from harness.openedge.engine import wire
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import OEError, StateError
-from harness.openedge.hostinfo import host_name, pid_alive
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.dbfiles import lockfile
+from oedr.harness.openedge.engine import wire
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import OEError, StateError
+from oedr.harness.openedge.hostinfo import host_name, pid_alive
 
 
 class BrokerClient:
@@ -50,8 +50,7 @@ class BrokerClient:
 def served_here(name: DbName) -> bool:
     """True if a live broker on this host holds the database."""
     lock = lockfile.read(name.lk)
-    return (lock is not None and lock.mode == lockfile.MULTI_USER and lock.host == host_name()
-            and pid_alive(lock.pid))
+    return lock is not None and lock.mode == lockfile.MULTI_USER and lock.host == host_name() and pid_alive(lock.pid)
 
 
 def connect(name: DbName) -> BrokerClient:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.clock import now_us
-from harness.openedge.dbfiles import aifile, bilog, control, extents
-from harness.openedge.dbfiles.control import AreaInfo, Control, ExtentInfo, Master
-from harness.openedge.dbfiles.structure import ResolvedExtent
-from harness.openedge.engine.database import not_a_directory
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError, UsageError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.clock import now_us
+from oedr.harness.openedge.dbfiles import aifile, bilog, control, extents
+from oedr.harness.openedge.dbfiles.control import AreaInfo, Control, ExtentInfo, Master
+from oedr.harness.openedge.dbfiles.structure import ResolvedExtent
+from oedr.harness.openedge.engine.database import not_a_directory
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError, UsageError
 
 BLOCK_SIZES = (1024, 2048, 4096, 8192)
 DEFAULT_BLOCK_SIZE = 4096  # semantics.md does not give the default; 4 KB is OpenEdge's UNIX default [inferred]

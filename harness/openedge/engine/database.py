@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from harness.openedge import messages as m
-from harness.openedge.clock import ctime, now_us
-from harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile
-from harness.openedge.dbfiles.control import Control
-from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine import recovery
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.engine.held import HeldFiles
-from harness.openedge.errors import DamagedError, OEError, StateError
-from harness.openedge.hostinfo import host_name, pid_alive, tty, user_name
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.clock import ctime, now_us
+from oedr.harness.openedge.dbfiles import aifile, bilog, control, extents, lockfile, logfile
+from oedr.harness.openedge.dbfiles.control import Control
+from oedr.harness.openedge.dbfiles.framing import FrameError
+from oedr.harness.openedge.engine import recovery
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.engine.held import HeldFiles
+from oedr.harness.openedge.errors import DamagedError, OEError, StateError
+from oedr.harness.openedge.hostinfo import host_name, pid_alive, tty, user_name
 
 _RECORD = struct.Struct("<BQI")  # table-name length, trid, record index in its transaction
 
@@ -40,7 +40,7 @@ def encode_record(table: str, trid: int, index: int, data: bytes) -> bytes:
 def decode_record(raw: bytes) -> tuple[str, int, int, bytes]:
     length, trid, index = _RECORD.unpack_from(raw)
     start = _RECORD.size
-    return raw[start:start + length].decode(errors="replace"), trid, index, raw[start + length:]
+    return raw[start : start + length].decode(errors="replace"), trid, index, raw[start + length :]
 
 
 def record_payload(table: str, trid: int, index: int, size: int) -> bytes:
@@ -111,8 +111,7 @@ def check_extents(ctl: Control, name: DbName) -> None:
     for area, ext in ctl.all_extents():
         path = Path(ext.path)
         if not path.exists():
-            raise StateError(m.CANNOT_OPEN_FILE.bind(path=ext.path, errno=2),
-                             m.MISSING_EXTENT.bind(path=ext.path))
+            raise StateError(m.CANNOT_OPEN_FILE.bind(path=ext.path, errno=2), m.MISSING_EXTENT.bind(path=ext.path))
         if area.kind == "a":
             continue
         head: bilog.BiHeader | extents.ExtentHeader
@@ -124,14 +123,18 @@ def check_extents(ctl: Control, name: DbName) -> None:
         except (FrameError, OSError) as exc:
             raise DamagedError(m.DB_DAMAGED.bind(db=name.display, reason=f"extent {ext.path}: {exc}")) from None
         if head.get("db_id") != ctl.master.db_id or head.get("created") != ctl.master.created:
-            raise DamagedError(m.CREATION_DATE_MISMATCH.bind(),
-                               m.EXTENT_WRONG_CREATION.bind(path=ext.path, date=ctime(int(head.get("created", 0)))),
-                               m.CONTROL_CREATION.bind(date=ctime(ctl.master.created)))
+            raise DamagedError(
+                m.CREATION_DATE_MISMATCH.bind(),
+                m.EXTENT_WRONG_CREATION.bind(path=ext.path, date=ctime(int(head.get("created", 0)))),
+                m.CONTROL_CREATION.bind(date=ctime(ctl.master.created)),
+            )
         if area.kind == "d" and head.get("last_open") not in (ctl.master.last_open, ctl.master.opening or None):
             opened = cast(extents.ExtentHeader, head).get("last_open", 0)  # a d area's extents have extent headers
-            raise DamagedError(m.LAST_OPEN_MISMATCH.bind(),
-                               m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(opened))),
-                               m.CONTROL_OPEN.bind(date=ctime(ctl.master.last_open)))
+            raise DamagedError(
+                m.LAST_OPEN_MISMATCH.bind(),
+                m.EXTENT_WRONG_OPEN.bind(path=ext.path, date=ctime(int(opened))),
+                m.CONTROL_OPEN.bind(date=ctime(ctl.master.last_open)),
+            )
     _check_high_water(ctl, name)
 
 
@@ -183,10 +186,14 @@ def _check_high_water(ctl: Control, name: DbName) -> None:
         except extents.AreaFull:
             path, offset = area.extents[-1].path, -1
         if offset < 0 or os.path.getsize(path) < offset + block_size:
-            raise DamagedError(m.DB_DAMAGED.bind(
-                db=name.display, reason=f"extent {path} ends before block {highest} of area {area.number} (its "
-                                        f"high-water mark): it was truncated or copied while the database was being "
-                                        f"written"))
+            raise DamagedError(
+                m.DB_DAMAGED.bind(
+                    db=name.display,
+                    reason=f"extent {path} ends before block {highest} of area {area.number} (its "
+                    f"high-water mark): it was truncated or copied while the database was being "
+                    f"written",
+                )
+            )
 
 
 def _check_busy_ai(name: DbName, ctl: Control, options: OpenOptions) -> None:
@@ -194,7 +201,7 @@ def _check_busy_ai(name: DbName, ctl: Control, options: OpenOptions) -> None:
     it: both check it against the master block first, so that a refusal changes nothing (not even the open
     date or the recovery). Utilities that do not write notes (aimage end, probkup offline, ...) are let
     through: they are how the DBA gets out of it."""
-    from harness.openedge.engine import aicheck, recovery
+    from oedr.harness.openedge.engine import aicheck, recovery
 
     master = ctl.master
     recovering = master.state == control.OPEN and options.recover
@@ -358,7 +365,7 @@ class Database:
         """The writer for the BUSY AI extent, positioned after its last intact note, once the extent is checked
         against the master block (engine/aicheck.py): when it is first opened, and again whenever someone
         else changed the file since this writer's last note. DamagedError, nothing written, if it does not match."""
-        from harness.openedge.engine import aicheck
+        from oedr.harness.openedge.engine import aicheck
 
         if self._ai is not None and self._ai.changed_by_others():
             self.close_ai_writer()
@@ -401,17 +408,29 @@ class Database:
             self.close()
 
     # --- logging ----------------------------------------------------------------------------------
-    def log(self, *messages: m.Bound, process: str | None = None, severity: str = "I",
-            user: int | Literal["own"] | None = "own") -> None:
+    def log(
+        self,
+        *messages: m.Bound,
+        process: str | None = None,
+        severity: str = "I",
+        user: int | Literal["own"] | None = "own",
+    ) -> None:
         """Append to the .lg as this session's process and user number (``user`` names another's)."""
-        logfile.append(self.name.lg, process or self.utility.upper(), *messages, severity=severity,
-                       user=self.user if user == "own" else user)
+        logfile.append(
+            self.name.lg,
+            process or self.utility.upper(),
+            *messages,
+            severity=severity,
+            user=self.user if user == "own" else user,
+        )
 
     def _session_lines(self) -> tuple[m.Bound, m.Bound]:
         if self.mode == lockfile.MULTI_USER:
             return m.MULTI_USER_BEGIN.bind(), m.MULTI_USER_END.bind()
-        return (m.SESSION_BEGIN.bind(utility=self.utility, user=user_name(), tty=tty()),
-                m.SESSION_END.bind(utility=self.utility))
+        return (
+            m.SESSION_BEGIN.bind(utility=self.utility, user=user_name(), tty=tty()),
+            m.SESSION_END.bind(utility=self.utility),
+        )
 
     def _log_session_end(self) -> None:
         """334 as the session ends. The broker's has no user number (``BROKER : ... (334)``, KB-P42984): it
@@ -461,8 +480,11 @@ class Database:
 
     def digest(self, upto_trid: int | None = None) -> tuple[int, str]:
         """(record count, sha256) over every record, optionally only those committed up to a trid."""
-        rows = sorted((table, trid, index, data) for table, trid, index, data in self.iter_records()
-                      if upto_trid is None or trid <= upto_trid)
+        rows = sorted(
+            (table, trid, index, data)
+            for table, trid, index, data in self.iter_records()
+            if upto_trid is None or trid <= upto_trid
+        )
         digest = hashlib.sha256()
         for table, trid, index, data in rows:
             digest.update(f"{table}\0{trid}\0{index}\0".encode() + hashlib.sha256(data).digest())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness.openedge.dbfiles.control import Control
+from oedr.harness.openedge.dbfiles.control import Control
 
 
 def extent_paths(ctl: Control) -> set[str]:

@@ -9,7 +9,7 @@ whether the database opened (``REPORT_FD`` in its environment); that report is o
 Which ``_mprosrv``: ``$DLC/bin/_mprosrv`` (the image's OpenEdge-like layout), else the one beside this
 interpreter (a virtual environment's console scripts), else the one on PATH, and only a file that runs
 this emulator, never a real OpenEdge's. Without one (the source tree run without being installed) the
-broker is the module ``harness.openedge.engine.brokerd``, and its title still reads ``_mprosrv ...``.
+broker is the module ``oedr.harness.openedge.engine.brokerd``, and its title still reads ``_mprosrv ...``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 EXECUTABLE = "_mprosrv"
 REPORT_FD = "OEDR_BROKER_REPORT_FD"
-_OURS = b"harness.openedge"  # a console script imports it; the image's wrapper runs it with -m
+_OURS = b"oedr.harness.openedge"  # a console script imports it; the image's wrapper runs it with -m
 _HEAD_BYTES = 4096  # a script names its module near the top
 
 
@@ -50,11 +50,20 @@ def start(db: str, words: list[str]) -> tuple[subprocess.Popen[bytes], int]:
     """Start the broker for ``db`` (as typed) with its parameters; returns it and the report's read end."""
     read_end, write_end = os.pipe()
     program = executable()
-    argv = [program, db, *words] if program else [sys.executable, "-m", "harness.openedge.engine.brokerd", db, *words]
+    argv = (
+        [program, db, *words] if program else [sys.executable, "-m", "oedr.harness.openedge.engine.brokerd", db, *words]
+    )
     try:
         proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.getcwd(),
-            env={**os.environ, REPORT_FD: str(write_end)}, pass_fds=(write_end,), start_new_session=True)
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=os.getcwd(),
+            env={**os.environ, REPORT_FD: str(write_end)},
+            pass_fds=(write_end,),
+            start_new_session=True,
+        )
     except BaseException:
         os.close(read_end)
         raise

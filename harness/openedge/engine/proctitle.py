@@ -28,7 +28,7 @@ def set_title(words: list[str]) -> bool:
         return False
     try:
         stat = Path("/proc/self/stat").read_bytes()
-        fields = stat[stat.rindex(b")") + 2:].split()
+        fields = stat[stat.rindex(b")") + 2 :].split()
         start, end = int(fields[_ARG_START]), int(fields[_ARG_END])
         libc = ctypes.CDLL(None, use_errno=True)
     except (OSError, ValueError, IndexError):

@@ -11,27 +11,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.openedge import messages as m
-from harness.openedge.dbfiles import bilog, extents, notes
-from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine import aimanager
-from harness.openedge.errors import DamagedError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.dbfiles import bilog, extents, notes
+from oedr.harness.openedge.dbfiles.framing import FrameError
+from oedr.harness.openedge.engine import aimanager
+from oedr.harness.openedge.errors import DamagedError
 
 if TYPE_CHECKING:  # the database opens through this module (crash recovery): a type, not an import
-    from harness.openedge.engine.database import Database
+    from oedr.harness.openedge.engine.database import Database
 
 
 def _damaged(db: Database, reason: str) -> DamagedError:
     return DamagedError(m.DB_DAMAGED.bind(db=db.name.display, reason=reason))
 
 
-def _check_not_torn(db: Database, bi_notes: list[notes.Begin | notes.BlockChange | notes.Commit],
-                    base_lsn: int) -> None:
+def _check_not_torn(
+    db: Database, bi_notes: list[notes.Begin | notes.BlockChange | notes.Commit], base_lsn: int
+) -> None:
     newest = max([n.lsn for n in bi_notes if hasattr(n, "lsn")] + [base_lsn])
     if db.ctl.master.next_lsn - 1 > newest:
-        raise _damaged(db, f"the control area (update {db.ctl.master.next_lsn - 1}) is newer than the "
-                           f"before-image file (ends at {newest}); the files were copied while the database "
-                           f"was being written")
+        raise _damaged(
+            db,
+            f"the control area (update {db.ctl.master.next_lsn - 1}) is newer than the "
+            f"before-image file (ends at {newest}); the files were copied while the database "
+            f"was being written",
+        )
     for area in db.data_areas():
         files = db.area_files(area)
         ext_blocks = _blocks_on_disk(files)
@@ -43,9 +47,12 @@ def _check_not_torn(db: Database, bi_notes: list[notes.Begin | notes.BlockChange
             except extents.AreaFull:
                 break
             if block.lsn > newest:
-                raise _damaged(db, f"block {number} of area {area} is newer than the before-image file "
-                                   f"(block update {block.lsn}, bi ends at {newest}); the files were copied "
-                                   f"while the database was being written")
+                raise _damaged(
+                    db,
+                    f"block {number} of area {area} is newer than the before-image file "
+                    f"(block update {block.lsn}, bi ends at {newest}); the files were copied "
+                    f"while the database was being written",
+                )
 
 
 def refuse_torn_copy(db: Database) -> None:
@@ -126,8 +133,7 @@ def _catch_up_ai(db: Database, changes: list[notes.BlockChange], committed: dict
         for trid in sorted(t for t in committed if t > last_in_ai):
             images = [(c.area, c.block, c.after) for c in changes if c.trid == trid]
             commit = committed[trid]
-            aimanager.append(db, notes.Transaction(trid, commit.time, commit.lstmod, images,
-                                                   {"records": len(images)}))
+            aimanager.append(db, notes.Transaction(trid, commit.time, commit.lstmod, images, {"records": len(images)}))
         if master.ai.switch_failed:
             aimanager.switch(db)
     except aimanager.AiSwitchImpossible as impossible:

@@ -20,12 +20,12 @@ import os
 import signal
 from dataclasses import dataclass
 
-from harness.openedge import messages as m
-from harness.openedge.clock import now_us
-from harness.openedge.dbfiles import extents, notes
-from harness.openedge.engine import aimanager
-from harness.openedge.engine.database import Database, encode_record, record_payload
-from harness.openedge.errors import StateError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.clock import now_us
+from oedr.harness.openedge.dbfiles import extents, notes
+from oedr.harness.openedge.engine import aimanager
+from oedr.harness.openedge.engine.database import Database, encode_record, record_payload
+from oedr.harness.openedge.errors import StateError
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.openedge import messages as m
-from harness.openedge.errors import OEError
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.errors import OEError
 
 _BY_NAME = m.catalogue()
 _NAME_OF = {id(v): k for k, v in _BY_NAME.items()}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 
-from harness.openedge.engine import launch
-from harness.openedge.outcome import Outcome
-from harness.openedge.utilities import proserve
+from oedr.harness.openedge.engine import launch
+from oedr.harness.openedge.outcome import Outcome
+from oedr.harness.openedge.utilities import proserve
 
 
 def main(argv: list[str]) -> Outcome:
@@ -24,9 +24,9 @@ def main(argv: list[str]) -> Outcome:
 
 def serve(argv: list[str]) -> None:
     """Be the broker for ``argv`` (``<db> <parameters>``, checked by proserve); exits with its status."""
-    from harness.openedge.engine import aiarchiver as _aiarchiver_operations  # noqa: F401 - the after-image manager
-    from harness.openedge.engine import backup as _backup_operations  # noqa: F401 - registers "backup"
-    from harness.openedge.engine import broker
+    from oedr.harness.openedge.engine import aiarchiver as _aiarchiver_operations  # noqa: F401 - the after-image manager
+    from oedr.harness.openedge.engine import backup as _backup_operations  # noqa: F401 - registers "backup"
+    from oedr.harness.openedge.engine import broker
 
     report_fd = int(os.environ.pop(launch.REPORT_FD))
     broker.main(argv[0] if argv else "", argv[1:], proserve.parse_params, report_fd)

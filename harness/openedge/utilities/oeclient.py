@@ -14,20 +14,22 @@ import signal
 import threading
 import time
 
-from harness.openedge import messages as m
-from harness.openedge.argv import number, take_params, usage
-from harness.openedge.clock import ctime
-from harness.openedge.dbfiles import control
-from harness.openedge.engine import aimanager, client, transactions
-from harness.openedge.engine.database import Database, OpenOptions, check_blocks, read_control
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import OEError, UsageError
-from harness.openedge.hostinfo import tty, user_name
-from harness.openedge.outcome import Outcome
-from harness.openedge.waiting import pace
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import number, take_params, usage
+from oedr.harness.openedge.clock import ctime
+from oedr.harness.openedge.dbfiles import control
+from oedr.harness.openedge.engine import aimanager, client, transactions
+from oedr.harness.openedge.engine.database import Database, OpenOptions, check_blocks, read_control
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import OEError, UsageError
+from oedr.harness.openedge.hostinfo import tty, user_name
+from oedr.harness.openedge.outcome import Outcome
+from oedr.harness.openedge.waiting import pace
 
-SYNTAX = ("oeclient db-name {commit [--count N] [--table T] [--bytes B] | digest [--upto TRID] | "
-          "load --seconds S [--rate R]}   (emulator-only stand-in for an ABL client)")
+SYNTAX = (
+    "oeclient db-name {commit [--count N] [--table T] [--bytes B] | digest [--upto TRID] | "
+    "load --seconds S [--rate R]}   (emulator-only stand-in for an ABL client)"
+)
 HELP = [
     "oeclient: the oedr emulator's stand-in for an ABL client session. It is not a Progress OpenEdge program;",
     "against a real OpenEdge the harness runs ABL procedures (_progres -b) instead.",
@@ -94,8 +96,9 @@ def main(argv: list[str]) -> Outcome:
     if len(argv) < 2:
         raise usage("oeclient", "missing database or action", SYNTAX)
     name, action = DbName.parse(argv[0]), argv[1]
-    params, rest = take_params("oeclient", argv[2:], with_value=["--count", "--table", "--bytes", "--upto",
-                                                                 "--seconds", "--rate"])
+    params, rest = take_params(
+        "oeclient", argv[2:], with_value=["--count", "--table", "--bytes", "--upto", "--seconds", "--rate"]
+    )
     if rest or action not in ("commit", "digest", "load"):
         raise usage("oeclient", f"unexpected {(rest or [action])[0]!r}", SYNTAX)
     table = params.get("--table", "Customer")

@@ -31,13 +31,13 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.argv import number, number_in, take_params, usage
-from harness.openedge.engine import aiarchiver, backup, client, wire
-from harness.openedge.engine.database import Database, OpenOptions, read_control
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import OEError, StateError, UsageError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import number, number_in, take_params, usage
+from oedr.harness.openedge.engine import aiarchiver, backup, client, wire
+from oedr.harness.openedge.engine.database import Database, OpenOptions, read_control
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import OEError, StateError, UsageError
+from oedr.harness.openedge.outcome import Outcome
 
 SYNTAX = "probkup [online] db-name [incremental] device-name [enableai] [-com] [-vs n] [-bf n] [-io n] [-verbose]"
 SWITCH_ENV = "OEDR_OFFLINE_PROBKUP_SWITCH"
@@ -145,13 +145,15 @@ def main(argv: list[str]) -> Outcome:
     return Outcome(0, notes + _online_enabling_archiver(name, request, archiver))
 
 
-def _online_enabling_archiver(name: DbName, request: backup.BackupRequest,
-                              archiver: aiarchiver.Settings) -> list[m.Bound]:
+def _online_enabling_archiver(
+    name: DbName, request: backup.BackupRequest, archiver: aiarchiver.Settings
+) -> list[m.Bound]:
     """Management is turned on as the backup starts, so the backup's master block carries it (as enableai's
     AIMAGE BEGIN is in the backup); a backup that fails turns it off again [inferred]. With enableai, AI
     begins in the backup first, so management follows it."""
-    enabled = m.AIMGT_ENABLED.bind(db=name.display, dirs=",".join(archiver.dirs),
-                                   interval=aiarchiver.describe_interval(archiver.interval or 0))
+    enabled = m.AIMGT_ENABLED.bind(
+        db=name.display, dirs=",".join(archiver.dirs), interval=aiarchiver.describe_interval(archiver.interval or 0)
+    )
     if request.enableai:
         lines = _online(name, request)
         with client.connect(name) as broker:

@@ -5,12 +5,12 @@ A database made by procopy has after-imaging disabled (KB-000047338).
 
 from __future__ import annotations
 
-from harness.openedge import messages as m
-from harness.openedge.argv import usage
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import UsageError
-from harness.openedge.outcome import Outcome
-from harness.openedge.utilities.prodb import fill
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import usage
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import UsageError
+from oedr.harness.openedge.outcome import Outcome
+from oedr.harness.openedge.utilities.prodb import fill
 
 SYNTAX = "procopy empty target-db-name"
 

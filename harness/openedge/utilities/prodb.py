@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.argv import usage
-from harness.openedge.dbfiles import control, structure
-from harness.openedge.engine import create as creation
-from harness.openedge.engine.database import read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError, UsageError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import usage
+from oedr.harness.openedge.dbfiles import control, structure
+from oedr.harness.openedge.engine import create as creation
+from oedr.harness.openedge.engine.database import read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError, UsageError
+from oedr.harness.openedge.outcome import Outcome
 
 SYNTAX = "prodb new-db-name empty"
 

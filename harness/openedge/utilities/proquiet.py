@@ -23,15 +23,15 @@ refusal too), 5570 (emulator choice; the sheet gives the two texts, not when the
 
 from __future__ import annotations
 
-from harness.openedge import messages as m
-from harness.openedge.argv import number_in, usage
-from harness.openedge.engine import broker as brokers
-from harness.openedge.engine import client
-from harness.openedge.engine.database import read_control
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import OEError, StateError
-from harness.openedge.hostinfo import tty, user_name
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import number_in, usage
+from oedr.harness.openedge.engine import broker as brokers
+from oedr.harness.openedge.engine import client
+from oedr.harness.openedge.engine.database import read_control
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import OEError, StateError
+from oedr.harness.openedge.hostinfo import tty, user_name
+from oedr.harness.openedge.outcome import Outcome
 
 SYNTAX = "proquiet db-name [-C] { enable [nolock] | disable [markbackedup] | bithreshold n }"
 

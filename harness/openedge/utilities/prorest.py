@@ -23,12 +23,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.argv import take_params, usage
-from harness.openedge.engine import backup
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import DamagedError, StdoutClosed
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import take_params, usage
+from oedr.harness.openedge.engine import backup
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import DamagedError, StdoutClosed
+from oedr.harness.openedge.outcome import Outcome
 
 SYNTAX = "prorest db-name device-name [-vp | -vf | -list]"
 OPTIONS = ("-vp", "-vf", "-list")

@@ -10,18 +10,34 @@ from __future__ import annotations
 import json
 import os
 
-from harness.openedge import messages as m
-from harness.openedge.argv import usage
-from harness.openedge.engine import aiarchiver, launch, wire
-from harness.openedge.engine.database import read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import OEError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import usage
+from oedr.harness.openedge.engine import aiarchiver, launch, wire
+from oedr.harness.openedge.engine.database import read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import OEError
+from oedr.harness.openedge.outcome import Outcome
 
 SYNTAX = "proserve db-name [-S port] [-H host] [-n users] [-aistall] [...]"
 FLAGS = {"-aistall", "-i", "-r", "-RO", "-aiarcdircreate"}
-VALUED = {"-S", "-H", "-n", "-N", "-B", "-L", "-Ma", "-Mn", "-Mi", "-bithold", "-aiarcdir", "-aiarcinterval",
-          "-minport", "-maxport", "-db", "-pf"}  # startup parameters that take a value (DOC, startup reference)
+VALUED = {
+    "-S",
+    "-H",
+    "-n",
+    "-N",
+    "-B",
+    "-L",
+    "-Ma",
+    "-Mn",
+    "-Mi",
+    "-bithold",
+    "-aiarcdir",
+    "-aiarcinterval",
+    "-minport",
+    "-maxport",
+    "-db",
+    "-pf",
+}  # startup parameters that take a value (DOC, startup reference)
 
 
 def parse_params(words: list[str]) -> dict[str, str]:

@@ -9,19 +9,21 @@ from __future__ import annotations
 import os
 import signal
 
-from harness.openedge import messages as m
-from harness.openedge.argv import usage
-from harness.openedge.dbfiles import lockfile, logfile
-from harness.openedge.engine import aiarchiver, client
-from harness.openedge.engine.database import read_control
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError
-from harness.openedge.hostinfo import pid_alive, tty, user_name
-from harness.openedge.outcome import Outcome
-from harness.openedge.waiting import poll_until
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import usage
+from oedr.harness.openedge.dbfiles import lockfile, logfile
+from oedr.harness.openedge.engine import aiarchiver, client
+from oedr.harness.openedge.engine.database import read_control
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError
+from oedr.harness.openedge.hostinfo import pid_alive, tty, user_name
+from oedr.harness.openedge.outcome import Outcome
+from oedr.harness.openedge.waiting import poll_until
 
-SYNTAX = ("proshut db-name {-by | -bn | -byF | -F} [-shutdownTimeout n] | "
-          "proshut db-name -C aimgt -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]")
+SYNTAX = (
+    "proshut db-name {-by | -bn | -byF | -F} [-shutdownTimeout n] | "
+    "proshut db-name -C aimgt -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]"
+)
 MODES = {"-by": "by", "-bn": "bn", "-byF": "F", "-F": "F", "-b": "by"}
 # -F does not attach to the broker (it may be hung), so it cannot take a free user number as -by's SHUT does.
 FORCED_USER_NUMBER = 1  # what -by's SHUT gets when nothing else is connected [inferred]
@@ -35,8 +37,13 @@ def _forced(name: DbName) -> Outcome:
     poll_until(lambda: not pid_alive(lock.pid), timeout=30, what="the broker to die")
     lockfile.remove(name.lk)
     name.socket_path().unlink(missing_ok=True)
-    logfile.append(name.lg, "SHUT", m.SHUTDOWN_STARTED.bind(user=user_name(), tty=tty()),
-                   m.EMERGENCY_SHUTDOWN.bind(), user=FORCED_USER_NUMBER)
+    logfile.append(
+        name.lg,
+        "SHUT",
+        m.SHUTDOWN_STARTED.bind(user=user_name(), tty=tty()),
+        m.EMERGENCY_SHUTDOWN.bind(),
+        user=FORCED_USER_NUMBER,
+    )
     return Outcome(0, [m.EMERGENCY_SHUTDOWN.bind()])
 
 

@@ -11,15 +11,15 @@ import errno
 import os
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.argv import number, take_params, usage
-from harness.openedge.dbfiles import aifile, backup, bilog, control, extents, lockfile, structure
-from harness.openedge.dbfiles.structure import format_line
-from harness.openedge.engine import create as creation
-from harness.openedge.engine.database import clear_stale_lock, read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError, UsageError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import number, take_params, usage
+from oedr.harness.openedge.dbfiles import aifile, backup, bilog, control, extents, lockfile, structure
+from oedr.harness.openedge.dbfiles.structure import format_line
+from oedr.harness.openedge.engine import create as creation
+from oedr.harness.openedge.engine.database import clear_stale_lock, read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError, UsageError
+from oedr.harness.openedge.outcome import Outcome
 
 SYNTAX = "prostrct {create|list|repair|unlock} db-name [structure-description-file] [-blocksize n]"
 AREA_TYPES = {"d": 6, "b": 3, "t": 4, "a": 7}  # ControlArea is 6 as well; AI area type 7 is [inferred]
@@ -53,22 +53,24 @@ def _listing(name: DbName, ctl: control.Control) -> tuple[list[str], list[str]]:
     choice (the sample shows neither in full). Each Block Size is the block size the emulator frames that
     file in: the BI's own (8 KB by default, §3.3), the database's for data, AI and transaction-log areas."""
     bs = ctl.master.block_size
-    text = [f"AreaName: ControlArea, Type 6, Block Size {bs}, Extents 1, Records/Blck 32, Cluster Size 1",
-            f"   Ext # 1, Type VARIABLE, Size 32 KByte, Name: {name.db}"]
+    text = [
+        f"AreaName: ControlArea, Type 6, Block Size {bs}, Extents 1, Records/Blck 32, Cluster Size 1",
+        f"   Ext # 1, Type VARIABLE, Size 32 KByte, Name: {name.db}",
+    ]
     st_lines = []
     for area in sorted(ctl.areas, key=lambda a: (_LIST_ORDER[a.kind], a.number)):
         head = f"AreaName: {area.name}, Type {AREA_TYPES[area.kind]}, "
         if area.kind == "d":
-            head += (f"Block Size {bs}, Extents {len(area.extents)}, Records/Blck {area.rpb}, "
-                     f"Cluster Size {area.bpc}")
+            head += f"Block Size {bs}, Extents {len(area.extents)}, Records/Blck {area.rpb}, Cluster Size {area.bpc}"
         else:
             head += f"Block Size {ctl.master.bi_block_size if area.kind == 'b' else bs}, Extents {len(area.extents)}"
         text.append(head)
         for ext in area.extents:
             kind = "FIXED" if ext.fixed else "VARIABLE"
             text.append(f"   Ext # {ext.number}, Type {kind}, Size {ext.size_kb} KByte, Name: {ext.path}")
-            st_lines.append(format_line(area.kind, area.name, area.number, area.rpb, area.bpc, ext.path,
-                                        ext.fixed, ext.size_kb))
+            st_lines.append(
+                format_line(area.kind, area.name, area.number, area.rpb, area.bpc, ext.path, ext.fixed, ext.size_kb)
+            )
     return text, st_lines
 
 
@@ -93,8 +95,12 @@ def list_structure(args: list[str]) -> Outcome:
     return Outcome(0, text=text)
 
 
-DB_MAGICS = {control.MAGIC: "a control area", extents.EXTENT_MAGIC: "a data extent", bilog.MAGIC: "a before-image file",
-             aifile.MAGIC: "an after-image file"}
+DB_MAGICS = {
+    control.MAGIC: "a control area",
+    extents.EXTENT_MAGIC: "a data extent",
+    bilog.MAGIC: "a before-image file",
+    aifile.MAGIC: "an after-image file",
+}
 
 
 def refuse_database_file(name: DbName, ctl: control.Control, out_path: Path) -> None:
@@ -110,7 +116,7 @@ def refuse_database_file(name: DbName, ctl: control.Control, out_path: Path) -> 
     except OSError:
         return  # not there, or not readable: the write reports it (43)
     what = DB_MAGICS.get(head[:8])
-    if what is None and head[backup.TEXT_SIZE:] == backup.MAGIC:
+    if what is None and head[backup.TEXT_SIZE :] == backup.MAGIC:
         what = "a backup volume"
     if what is not None:
         raise StateError(m.LIST_OVER_DB_FILE.bind(path=str(out_path), what=what))
@@ -146,17 +152,24 @@ def _extent_kind(ext: control.ExtentInfo) -> str:
     return f"fixed {ext.size_kb} KB" if ext.fixed else "variable"
 
 
-def _check_same_extents(old: dict[tuple[str, int], control.AreaInfo], new: dict[tuple[str, int], control.AreaInfo],
-                        st_path: Path) -> None:
+def _check_same_extents(
+    old: dict[tuple[str, int], control.AreaInfo], new: dict[tuple[str, int], control.AreaInfo], st_path: Path
+) -> None:
     """Repair only re-points extents: the same areas, extents, types and fixed sizes (DOC, KB-P23580)."""
     if old.keys() != new.keys() or any(len(old[k].extents) != len(new[k].extents) for k in old):
         raise StateError(m.ST_MISMATCH.bind(path=str(st_path), reason="repair cannot add or remove extents"))
     for key, area in old.items():
         for ext, new_ext in zip(area.extents, new[key].extents, strict=True):
             if _extent_kind(ext) != _extent_kind(new_ext):
-                raise StateError(m.ST_MISMATCH.bind(path=str(st_path), reason=(
-                    f"extent {ext.number} of area {area.number} is {_extent_kind(ext)} in the database but "
-                    f"{_extent_kind(new_ext)} in the .st, and repair cannot change an extent")))
+                raise StateError(
+                    m.ST_MISMATCH.bind(
+                        path=str(st_path),
+                        reason=(
+                            f"extent {ext.number} of area {area.number} is {_extent_kind(ext)} in the database but "
+                            f"{_extent_kind(new_ext)} in the .st, and repair cannot change an extent"
+                        ),
+                    )
+                )
 
 
 def unlock(args: list[str]) -> Outcome:
@@ -170,8 +183,10 @@ def unlock(args: list[str]) -> Outcome:
         refuse_if_locked(name)
     missing = [e.path for _a, e in ctl.all_extents() if not os.path.exists(e.path)]
     if missing:
-        raise StateError(*[m.CANNOT_OPEN_FILE.bind(path=p, errno=2) for p in missing],
-                         *[m.MISSING_EXTENT.bind(path=p) for p in missing])
+        raise StateError(
+            *[m.CANNOT_OPEN_FILE.bind(path=p, errno=2) for p in missing],
+            *[m.MISSING_EXTENT.bind(path=p) for p in missing],
+        )
     clear_stale_lock(name)
     return Outcome(0, [m.UNLOCK_DONE.bind(db=name.display)])
 
@@ -184,6 +199,5 @@ def main(argv: list[str]) -> Outcome:
         raise usage("prostrct", "missing qualifier", SYNTAX)
     qualifier = argv[0].lower()
     if qualifier not in QUALIFIERS:
-        raise UsageError(m.UNKNOWN_QUALIFIER.bind(utility="prostrct", qualifier=argv[0],
-                                                  known=", ".join(QUALIFIERS)))
+        raise UsageError(m.UNKNOWN_QUALIFIER.bind(utility="prostrct", qualifier=argv[0], known=", ".join(QUALIFIERS)))
     return QUALIFIERS[qualifier](argv[1:])

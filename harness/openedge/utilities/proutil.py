@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from harness.openedge import messages as m
-from harness.openedge.argv import number, split_qualifier, take_params, usage
-from harness.openedge.clock import ctime
-from harness.openedge.dbfiles import control, lockfile
-from harness.openedge.engine import recovery
-from harness.openedge.engine.database import Database, OpenOptions, lock_state, read_control
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError, UsageError
-from harness.openedge.hostinfo import host_name, pid_alive
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import number, split_qualifier, take_params, usage
+from oedr.harness.openedge.clock import ctime
+from oedr.harness.openedge.dbfiles import control, lockfile
+from oedr.harness.openedge.engine import recovery
+from oedr.harness.openedge.engine.database import Database, OpenOptions, lock_state, read_control
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError, UsageError
+from oedr.harness.openedge.hostinfo import host_name, pid_alive
+from oedr.harness.openedge.outcome import Outcome
 
 SYNTAX = "proutil db-name -C {busy|holder|truncate bi|describe|enablesitereplication|disablesitereplication}"
 BUSY_IN_USE, BUSY_STARTING = 6, 64
@@ -60,8 +60,9 @@ def holder(name: DbName, words: list[str]) -> Outcome:
 def truncate_bi(name: DbName, words: list[str]) -> Outcome:
     params, rest = take_params("proutil", words, with_value=["-G", "-bi", "-biblocksize"])
     if rest:
-        raise usage("proutil", f"unexpected {rest[0]!r}",
-                    "proutil db-name -C truncate bi [-G n] [-bi size] [-biblocksize size]")
+        raise usage(
+            "proutil", f"unexpected {rest[0]!r}", "proutil db-name -C truncate bi [-G n] [-bi size] [-biblocksize size]"
+        )
     for key, value in params.items():
         number("proutil", key, value)
     bi_block_size = _bi_block_size(params["-biblocksize"], read_control(name)) if "-biblocksize" in params else None
@@ -93,9 +94,17 @@ def describe(name: DbName, words: list[str]) -> Outcome:
     state = master.state
     if state == control.OPEN and (lock is None or (lock.host == host_name() and not pid_alive(lock.pid))):
         state = "crashed (needs crash recovery)"
-    features = [f for f, on in (("After Imaging", ai.enabled), ("AI Management", ai.management),
-                                (f"OpenEdge Replication ({master.replication})", bool(master.replication)),
-                                ("Large Files", True), ("64 Bit DBKEYS", True)) if on]
+    features = [
+        f
+        for f, on in (
+            ("After Imaging", ai.enabled),
+            ("AI Management", ai.management),
+            (f"OpenEdge Replication ({master.replication})", bool(master.replication)),
+            ("Large Files", True),
+            ("64 Bit DBKEYS", True),
+        )
+        if on
+    ]
     text = [
         "OpenEdge Database Description",
         "",
@@ -129,11 +138,15 @@ def describe(name: DbName, words: list[str]) -> Outcome:
 def _replication(name: DbName, words: list[str], enable: bool) -> Outcome:
     role = words[0].lower() if words else ""
     if len(words) > 1:
-        raise usage("proutil", f"unexpected {words[1]!r}",
-                    "proutil db-name -C {enable|disable}sitereplication [source|target]")
+        raise usage(
+            "proutil", f"unexpected {words[1]!r}", "proutil db-name -C {enable|disable}sitereplication [source|target]"
+        )
     if enable and role not in ("source", "target"):
-        raise usage("proutil", "enablesitereplication needs source or target",
-                    "proutil db-name -C enablesitereplication {source|target}")
+        raise usage(
+            "proutil",
+            "enablesitereplication needs source or target",
+            "proutil db-name -C enablesitereplication {source|target}",
+        )
     if not enable and role not in ("", "source", "target"):
         raise usage("proutil", f"unexpected {words[0]!r}", "proutil db-name -C disablesitereplication [source|target]")
     db = Database.open(name, OpenOptions("proutil", log_session=True))

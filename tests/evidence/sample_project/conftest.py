@@ -1,4 +1,4 @@
-"""A tiny self-contained DR project for the evidence tests: steps that report to harness.evidence.hooks.
+"""A tiny self-contained DR project for the evidence tests: steps that report to oedr.harness.evidence.hooks.
 
 The "commands" here are pretend: each step records what a real harness would (command, counters, events)
 so that the recorder, the reports and ``oedr run`` can be tested without the emulator or the real features.
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from harness.dba.readings import CounterValues
-from harness.evidence import hooks
-from harness.result import CommandResult
+from oedr.harness.dba.readings import CounterValues
+from oedr.harness.evidence import hooks
+from oedr.harness.result import CommandResult
 
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
 
@@ -35,19 +35,33 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def run(host: str, argv: list[str], stdout: str, exit_status: int = 0, stderr: str = "",
-        bracket: int | None = None) -> None:
+def run(
+    host: str, argv: list[str], stdout: str, exit_status: int = 0, stderr: str = "", bracket: int | None = None
+) -> None:
     """Pretend to run a command on a host, and record it as the harness would (with its facts)."""
     started, clock = _now(), time.perf_counter()
-    result = CommandResult(host, " ".join(argv), argv, f"/sandbox/{host}", started, time.perf_counter() - clock,
-                           exit_status, stdout, stderr)
+    result = CommandResult(
+        host,
+        " ".join(argv),
+        argv,
+        f"/sandbox/{host}",
+        started,
+        time.perf_counter() - clock,
+        exit_status,
+        stdout,
+        stderr,
+    )
     hooks.record_command(result.as_record(bracket=bracket))
 
 
 def counters(host: str, when_: str, site: dict[str, Any], bracket: int | None = None) -> None:
     """The counters as the harness reads them around a command (``bracket``: the command's)."""
-    values = CounterValues(expected_ai_seq=site[host]["applied"] + 1, current_ai_seq=site[host]["ai_seq"],
-                           backup_counter=site[host]["backups"], ai_enabled=True)  # fmt: skip
+    values = CounterValues(
+        expected_ai_seq=site[host]["applied"] + 1,
+        current_ai_seq=site[host]["ai_seq"],
+        backup_counter=site[host]["backups"],
+        ai_enabled=True,
+    )
     hooks.record_counters({"host": host, "db": "sports", "when": when_, "values": values, "bracket": bracket})
 
 
@@ -77,8 +91,12 @@ def full_backup(site: dict[str, Any]) -> None:
 def switch_ai(site: dict[str, Any], times: int) -> None:
     for bracket in range(2, 2 + times):
         counters("production", "before", site, bracket=bracket)
-        run("production", ["rfutil", "sports", "-C", "aimage", "new"], "Switched to the next AI extent.\n",
-            bracket=bracket)
+        run(
+            "production",
+            ["rfutil", "sports", "-C", "aimage", "new"],
+            "Switched to the next AI extent.\n",
+            bracket=bracket,
+        )
         site["production"]["ai_seq"] += 1
         counters("production", "after", site, bracket=bracket)
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from harness.openedge.argv import split_qualifier
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.outcome import Outcome
-from harness.openedge.utilities.rfutil import aiarchiver, aimage, marks, oplock, rollforward
+from oedr.harness.openedge.argv import split_qualifier
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.outcome import Outcome
+from oedr.harness.openedge.utilities.rfutil import aiarchiver, aimage, marks, oplock, rollforward
 
-SYNTAX = ("rfutil db-name -C {aimage begin|aimage end|aimage new|aimage list|aimage extent list|"
-          "aimage extent empty [n|path]|aimage extent full|aimage query opt by opt value|"
-          "aimage scan [verbose] -a file|mark backedup|sequence|roll forward [oplock] [retry] [verbose] "
-          "[endtime yyyy:mm:dd:hh:mm:ss | endtrans n] {-a file | -ailist listfile}|roll opunlock|"
-          "aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|aiarchiver disable|aiarchiver end|"
-          "aiarchiver setinterval n|aiarchiver setdir dirs|aiarchive nextextent|aiarchive extent source target}")
+SYNTAX = (
+    "rfutil db-name -C {aimage begin|aimage end|aimage new|aimage list|aimage extent list|"
+    "aimage extent empty [n|path]|aimage extent full|aimage query opt by opt value|"
+    "aimage scan [verbose] -a file|mark backedup|sequence|roll forward [oplock] [retry] [verbose] "
+    "[endtime yyyy:mm:dd:hh:mm:ss | endtrans n] {-a file | -ailist listfile}|roll opunlock|"
+    "aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|aiarchiver disable|aiarchiver end|"
+    "aiarchiver setinterval n|aiarchiver setdir dirs|aiarchive nextextent|aiarchive extent source target}"
+)
 
 QUALIFIERS: dict[str, Callable[[DbName, list[str]], Outcome]] = {
     "aimage begin": aimage.begin,

@@ -15,13 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from harness.openedge import messages as m
-from harness.openedge.argv import usage
-from harness.openedge.engine import aiarchiver, aimanager, client, wire
-from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import usage
+from oedr.harness.openedge.engine import aiarchiver, aimanager, client, wire
+from oedr.harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError
+from oedr.harness.openedge.outcome import Outcome
 
 ENABLE = "rfutil db-name -C aiarchiver enable -aiarcdir dir1[,dir2...] [-aiarcinterval n] [-aiarcdircreate]"
 # Only the AI fields change: no crash recovery (as aimage extent empty, so a crashed database can be helped).
@@ -147,4 +147,3 @@ def extent(name: DbName, words: list[str]) -> Outcome:
         ext = aimanager.find_extent(db, source)
         lines = aiarchiver.archive_to(db, ext, Path(target_path), kind, "RFUTIL", None)
     return Outcome(0, [*db.messages, *lines])
-

@@ -15,16 +15,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.openedge import messages as m
-from harness.openedge.dbfiles import aifile
-from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine.database import read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import OEError, StateError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.dbfiles import aifile
+from oedr.harness.openedge.dbfiles.framing import FrameError
+from oedr.harness.openedge.engine.database import read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import OEError, StateError
+from oedr.harness.openedge.outcome import Outcome
 
 if TYPE_CHECKING:  # roll forward runs the list through here: a type, not an import
-    from harness.openedge.utilities.rfutil.rollforward import Request
+    from oedr.harness.openedge.utilities.rfutil.rollforward import Request
 
 COMMENT = (":", "#", "*")
 
@@ -46,8 +46,10 @@ def in_sequence(paths: list[Path]) -> tuple[list[Path], list[m.Bound]]:
         try:
             head = aifile.read_header(path)
         except OSError as exc:
-            raise StateError(m.CANNOT_OPEN_FILE.bind(path=str(path), errno=exc.errno or errno.EIO),
-                             m.RF_OPEN_ERROR.bind(path=str(path))) from None
+            raise StateError(
+                m.CANNOT_OPEN_FILE.bind(path=str(path), errno=exc.errno or errno.EIO),
+                m.RF_OPEN_ERROR.bind(path=str(path)),
+            ) from None
         except FrameError:
             warnings.append(m.RF_AILIST_NOT_AI.bind(path=str(path)))
             continue

@@ -9,17 +9,17 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.argv import take_params, usage
-from harness.openedge.clock import ctime
-from harness.openedge.dbfiles import aifile, notes
-from harness.openedge.dbfiles.control import Control, ExtentInfo
-from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine import aicheck, aimanager, client
-from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import DamagedError, StateError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import take_params, usage
+from oedr.harness.openedge.clock import ctime
+from oedr.harness.openedge.dbfiles import aifile, notes
+from oedr.harness.openedge.dbfiles.control import Control, ExtentInfo
+from oedr.harness.openedge.dbfiles.framing import FrameError
+from oedr.harness.openedge.engine import aicheck, aimanager, client
+from oedr.harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import DamagedError, StateError
+from oedr.harness.openedge.outcome import Outcome
 
 
 def _no_args(words: list[str], syntax: str) -> None:
@@ -169,9 +169,12 @@ SEARCH_OPTIONS = ("extnum", "name", "sequence")
 
 def _query_value(option: str, ext: ExtentInfo, head: aifile.AiHeader, used: int) -> str:
     values = {
-        "extnum": str(ext.number), "status": head.state.capitalize(),
-        "type": "Fixed Length" if ext.fixed else "Variable Length", "size": str(_size_kb(ext)),
-        "used": str((used - aifile.HEADER_SIZE) // 1024 if used else 0), "name": ext.path,
+        "extnum": str(ext.number),
+        "status": head.state.capitalize(),
+        "type": "Fixed Length" if ext.fixed else "Variable Length",
+        "size": str(_size_kb(ext)),
+        "used": str((used - aifile.HEADER_SIZE) // 1024 if used else 0),
+        "name": ext.path,
         "sequence": str(head.seq if head.state != aifile.EMPTY else 0),
         "startdate": ctime(head.ainew) if head.state != aifile.EMPTY else "N/A",
     }
@@ -181,16 +184,20 @@ def _query_value(option: str, ext: ExtentInfo, head: aifile.AiHeader, used: int)
 
 
 def query(name: DbName, words: list[str]) -> Outcome:
-    syntax = ("rfutil db-name -C aimage query {extnum|status|type|size|used|name|sequence|startdate|all} "
-              "by {extnum|name|sequence} value")
+    syntax = (
+        "rfutil db-name -C aimage query {extnum|status|type|size|used|name|sequence|startdate|all} "
+        "by {extnum|name|sequence} value"
+    )
     lowered = [w.lower() for w in words]
-    if (len(words) != 4 or lowered[1] != "by" or lowered[0] not in QUERY_OPTIONS
-            or lowered[2] not in SEARCH_OPTIONS):
+    if len(words) != 4 or lowered[1] != "by" or lowered[0] not in QUERY_OPTIONS or lowered[2] not in SEARCH_OPTIONS:
         raise usage("rfutil", "bad aimage query", syntax)
     option, search, value = lowered[0], lowered[2], words[3]
     for ext, head, used in _headers(name):
-        key = {"extnum": str(ext.number), "name": ext.path,
-               "sequence": str(head.seq if head.state != aifile.EMPTY else 0)}[search]
+        key = {
+            "extnum": str(ext.number),
+            "name": ext.path,
+            "sequence": str(head.seq if head.state != aifile.EMPTY else 0),
+        }[search]
         if key == value or (search == "name" and Path(value).name == Path(ext.path).name and "/" not in value):
             return Outcome(0, text=[_query_value(option, ext, head, used)])
     raise StateError(m.AI_EXTENT_UNKNOWN.bind(extent=value, db=name.display))
@@ -207,8 +214,13 @@ def header_lines(head: aifile.AiHeader) -> list[m.Bound]:
 
 def totals(count: int, transactions: int) -> list[m.Bound]:
     # Emulated AI notes are whole committed transactions, so none is ever left in flight.
-    return [m.NOTES_PROCESSED.bind(n=count), m.INFLIGHT.bind(n=0), m.TX_STARTED.bind(n=transactions),
-            m.TX_COMPLETED.bind(n=transactions), m.TX_STILL_ACTIVE.bind(n=0)]
+    return [
+        m.NOTES_PROCESSED.bind(n=count),
+        m.INFLIGHT.bind(n=0),
+        m.TX_STARTED.bind(n=transactions),
+        m.TX_COMPLETED.bind(n=transactions),
+        m.TX_STILL_ACTIVE.bind(n=0),
+    ]
 
 
 def _is_own_busy(ctl: Control, path: Path) -> bool:
@@ -218,8 +230,9 @@ def _is_own_busy(ctl: Control, path: Path) -> bool:
     return path.exists() and own.exists() and path.resolve() == own.resolve()
 
 
-def _check_notes(ctl: Control, path: Path, head: aifile.AiHeader, found: list[notes.Transaction], end: int,
-                 crc: int) -> None:
+def _check_notes(
+    ctl: Control, path: Path, head: aifile.AiHeader, found: list[notes.Transaction], end: int, crc: int
+) -> None:
     """Damage scan reports though every note's own checksum holds: a switched file whose notes are not the ones
     its header sealed (count, end, checksum over them, as roll forward checks), and this database's BUSY file
     when it does not match what the master block recorded (cut at a note boundary, or written after damage)."""
@@ -258,6 +271,8 @@ def scan(name: DbName, words: list[str]) -> Outcome:
     if "verbose" in params:
         for note in found:
             lines.append(m.SCAN_NOTE.bind(trid=note.trid, time=ctime(note.time), blocks=len(note.images)))
-            lines += [m.SCAN_BLOCK.bind(trid=note.trid, area=area, dbkey=block, counter=note.trid)
-                      for area, block, _image in note.images]
+            lines += [
+                m.SCAN_BLOCK.bind(trid=note.trid, area=area, dbkey=block, counter=note.trid)
+                for area, block, _image in note.images
+            ]
     return Outcome(0, lines + totals(len(found), len(found)))

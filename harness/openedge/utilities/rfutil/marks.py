@@ -7,14 +7,14 @@ before the first roll forward (KB-P102501); logs 12428.
 
 from __future__ import annotations
 
-from harness.openedge import messages as m
-from harness.openedge.argv import usage
-from harness.openedge.dbfiles import logfile
-from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError
-from harness.openedge.hostinfo import tty, user_name
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import usage
+from oedr.harness.openedge.dbfiles import logfile
+from oedr.harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError
+from oedr.harness.openedge.hostinfo import tty, user_name
+from oedr.harness.openedge.outcome import Outcome
 
 
 def _no_args(words: list[str], syntax: str) -> None:

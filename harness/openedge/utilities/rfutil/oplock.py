@@ -11,12 +11,12 @@ not found). A database that is not protected is refused (90135, emulator choice)
 
 from __future__ import annotations
 
-from harness.openedge import messages as m
-from harness.openedge.argv import usage
-from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import StateError
-from harness.openedge.outcome import Outcome
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import usage
+from oedr.harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import StateError
+from oedr.harness.openedge.outcome import Outcome
 
 
 def opunlock(name: DbName, words: list[str]) -> Outcome:

@@ -39,22 +39,24 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.openedge import messages as m
-from harness.openedge.argv import number, take_params, usage
-from harness.openedge.clock import ctime, parse_endtime
-from harness.openedge.dbfiles import aifile, notes
-from harness.openedge.dbfiles.control import Control
-from harness.openedge.dbfiles.framing import FrameError
-from harness.openedge.engine import aimanager, recovery
-from harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
-from harness.openedge.engine.dbname import DbName
-from harness.openedge.errors import DamagedError, OEError, StateError, UsageError
-from harness.openedge.outcome import Outcome
-from harness.openedge.utilities.rfutil import ailist
-from harness.openedge.utilities.rfutil.aimage import header_lines, totals
+from oedr.harness.openedge import messages as m
+from oedr.harness.openedge.argv import number, take_params, usage
+from oedr.harness.openedge.clock import ctime, parse_endtime
+from oedr.harness.openedge.dbfiles import aifile, notes
+from oedr.harness.openedge.dbfiles.control import Control
+from oedr.harness.openedge.dbfiles.framing import FrameError
+from oedr.harness.openedge.engine import aimanager, recovery
+from oedr.harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
+from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.errors import DamagedError, OEError, StateError, UsageError
+from oedr.harness.openedge.outcome import Outcome
+from oedr.harness.openedge.utilities.rfutil import ailist
+from oedr.harness.openedge.utilities.rfutil.aimage import header_lines, totals
 
-SYNTAX = ("rfutil db-name -C roll forward [oplock] [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss | endtrans n] "
-          "{-a ai-file | -ailist listfile}")
+SYNTAX = (
+    "rfutil db-name -C roll forward [oplock] [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss | endtrans n] "
+    "{-a ai-file | -ailist listfile}"
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,13 @@ class Request:
 
 
 def parse(words: list[str], retry: bool, oplock: bool = False) -> Request:
-    params, rest = take_params("rfutil", words, with_value=["-a", "endtime", "endtrans", "-B", "-ailist"],
-                               flags=["-r"], keywords=["verbose", "retry", "oplock"])
+    params, rest = take_params(
+        "rfutil",
+        words,
+        with_value=["-a", "endtime", "endtrans", "-B", "-ailist"],
+        flags=["-r"],
+        keywords=["verbose", "retry", "oplock"],
+    )
     if rest:
         raise usage("rfutil", f"unexpected {rest[0]!r}", SYNTAX)
     if "-a" in params and "-ailist" in params:
@@ -86,8 +93,15 @@ def parse(words: list[str], retry: bool, oplock: bool = False) -> Request:
             raise usage("rfutil", f"endtime {params['endtime']!r} is not yyyy:mm:dd:hh:mm:ss", SYNTAX)
     endtrans = number("rfutil", "endtrans", params["endtrans"], minimum=1) if "endtrans" in params else None
     ailist = Path(params["-ailist"]) if "-ailist" in params else None
-    return Request(Path(params.get("-a", "")), retry or "retry" in params, "verbose" in params, endtime, endtrans,
-                   oplock or "oplock" in params, ailist)
+    return Request(
+        Path(params.get("-a", "")),
+        retry or "retry" in params,
+        "verbose" in params,
+        endtime,
+        endtrans,
+        oplock or "oplock" in params,
+        ailist,
+    )
 
 
 def _refused(path: Path, *messages: m.Bound, error: type[OEError] = StateError) -> OEError:
@@ -109,8 +123,7 @@ def read_file(path: Path) -> tuple[aifile.AiHeader, list[notes.Transaction]]:
     if head.state == aifile.BUSY:
         raise _refused(path, m.RF_BUSY_FILE.bind(path=str(path)))
     if path.stat().st_size < head.eof:  # a copy cut short: report it as incomplete, not as damaged notes
-        raise _refused(path, m.RF_INCOMPLETE.bind(expected=head.eof, actual=path.stat().st_size),
-                       error=DamagedError)
+        raise _refused(path, m.RF_INCOMPLETE.bind(expected=head.eof, actual=path.stat().st_size), error=DamagedError)
     try:
         found, end, crc = aifile.scan(path)
     except (FrameError, OSError) as exc:
@@ -118,8 +131,9 @@ def read_file(path: Path) -> tuple[aifile.AiHeader, list[notes.Transaction]]:
     if end < head.eof or len(found) < head.notes:
         raise _refused(path, m.RF_INCOMPLETE.bind(expected=head.eof, actual=end), error=DamagedError)
     if end != head.eof or crc != head.notes_crc or len(found) != head.notes:
-        raise _refused(path, m.RF_DAMAGED.bind(path=str(path), reason="checksum over its notes does not match"),
-                       error=DamagedError)
+        raise _refused(
+            path, m.RF_DAMAGED.bind(path=str(path), reason="checksum over its notes does not match"), error=DamagedError
+        )
     return head, found
 
 
@@ -134,8 +148,9 @@ def resumes_inside(master_lstmod: int, head: aifile.AiHeader, found: list[notes.
     return None
 
 
-def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiHeader,
-                  found: list[notes.Transaction] | None = None) -> None:
+def check_against(
+    ctl: Control, name: DbName, request: Request, head: aifile.AiHeader, found: list[notes.Transaction] | None = None
+) -> None:
     """Database-level refusals: endpoint passed, block size, interrupted run, sequence (8019), dates
     (831-833), the database that wrote the file (90053)."""
     master = ctl.master
@@ -150,11 +165,16 @@ def check_against(ctl: Control, name: DbName, request: Request, head: aifile.AiH
         raise _refused(path, m.RF_EXPECTED_SEQ.bind(expected=master.ai.expected, actual=head.seq))
     # Only a file retry resumes may differ in date: its notes were partly applied (an interrupted run), or
     # partly held already (the file busy at a nolock quiet point).
-    resuming = request.retry and (master.rf.in_progress_seq == head.seq
-                                  or resumes_inside(master.lstmod, head, found or []) is not None)
+    resuming = request.retry and (
+        master.rf.in_progress_seq == head.seq or resumes_inside(master.lstmod, head, found or []) is not None
+    )
     if not resuming and head.lstmod != master.lstmod:
-        raise _refused(path, m.RF_DB_CHANGED.bind(date=ctime(master.lstmod)),
-                       m.RF_AI_EXPECTED.bind(date=ctime(head.lstmod)), m.RF_DATES_DONT_MATCH.bind())
+        raise _refused(
+            path,
+            m.RF_DB_CHANGED.bind(date=ctime(master.lstmod)),
+            m.RF_AI_EXPECTED.bind(date=ctime(head.lstmod)),
+            m.RF_DATES_DONT_MATCH.bind(),
+        )
     if head.db_id != master.db_id:
         raise _refused(path, m.RF_WRONG_DB.bind())
 
@@ -196,7 +216,7 @@ def apply(db: Database, request: Request, head: aifile.AiHeader, found: list[not
     master.rf.in_progress_seq = head.seq
     db.save(sync=True)
     applied, stopped_at = 0, None
-    for note in found[held or 0:]:
+    for note in found[held or 0 :]:
         if _stops_before(note, request):
             stopped_at = note
             break
