@@ -9,15 +9,17 @@
     oedr sign DIR KEY
     oedr keygen NAME
     oedr init SITE_DIR [--db NAME] [--st FILE] [--ai-extents N] [--force]
+    oedr status RESULTS_DIR... [--max-age DAYS]
 
 Exit status of ``oedr run`` (evidence/verdict.py): 0 PROVEN, 1 FAILED, 2 ERROR or NOT RUN (a usage, set-up
 or authoring problem, with a message saying what to fix), 3 INCOMPLETE (the run did not finish: cancelled,
-interrupted, killed). The other commands: 0 done (verify: intact), 1 verify found the evidence altered,
-2 a usage problem. ``oedr run`` runs pytest in a subprocess with the evidence plugin (see
-harness/evidence/plugin.py), shows its progress from ``DIR/progress.jsonl``, and prints one verdict per
-procedure (one ``.feature`` file). Every number it takes is checked against its documented range first,
-and a refused command changes nothing on disk. Every command ends with 141, quietly, when its reader
-closed standard output (``oedr list | head -3``), as a command killed by SIGPIPE.
+interrupted, killed). The other commands: 0 done (verify: intact), 1 verify found the evidence altered
+(status: a procedure is stale or was never PROVEN), 2 a usage problem. ``oedr run`` runs pytest in a
+subprocess with the evidence plugin (see harness/evidence/plugin.py), shows its progress from
+``DIR/progress.jsonl``, and prints one verdict per procedure (one ``.feature`` file). Every number it takes
+is checked against its documented range first, and a refused command changes nothing on disk. Every command
+ends with 141, quietly, when its reader closed standard output (``oedr list | head -3``), as a command killed
+by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oedr.harness.evidence import cancel, manifest, outdir, outputs, signing, tags
+from oedr.harness.evidence import cancel, manifest, outdir, outputs, signing, status, tags, targets
 from oedr.harness.evidence import results as res
 from oedr.harness.evidence import verdict as vd
 from oedr.harness.evidence.console import ProgressDisplay, summary_lines
@@ -88,7 +91,9 @@ def _field(text: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oedr", description="Prove an OpenEdge disaster-recovery plan.")
     parser.add_argument("--version", action="version", version=f"oedr {version()}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,list,report,verify,sign,keygen,init}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="{run,list,report,verify,sign,keygen,init,status}"
+    )
     run = sub.add_parser("run", help="run the DR plan and record the evidence")
     run.add_argument("features", nargs="*", help="feature files or directories (default: features)")
     run.add_argument("--backend", choices=BACKENDS, default="local", help="where the commands run (default: local)")
@@ -156,6 +161,15 @@ def _parser() -> argparse.ArgumentParser:
         help="your broker's -aiarcdir, relative to the database's directory: the plan "
         "then includes the AI File Management procedure",
     )
+    status = sub.add_parser("status", help="per procedure, when it was last PROVEN and whether that is stale")
+    status.add_argument("dirs", nargs="+", type=Path, metavar="RESULTS_DIR", help="the --out directories of runs")
+    status.add_argument(
+        "--max-age",
+        type=int,
+        metavar="DAYS",
+        help="stale when last PROVEN longer ago than this (default: oedr.toml's freshness.max_age_days here, "
+        "else the one recorded with the newest run, else 90)",
+    )
     return parser
 
 
@@ -183,11 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sign": cmd_sign,
         "keygen": cmd_keygen,
         "init": cmd_init,
+        "status": cmd_status,
     }
     try:
         code = handlers[args.command](args)
         sys.stdout.flush()  # here, so that a reader gone away (`oedr list | head -3`) is caught below
-    except (UsageProblem, ScaffoldError, signing.SigningProblem, tags.TagProblem) as exc:
+    except (UsageProblem, ScaffoldError, signing.SigningProblem, tags.TagProblem, targets.PlanProblem) as exc:
         print(f"oedr {args.command}: {exc}", file=sys.stderr)
         return USAGE
     except BrokenPipeError:
@@ -630,6 +645,38 @@ def cmd_keygen(args: argparse.Namespace) -> int:
         f"oedr keygen: wrote {args.name} (private: keep it secret, e.g. in your CI's secret store) and {public} "
         "(public: give it to the auditors, for `oedr verify DIR --key`)"
     )
+    return OK
+
+
+# -- status --
+def _max_age(args: argparse.Namespace, runs: list[res.JSON]) -> int:
+    if args.max_age is not None:
+        if args.max_age < 1:
+            raise UsageProblem(f"--max-age {args.max_age}: give a whole number of days, at least 1")
+        return int(args.max_age)
+    if (Path.cwd() / targets.PLAN_FILE).exists():
+        return int(targets.load_plan(Path.cwd())["max_age_days"])
+    recorded = [r["environment"]["targets_plan"] for r in runs if (r.get("environment") or {}).get("targets_plan")]
+    return int(recorded[-1]["max_age_days"]) if recorded else 90
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Per procedure, when it was last PROVEN across these runs; exit 1 when any is stale or never proven."""
+    runs = []
+    for directory in args.dirs:
+        try:
+            runs.append(res.recompute(_results_of(_run_directory(directory))))
+        except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+            raise _damaged(directory / res.RESULTS_FILE, exc) from None
+    max_age = _max_age(args, runs)
+    now = datetime.now(UTC)
+    rows = status.freshness(runs, max_age, now)
+    stale = [r for r in rows if r.stale]
+    print(f"oedr status: {len(rows)} procedures in {len(runs)} runs; stale when last PROVEN over {max_age} days ago")
+    print("\n".join(r.line(now) for r in rows))
+    if stale:
+        print(f"{len(stale)} procedures are stale or were never PROVEN: rehearse them again")
+        return FAILED
     return OK
 
 

@@ -27,6 +27,7 @@ pytest_plugins = [
     "oedr.steps.data_steps",
     "oedr.steps.ai_steps",
     "oedr.steps.archiver_steps",
+    "oedr.steps.disaster_steps",
     "oedr.steps.fault_steps",
     "oedr.harness.backends.selection",  # @docker_only / @local_only / @emulator_only, and the skip without an engine
 ]
@@ -55,6 +56,7 @@ MARKERS = (
     "local_only: runs only on the local backend",
     "retry: roll forward retry after an interruption",
     "aimgt: AI File Management (the broker's after-image manager)",
+    "rpo: measures what the plan loses when production is lost (RPO) and how long DR takes to serve (RTO)",
 )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from oedr import harness
 from oedr.harness.dba import structure
 from oedr.harness.dba.structure import SCHEMA_AREA, Structure
+from oedr.harness.evidence import targets
 
 STANDARD_DB = "sports"
 # The standard database's own sentence (steps/host_steps.py), in any of its forms.
@@ -282,6 +283,7 @@ def scaffold(plan: SitePlan) -> list[Path]:
             files[f"features/{name}"] = (root / "features" / name).read_text(encoding="utf-8")
     files["conftest.py"] = f"# Written by `oedr init` ({harness.__version__}).\n{CONFTEST}"
     files["pytest.ini"] = PYTEST_INI
+    files[targets.PLAN_FILE] = targets.DEFAULT_PLAN  # targets, controls and freshness: the site edits them
     files["README.md"] = _readme(plan, layout, [f.name for f in standard])
     return _write_plan(plan.site_dir, files)
 

@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from oedr.harness.backends import Backend, Host, SandboxError
 from oedr.harness.backends.base import record_copy, utc_now
@@ -21,6 +22,9 @@ from oedr.harness.dba.readings import AiExtent, Commit, Counters
 from oedr.harness.evidence import hooks
 from oedr.harness.result import CommandResult
 from oedr.harness.waiting import poll_until
+
+if TYPE_CHECKING:
+    from oedr.harness.disaster import Disaster
 
 HOST_ALIASES = {
     "production": "production",
@@ -76,10 +80,14 @@ class Site:
         self.history: list[CommandResult] = []  # every DBA command run through the site, in order
         self.snapshots: dict[tuple[str, str], dict[str, str]] = {}
         self._brackets = itertools.count(1)  # ties a command to the counter reads around it (evidence)
+        self.disaster: Disaster | None = None  # when a host was lost (oedr.harness.disaster)
+        self.lost: set[str] = set()
 
     def host(self, name: str) -> Host:
         """The host by name ("production", "dr", or any other), created on first use."""
         key = HOST_ALIASES.get(name, name)
+        if key in self.lost:
+            raise StepFailure(f"{key} was lost in the disaster: nothing can be run on or copied from it")
         if key not in self.hosts:
             self.hosts[key] = self.backend.create_host(key)
         return self.hosts[key]

@@ -105,10 +105,22 @@ def summary_lines(results: JSON) -> list[str]:
         for failure in proc["failures"]:
             lines += _failure_lines(failure)
         lines += [f"           not run: {n['scenario']} — {n['reason'] or n['status']}" for n in proc["not_run"]]
+    lines += target_lines(summary)
     for error in results.get("run_errors") or []:
         last = (error["message"].strip().splitlines() or [""])[-1]
         lines.append(f"  ERROR    {error['where']}: {last}")
     return lines
+
+
+def target_lines(summary: JSON) -> list[str]:
+    """The plan's RPO/RTO targets against the worst measured (results.json's summary.targets)."""
+    lines = []
+    for row in summary.get("targets") or []:
+        met = {True: "MET", False: "NOT MET", None: "NOT MEASURED"}[row["met"]]
+        measured = "—" if row["measured_minutes"] is None else f"{row['measured_minutes']:g} min"
+        target = f"target {row['target_minutes']:g} min"
+        lines.append(f"  {met:<8} {row['target']} of {row['procedure']}: {target}, measured {measured}")
+    return ["  Targets (oedr.toml), measured on the backend named above:", *lines] if lines else []
 
 
 def _failure_lines(failure: JSON) -> list[str]:

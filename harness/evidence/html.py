@@ -18,7 +18,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from oedr.harness.evidence import timeline
+from oedr.harness.evidence import recovery_html, timeline
 from oedr.harness.evidence import verdict as vd
 from oedr.harness.evidence.identity_html import identity as _identity
 from oedr.harness.evidence.results import JSON, emulator_note, emulator_numbers, failure_of, headline, selected
@@ -449,7 +449,7 @@ def _scenario(scenario: JSON) -> str:
         f'<div class="tl">{picture}</div>{_emulator_note(*timeline.numbers_shown(scenario))}'
         if picture
         else "<p class=meta>No timeline events were recorded.</p>"
-    )
+    ) + recovery_html.phase_bar(scenario)
     trace = (
         f"<details><summary>Traceback</summary><pre>{escape(scenario['traceback'])}</pre></details>"
         if scenario.get("traceback")
@@ -579,6 +579,7 @@ def render(results: JSON) -> str:
         f"<h1>Disaster-recovery evidence</h1><div class=meta>oedr {escape(str(env.get('oedr_version', '')))}"
         f" · run started {escape(str(env.get('started')))} · finished {escape(str(env.get('finished')))}</div>"
         f"{_verdict_line(results)}{_scope(results, features)}{_summary(results, features)}"
+        f"{recovery_html.summary_section(results)}"
         f"{_run_errors(results.get('run_errors') or [])}{_run_by(env)}"
     )
     body = f'<section class="summary-page">{summary}</section><h2>Detail</h2>{_environment(env)}' + "".join(

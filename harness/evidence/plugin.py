@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from oedr.harness.bdd import Feature, Scenario, Step, example_of, scenario_template
-from oedr.harness.evidence import hooks, identity, outputs
+from oedr.harness.evidence import hooks, identity, outputs, targets
 from oedr.harness.evidence import results as res
 from oedr.harness.evidence import verdict as vd
 from oedr.harness.evidence.environment import collect, now_iso
@@ -119,6 +119,10 @@ class EvidencePlugin:
         if not self.is_worker:
             people = {name: config.getoption(f"oedr_{name}") for name in identity.FIELDS}
             self.environment["plan"] = identity.plan_identity(config.rootpath, people)
+            try:  # oedr.toml's targets and controls, kept with the run so the report can be rebuilt from it
+                self.environment["targets_plan"] = targets.load_plan(config.rootpath)
+            except targets.PlanProblem as exc:
+                self.run_errors.append({"where": targets.PLAN_FILE, "message": str(exc)})
 
     def _watch_interrupts(self) -> None:
         """Note a SIGINT (a cancelled run: ``oedr run`` sends it on SIGTERM), then let pytest handle it as usual.

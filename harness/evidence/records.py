@@ -68,7 +68,7 @@ class CopiedFile(TypedDict):
 EventRecord = TypedDict(
     "EventRecord",
     {
-        "kind": str,  # copy, fault, load, delete, start, stop
+        "kind": str,  # copy, fault, load, delete, start, stop, disaster, rpo, rto
         "host": str,
         "label": str,
         "seq": int | None,
@@ -77,6 +77,7 @@ EventRecord = TypedDict(
         "directory": NotRequired[str],
         "target_directory": NotRequired[str],
         "files": NotRequired[list[CopiedFile]],
+        "measure": NotRequired[dict[str, object]],  # rpo / rto events: oedr.harness.disaster's figures
     },
 )
 

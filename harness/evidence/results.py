@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from oedr.harness.dba import readings
+from oedr.harness.evidence import targets as tg
 from oedr.harness.evidence import verdict as vd
 from oedr.harness.evidence.diagnosis import diagnose
 from oedr.harness.evidence.environment import run_subject
@@ -323,6 +324,7 @@ def build(parts: Iterable[JSON], environment: JSON, run_errors: list[JSON], run:
     summary = summarise(features, run_errors, run)
     on = run_subject(environment)
     summary = {"verdict": summary["verdict"], "on": on, "headline": f"{summary['verdict']} on {on}", **summary}
+    summary.update(tg.evaluate(features, environment))  # the Targets and Controls tables
     return {
         "format": FORMAT,
         "run": run or vd.run_record(False, "the results do not record that the run finished"),
@@ -349,6 +351,7 @@ def recompute(results: JSON) -> JSON:
         "on": on,
         "headline": f"{summary['verdict']} on {on}",
         **summary,
+        **tg.evaluate(features, results.get("environment") or {}),
     }
     return results
 

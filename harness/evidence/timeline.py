@@ -42,6 +42,9 @@ KIND_COLOURS = {
     "stop": "#4d4d4d",
     "fault": "#d7263d",
     "refused": "#d7263d",
+    "disaster": "#7b1020",  # production lost (harness/disaster.py); rpo and rto mark where they were measured
+    "rpo": "#5b3a8c",
+    "rto": "#5b3a8c",
 }
 FAILURE_COLOUR = "#d7263d"
 LEGEND = (
