@@ -130,13 +130,15 @@ def test_the_emulator_imports_nothing_of_the_harness(name: str) -> None:
 
 def test_the_steps_reach_no_backend_module_nor_the_emulator() -> None:
     """Steps speak to the Site (and the workload, the container faults' protocol), never to a backend's guts."""
-    # the site model and its helpers: the workload, the archive directory's reading, the mark of checking steps
+    # the site model and its helpers: the workload, the archive directory's reading, the mark of checking steps,
+    # the disaster (production lost) and what it cost
     allowed = {
         "oedr.harness.site",
         "oedr.harness.workload",
         "oedr.harness.backends.base",
         "oedr.harness.archive_dir",
         "oedr.harness.checked",
+        "oedr.harness.disaster",
     }
     reached: set[str] = set()
     for path in sorted((ROOT / "steps").glob("*.py")):
