@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from oedr.harness.backends import Backend, Host, SandboxError
-from oedr.harness.backends.base import record_copy, utc_now
+from oedr.harness.backends.base import UNREACHABLE, record_copy, utc_now
 from oedr.harness.dba import commands, readings, structure
 from oedr.harness.dba.readings import AiExtent, Commit, Counters
 from oedr.harness.evidence import hooks
@@ -278,6 +278,51 @@ class Site:
         if result.exit_status != 0:
             raise StepFailure(f"expected success, got exit status {result.exit_status}", result)
         return result
+
+    # --- the outcome of the last command (what a "then" step checks) --------------------------------
+    def last_result(self) -> CommandResult:
+        """The last command run through the site (a check with nothing to check is a failure, not a pass)."""
+        if self.last is None:
+            raise StepFailure("no command has run in this scenario")
+        return self.last
+
+    def expect_success(self) -> None:
+        """The last command exited 0."""
+        last = self.last_result()
+        if last.exit_status != 0:
+            raise StepFailure("expected success", last)
+
+    def expect_failure_with(self, number: int) -> None:
+        """The last command exited non-zero and printed message (number)."""
+        last = self.last_result()
+        if last.exit_status == 0 or number not in last.message_numbers():
+            raise StepFailure(f"expected failure with message ({number})", last)
+
+    def expect_message(self, number: int) -> None:
+        """The last command printed message (number), whatever its exit status."""
+        last = self.last_result()
+        if number not in last.message_numbers():
+            raise StepFailure(f"expected message ({number})", last)
+
+    def expect_message_line(self, number: int, text: str) -> None:
+        """The last command's line carrying message (number) is exactly ``text`` (placeholders filled in)."""
+        last = self.last_result()
+        expected = self.expand(self.host(last.host), text)
+        line = last.message_line(number)
+        if line != expected:
+            raise StepFailure(f"expected the line\n  {expected}\ngot\n  {line}", last)
+
+    def expect_exit_status(self, status: int) -> None:
+        """The last command's exact exit status."""
+        last = self.last_result()
+        if last.exit_status != status:
+            raise StepFailure(f"expected exit status {status}", last)
+
+    def expect_unreachable(self, host_name: str) -> None:
+        """The last command could not run on that host: ssh's exit status for a host that does not answer."""
+        last = self.last
+        if last is None or last.host != self.host(host_name).name or last.exit_status != UNREACHABLE:
+            raise StepFailure(f"expected {host_name} not to answer" + ("" if last else ": no command ran"), last)
 
     def counters(
         self, host: Host | str, db: str, when: str = "now", quiet: bool = False, bracket: int | None = None

@@ -6,7 +6,7 @@ import pytest
 from pytest_bdd import parsers, then, when
 
 from oedr.harness.checked import reads_last_command, require_checked
-from oedr.harness.site import Site, StepFailure
+from oedr.harness.site import Site
 from oedr.steps.parse_types import EXTRA_TYPES
 
 
@@ -44,44 +44,32 @@ def run_commands(site: Site, host: str, datatable: list[list[str]]) -> None:
 @reads_last_command
 def it_succeeds(site: Site) -> None:
     """The last command exited 0."""
-    assert site.last is not None
-    if site.last.exit_status != 0:
-        raise StepFailure("expected success", site.last)
+    site.expect_success()
 
 
 @then(parsers.parse("it fails with message {number:d}"))
 @reads_last_command
 def it_fails_with(site: Site, number: int) -> None:
     """The last command exited non-zero and printed message (number)."""
-    assert site.last is not None
-    if site.last.exit_status == 0 or number not in site.last.message_numbers():
-        raise StepFailure(f"expected failure with message ({number})", site.last)
+    site.expect_failure_with(number)
 
 
 @then(parsers.parse("the output shows message {number:d}"))
 @reads_last_command
 def output_shows(site: Site, number: int) -> None:
     """The last command printed message (number), whatever its exit status."""
-    assert site.last is not None
-    if number not in site.last.message_numbers():
-        raise StepFailure(f"expected message ({number})", site.last)
+    site.expect_message(number)
 
 
 @then(parsers.parse('message {number:d} reads "{text}"'))
 @reads_last_command
 def message_reads(site: Site, number: int, text: str) -> None:
     """The line carrying message (number) is exactly this text (with {dir} filled in)."""
-    assert site.last is not None
-    expected = site.expand(site.host(site.last.host), text)
-    line = site.last.message_line(number)
-    if line != expected:
-        raise StepFailure(f"expected the line\n  {expected}\ngot\n  {line}", site.last)
+    site.expect_message_line(number, text)
 
 
 @then(parsers.parse("the exit status is {status:d}"))
 @reads_last_command
 def exit_status_is(site: Site, status: int) -> None:
     """The last command's exact exit status (busy 0/6, holder 0/14/16, proquiet 2..16)."""
-    assert site.last is not None
-    if site.last.exit_status != status:
-        raise StepFailure(f"expected exit status {status}", site.last)
+    site.expect_exit_status(status)

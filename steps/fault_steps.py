@@ -101,9 +101,7 @@ def resumed(site: Site, host: str) -> None:
 def does_not_answer(site: Site, host: str) -> None:
     """The last command could not run there: exit status 255, as ssh gives for a host that is down."""
     _container(site, host)
-    last = site.last
-    if last is None or last.host != site.host(host).name or last.exit_status != 255:
-        raise StepFailure(f"expected {host} not to answer" + ("" if last else ": no command ran"), last)
+    site.expect_unreachable(host)
 
 
 @then(

@@ -1,8 +1,10 @@
-"""Fixtures for the emulator tests: hosts on the local backend, and the DBA actions the tests share.
+"""Fixtures for the emulator tests: a ``Site`` on the local backend, its hosts, and the checks the tests share.
 
-Every command runs the way a DBA runs it: the console script in a subprocess on a host of
-``oedr.harness.backends.local`` (its own directory and host name, so .lk files copied between hosts behave
-as between machines). ``backend`` is closed in a finaliser: brokers are killed and the directories go.
+The tests drive the emulator through the object the features use: ``site`` is an
+``oedr.harness.site.Site`` over ``oedr.harness.backends.local`` (each host its own directory and host name,
+so .lk files copied between hosts behave as between machines), ``prod`` and ``dr`` are its hosts, and every
+command runs through ``Site.run`` (in this process, or the console scripts under OEDR_LOCAL_SUBPROCESS=1).
+Outputs are read by ``oedr.harness.dba.readings``. Closing the site kills the brokers and removes the hosts.
 Helpers are reached through the ``oe`` fixture (pytest does not let test modules import a conftest).
 """
 
@@ -13,17 +15,20 @@ import os
 import signal
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from oedr.harness.backends import Host
 from oedr.harness.backends.base import Background
-from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalBackend
 from oedr.harness.dba import readings
 from oedr.harness.openedge.dbfiles import lockfile
 from oedr.harness.openedge.hostinfo import pid_alive
 from oedr.harness.openedge.waiting import poll_until
 from oedr.harness.result import CommandResult
+from oedr.harness.site import Site
 
 DEFAULT_ST = """\
 b .
@@ -36,51 +41,74 @@ a .
 """
 """One BI, the Schema Area, one application area and four variable AI extents, all in the host's directory."""
 
+_OPEN: list[Site] = []  # the sites alive in this process: a host is driven through the one that made it
+
 
 class Oe:
-    """The actions and checks the emulator tests share; every one runs real commands on a host."""
+    """The actions and checks the emulator tests share, over the ``Site`` that made each host.
+
+    Commands run through ``Site.run`` / ``Site.must`` and outputs are read by ``oedr.harness.dba.readings``,
+    exactly as the features do; what is left here is only what a test checks beyond a feature (no traceback,
+    exact message numbers and exit status).
+    """
 
     ST = DEFAULT_ST
 
     @staticmethod
-    def numbers(result: CommandResult) -> list[int]:
-        """OpenEdge message numbers printed, in order (oeclient's ``(microseconds)`` stamps are not messages)."""
-        return readings.message_numbers(result.output)
+    @contextmanager
+    def new_site() -> Iterator[Site]:
+        """A site on a fresh local backend; closing it kills every broker and removes every host directory."""
+        site = Site(LocalBackend())
+        _OPEN.append(site)
+        try:
+            yield site
+        finally:
+            _OPEN.remove(site)
+            site.close()
 
     @staticmethod
-    def ok(host: LocalHost, command: str, env: dict[str, str] | None = None) -> CommandResult:
+    def site_of(host: Host) -> Site:
+        """The site that made ``host`` (hosts come from ``site.host(name)``)."""
+        for site in _OPEN:
+            if any(known is host for known in site.hosts.values()):
+                return site
+        raise AssertionError(f"host {host.name} was not made by an open Site: create it with site.host(name)")
+
+    @staticmethod
+    def numbers(result: CommandResult) -> list[int]:
+        """OpenEdge message numbers printed, in order (oeclient's ``(microseconds)`` stamps are not messages)."""
+        return result.message_numbers()
+
+    @staticmethod
+    def ok(host: Host, command: str, env: dict[str, str] | None = None) -> CommandResult:
         """Run a command that must succeed (exit 0, no traceback)."""
-        result = host.run(command, env=env)
-        assert result.exit_status == 0, result.describe()
+        result = Oe.site_of(host).must(host.name, command, env=env)
         assert "Traceback" not in result.output, result.describe()
         return result
 
     @staticmethod
     def refused(
-        host: LocalHost, command: str, numbers: list[int], status: int = 1, env: dict[str, str] | None = None
+        host: Host, command: str, numbers: list[int], status: int = 1, env: dict[str, str] | None = None
     ) -> CommandResult:
         """Run a command that must fail with exactly these message numbers and this exit status."""
-        result = host.run(command, env=env)
-        assert (result.exit_status, Oe.numbers(result)) == (status, numbers), result.describe()
+        result = Oe.site_of(host).run(host.name, command, env=env)
+        assert (result.exit_status, result.message_numbers()) == (status, numbers), result.describe()
         assert "Traceback" not in result.output, result.describe()
         return result
 
     @staticmethod
-    def make_db(host: LocalHost, db: str = "sports", st: str = DEFAULT_ST, ai: bool = True) -> None:
+    def make_db(host: Host, db: str = "sports", st: str = DEFAULT_ST, ai: bool = True) -> None:
         """prostrct create + procopy empty from a .st; with ``ai``, mark backedup + aimage begin."""
-        host.write_file(f"{db}.st", st.encode())
-        Oe.ok(host, f"prostrct create {db} {db}.st")
-        Oe.ok(host, f"procopy empty {db}")
+        site = Oe.site_of(host)
+        site.create_database(host.name, db, st)
         if ai:
-            Oe.ok(host, f"rfutil {db} -C mark backedup")
-            Oe.ok(host, f"rfutil {db} -C aimage begin")
+            site.enable_after_imaging(host.name, db)
 
     @staticmethod
-    def commit(host: LocalHost, db: str, count: int = 1, env: dict[str, str] | None = None) -> list[int]:
-        """Commit ``count`` one-record transactions; the trids printed, in order."""
-        result = Oe.ok(host, f"oeclient {db} commit --count {count}", env=env)
-        trids = Oe.trids(result)
-        assert len(trids) == count, result.describe()
+    def commit(host: Host, db: str, count: int = 1, offset_seconds: int = 0) -> list[int]:
+        """Commit ``count`` one-record transactions (``offset_seconds`` later); the trids printed, in order."""
+        trids = [commit.trid for commit in Oe.site_of(host).commit(host.name, db, count, offset_seconds)]
+        assert len(trids) == count, f"{count} commits asked of {db} on {host.name}, {len(trids)} printed"
         return trids
 
     @staticmethod
@@ -93,56 +121,49 @@ class Oe:
         return [commit.time_us for commit in readings.commits(result.stdout)]
 
     @staticmethod
-    def digest(host: LocalHost, db: str, upto: int | None = None) -> tuple[int, str]:
+    def digest(host: Host, db: str, upto: int | None = None) -> tuple[int, str]:
         """``oeclient db digest [--upto trid]``: (record count, sha256)."""
-        result = Oe.ok(host, f"oeclient {db} digest" + (f" --upto {upto}" if upto is not None else ""))
-        found = readings.digest(result.stdout)
-        assert found, result.describe()
-        return found.records, found.sha256
+        return Oe.site_of(host).digest(host.name, db, upto)
 
     @staticmethod
-    def describe(host: LocalHost, db: str) -> dict[str, str]:
+    def describe(host: Host, db: str) -> dict[str, str]:
         """``proutil db -C describe`` as a dict of its ``Name : value`` lines."""
-        result = Oe.ok(host, f"proutil {db} -C describe")
-        return readings.describe_fields(result.stdout)
+        return readings.describe_fields(Oe.ok(host, f"proutil {db} -C describe").stdout)
 
     @staticmethod
-    def counters(host: LocalHost, db: str) -> tuple[str | None, int | None, int | None]:
-        """(after-imaging enabled/disabled, current AI sequence, expected AI sequence) from describe."""
-        found = readings.emulator_counters(Oe.ok(host, f"proutil {db} -C describe").stdout)
-        assert found is not None, f"no counters for {db} on {host.name}"
+    def counters(host: Host, db: str) -> tuple[str | None, int | None, int | None]:
+        """(after-imaging enabled/disabled, current AI sequence, expected AI sequence), as the site reads them."""
+        found = Oe.site_of(host).counters(host, db)
         return found.ai_state, found.current_ai_seq, found.expected_ai_seq
 
     @staticmethod
-    def ai_extents(host: LocalHost, db: str) -> list[tuple[int, str, str, int]]:
+    def ai_extents(host: Host, db: str) -> list[tuple[int, str, str, int]]:
         """``rfutil -C aimage list`` rows: (extent, STATUS, path, seqno)."""
-        result = Oe.ok(host, f"rfutil {db} -C aimage list")
-        return [(e.number, e.status, e.path, e.seq) for e in readings.ai_extents(result.stdout)]
+        return [(e.number, e.status, e.path, e.seq) for e in Oe.site_of(host).ai_extents(host.name, db)]
 
     @staticmethod
-    def scan_trids(host: LocalHost, db: str, ai_file: str) -> list[int]:
+    def scan_trids(host: Host, db: str, ai_file: str) -> list[int]:
         """The trids in an AI file, from ``rfutil db -C aimage scan verbose -a file``."""
-        result = Oe.ok(host, f"rfutil {db} -C aimage scan verbose -a {ai_file}")
-        return readings.scan_trids(result.stdout)
+        return readings.scan_trids(Oe.ok(host, f"rfutil {db} -C aimage scan verbose -a {ai_file}").stdout)
 
     @staticmethod
-    def db_files(host: LocalHost, db: str) -> list[str]:
+    def db_files(host: Host, db: str) -> list[str]:
         """The database's files in the host directory: control area, extents and .lk (not .lg/.st)."""
         return readings.database_files(host.list_files(), db, with_log_and_structure=False)
 
     @staticmethod
-    def hashes(host: LocalHost, db: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    def hashes(host: Host, db: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
         """sha256 of every database file (and of ``extra`` files): the byte-identical check."""
         names = [*Oe.db_files(host, db), *extra]
         return {name: hashlib.sha256(host.read_file(name)).hexdigest() for name in names}
 
     @staticmethod
-    def log_numbers(host: LocalHost, db: str) -> list[int]:
+    def log_numbers(host: Host, db: str) -> list[int]:
         """Message numbers of the .lg lines, in order."""
         return [line.number for line in readings.log_lines(host.read_file(f"{db}.lg").decode())]
 
     @staticmethod
-    def log_lines(host: LocalHost, db: str) -> list[tuple[str, str, int | None, int]]:
+    def log_lines(host: Host, db: str) -> list[tuple[str, str, int | None, int]]:
         """(severity, process, user number or None when blank, message number) of every numbered .lg line."""
         return [
             (line.severity, line.process, line.user, line.number)
@@ -150,13 +171,13 @@ class Oe:
         ]
 
     @staticmethod
-    def copy_db(source: LocalHost, target: LocalHost, db: str, names: list[str] | None = None) -> list[str]:
+    def copy_db(source: Host, target: Host, db: str, names: list[str] | None = None) -> list[str]:
         """An OS copy of the database files (all of them, .lk excepted, unless ``names`` is given)."""
         files = names if names is not None else [n for n in Oe.db_files(source, db) if not n.endswith(".lk")]
         return source.copy_files(files, target)
 
     @staticmethod
-    def repair(host: LocalHost, db: str, old_root: str) -> CommandResult:
+    def repair(host: Host, db: str, old_root: str) -> CommandResult:
         """The DR step: a .st with this host's full paths (from prostrct list), then prostrct repair."""
         Oe.ok(host, f"prostrct list {db} {db}.st.orig")
         text = host.read_file(f"{db}.st.orig").decode().replace(old_root + "/", host.root + "/")
@@ -165,23 +186,22 @@ class Oe:
         return Oe.ok(host, f"prostrct repair {db} {db}.st")
 
     @staticmethod
-    def broker_pid(host: LocalHost, db: str) -> int:
+    def broker_pid(host: Host, db: str) -> int:
         lock = lockfile.read(Path(host.path(f"{db}.lk")))
         assert lock is not None, f"{db} has no .lk on {host.name}"
         assert lock.mode == lockfile.MULTI_USER, f"{db} is not served on {host.name}"
         return lock.pid
 
     @staticmethod
-    def kill_9(host: LocalHost, pid: int) -> None:
+    def kill_9(host: Host, pid: int) -> None:
         """A real ``kill -9`` on the host, then wait until the process is gone."""
         Oe.ok(host, f"kill -9 {pid}")
         poll_until(lambda: not pid_alive(pid), timeout=20, what=f"process {pid} to die")
 
     @staticmethod
-    def records(host: LocalHost, db: str) -> int:
+    def records(host: Host, db: str) -> int:
         """The record count the master block shows (describe reads only the control area)."""
-        found = readings.emulator_counters(Oe.ok(host, f"proutil {db} -C describe").stdout)
-        assert found is not None, f"no counters for {db} on {host.name}"
+        found = Oe.site_of(host).counters(host, db)
         assert found.records is not None, f"no record count for {db} on {host.name}"
         return found.records
 
@@ -214,22 +234,19 @@ def oe() -> type[Oe]:
 
 
 @pytest.fixture
-def backend() -> Iterator[LocalBackend]:
-    """A local backend; its finaliser kills every broker and removes every host directory."""
-    local = LocalBackend()
-    try:
-        yield local
-    finally:
-        local.close()
+def site() -> Iterator[Site]:
+    """A site on a local backend, as the features have; closing it kills every broker and removes the hosts."""
+    with Oe.new_site() as made:
+        yield made
 
 
 @pytest.fixture
-def prod(backend: LocalBackend) -> LocalHost:
+def prod(site: Site) -> Host:
     """The production host."""
-    return backend.create_host("production")
+    return site.host("production")
 
 
 @pytest.fixture
-def dr(backend: LocalBackend) -> LocalHost:
+def dr(site: Site) -> Host:
     """The DR host (another host name: a production .lk is another host's lock here)."""
-    return backend.create_host("dr")
+    return site.host("dr")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalHost
 from oedr.harness.openedge import cli
 from oedr.harness.openedge.dbfiles import aifile, extents
 from oedr.harness.openedge.dbfiles.framing import FRAME, read_frames
@@ -67,25 +67,22 @@ class Template:
 @pytest.fixture(scope="module")
 def templates(oe) -> Iterator[dict[str, Template]]:
     """clean: closed, BI truncated, AI on with file 1 FULL and file 2 BUSY; crashed: killed after a BI commit."""
-    backend = LocalBackend()
-    try:
-        clean = Template(backend.create_host("clean"))
+    with oe.new_site() as site:
+        clean = Template(site.host("clean"))
         oe.make_db(clean.host)
         oe.commit(clean.host, "sports", 40)  # records in blocks 1 and 2 of area 7
         oe.ok(clean.host, "rfutil sports -C aimage new")
         oe.commit(clean.host, "sports", 2)
         oe.ok(clean.host, "proutil sports -C truncate bi")
         clean.capture()
-        crashed = Template(backend.create_host("crashed"))
+        crashed = Template(site.host("crashed"))
         oe.make_db(crashed.host)
         oe.commit(crashed.host, "sports", 40)
         killed = crashed.host.run("oeclient sports commit", env={"OEDR_FAULT": "after-bi-commit"})
         assert killed.exit_status == -9
         crashed.capture()
-        empty = Template(backend.create_host("empty"))
+        empty = Template(site.host("empty"))
         yield {"clean": clean, "crashed": crashed, "empty": empty}
-    finally:
-        backend.close()
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ exactly as a DBA's shell runs them, with real concurrent load; the DR host uses 
 
 from __future__ import annotations
 
-from oedr.harness.backends.local import LocalBackend
 from oedr.harness.openedge.waiting import poll_until
+from oedr.harness.site import Site
 
 
 def _load_until(host, oe, more: int, before: int) -> None:
@@ -30,11 +30,11 @@ def _ended(job, oe) -> list[int]:
     return [int(line.split()[1].split("=")[1]) for line in result.stdout.splitlines() if line.startswith("committed")]
 
 
-def test_offline_os_copy_and_restore_elsewhere_under_load(backend: LocalBackend, oe, monkeypatch):
+def test_offline_os_copy_and_restore_elsewhere_under_load(site: Site, oe, monkeypatch):
     monkeypatch.setenv("OEDR_LOCAL_SUBPROCESS", "1")
-    prod = backend.create_host("production")  # every production command through its console script
+    prod = site.host("production")  # every production command through its console script
     monkeypatch.delenv("OEDR_LOCAL_SUBPROCESS")
-    dr, dr_no_seq = backend.create_host("dr"), backend.create_host("dr-no-sequence")
+    dr, dr_no_seq = site.host("dr"), site.host("dr-no-sequence")
     oe.make_db(prod)
     oe.ok(prod, "proserve sports")
     jobs = [prod.start_background("oeclient sports load --seconds 120")]

@@ -167,11 +167,11 @@ def test_proutil_usage_and_missing_database(prod, oe):
     assert prod.list_files() == []
 
 
-def test_the_console_scripts_print_what_the_in_process_runner_prints(backend, oe, monkeypatch):
+def test_the_console_scripts_print_what_the_in_process_runner_prints(site, oe, monkeypatch):
     """The installed console scripts (a DBA's shell) and host.run's in-process path are the same program."""
-    fast = backend.create_host("in-process")
+    fast = site.host("in-process")
     monkeypatch.setenv("OEDR_LOCAL_SUBPROCESS", "1")
-    shell = backend.create_host("console-scripts")
+    shell = site.host("console-scripts")
     for host in (fast, shell):
         oe.make_db(host)
         oe.commit(host, "sports", 2)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalHost
 from oedr.harness.openedge.dbfiles import aifile
+from oedr.harness.site import Site
 
 FIRST = [663, 648, 659, 846]  # the first roll forward disables after-imaging on the target (KB-P115048)
 # A successful first roll forward ends with FIRST (KB-P115048 §5.3a); a refused one starts with it.
@@ -28,7 +29,7 @@ TOTALS = [1634, 3785, 1635, 11138, 1636]
 class Chain:
     """Production's history, and the files a DR site would hold from it."""
 
-    backend: LocalBackend
+    site: Site
     prod: LocalHost
     oe: type
     baseline: dict[str, bytes] = field(default_factory=dict)  # the OS copy, file 3 BUSY and empty
@@ -45,7 +46,7 @@ class Chain:
 
     def dr(self, copy: str = "baseline", sequence: bool = True) -> LocalHost:
         """A new DR host with the copy restored (repair with full paths, then ``sequence``) and the archive."""
-        host = self.backend.create_host(f"dr{next(self._names)}")
+        host = self.site.host(f"dr{next(self._names)}")
         for name, data in getattr(self, copy).items():
             host.write_file(name, data)
         for seq, data in self.files.items():
@@ -81,7 +82,7 @@ def _build(chain: Chain) -> None:
         oe.ok(prod, "rfutil sports -C aimage extent empty")
     oe.ok(prod, "rfutil sports -C aimage new")  # file 5 in a1
     first = oe.ok(prod, "oeclient sports commit --count 2")  # 11, 12
-    oe.commit(prod, "sports", 2, env={"OEDR_CLOCK_OFFSET": "3600"})  # 13, 14, an hour later
+    oe.commit(prod, "sports", 2, offset_seconds=3600)  # 13, 14, an hour later
     chain.midpoint = datetime.fromtimestamp(oe.commit_times(first)[-1] / 1e6) + timedelta(minutes=30)
     oe.ok(prod, "rfutil sports -C aimage new")  # file 6 in a2
     oe.commit(prod, "sports", 1)  # 15 in file 6
@@ -110,13 +111,10 @@ def _build(chain: Chain) -> None:
 
 @pytest.fixture(scope="module")
 def chain(oe) -> Iterator[Chain]:
-    backend = LocalBackend()
-    try:
-        built = Chain(backend, backend.create_host("production"), oe)
+    with oe.new_site() as site:
+        built = Chain(site, site.host("production"), oe)
         _build(built)
         yield built
-    finally:
-        backend.close()
 
 
 def _rolled(host, oe, seq: int, extra: str = "") -> list[int]:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalHost
+from oedr.harness.site import Site
 
 KILLED = (-9, 137)  # a SIGKILLed process, as subprocess reports it, or as a shell does
 
@@ -29,9 +30,9 @@ class Baseline:
     expected: tuple[int, str]
 
 
-def _history(backend: LocalBackend, oe: type) -> tuple[LocalHost, tuple[int, str]]:
+def _history(site: Site, oe: type) -> tuple[LocalHost, tuple[int, str]]:
     """Production: a full backup, then AI files 1 and 2 with transactions in each; a DR host holding them."""
-    prod = backend.create_host("production")
+    prod = site.host("production")
     oe.make_db(prod)
     oe.ok(prod, "probkup sports full.bak")
     oe.ok(prod, "proserve sports")
@@ -41,15 +42,15 @@ def _history(backend: LocalBackend, oe: type) -> tuple[LocalHost, tuple[int, str
     oe.ok(prod, "rfutil sports -C aimage new")
     oe.ok(prod, "proshut sports -by")
     expected = oe.digest(prod, "sports")
-    dr = backend.create_host("dr")
+    dr = site.host("dr")
     for source, target in (("full.bak", "full.bak"), ("sports.a1", "s.1.a1"), ("sports.a2", "s.2.a2")):
         dr.write_file(target, prod.read_file(source))
     oe.ok(dr, "prorest sports full.bak")
     return dr, expected
 
 
-def _baseline(backend: LocalBackend, oe: type, before_file: int) -> Baseline:
-    dr, expected = _history(backend, oe)
+def _baseline(site: Site, oe: type, before_file: int) -> Baseline:
+    dr, expected = _history(site, oe)
     if before_file == 2:
         oe.ok(dr, "rfutil sports -C roll forward -a s.1.a1")
     return Baseline(dr, {name: dr.read_file(name) for name in oe.db_files(dr, "sports")}, expected)
@@ -81,8 +82,8 @@ def _finish(base: Baseline, oe: type, file: int, later: list[str]) -> None:
 
 
 @pytest.mark.parametrize(("file", "later"), [(1, ["s.2.a2"]), (2, [])], ids=["first-file", "second-file"])
-def test_a_roll_forward_killed_at_any_write_is_finished_by_roll_forward_or_retry(backend, oe, file, later):
-    base = _baseline(backend, oe, before_file=file)
+def test_a_roll_forward_killed_at_any_write_is_finished_by_roll_forward_or_retry(site, oe, file, later):
+    base = _baseline(site, oe, before_file=file)
     ai_file = f"s.{file}.a{file}"
     kills = 0
     for n in range(1, 200):
@@ -102,10 +103,10 @@ def test_a_roll_forward_killed_at_any_write_is_finished_by_roll_forward_or_retry
     assert oe.digest(base.dr, "sports") == base.expected
 
 
-def test_the_issue_case_a_kill_between_opening_and_marking_in_progress(backend, oe):
+def test_the_issue_case_a_kill_between_opening_and_marking_in_progress(site, oe):
     """The window of the report: the database opened (its control area says open) before the roll forward says
     it is in progress. Killed at each of the first writes, the copy is accepted by both forms."""
-    base = _baseline(backend, oe, before_file=2)
+    base = _baseline(site, oe, before_file=2)
     for n in range(1, 6):
         _reset(base, oe)
         run = base.dr.run("rfutil sports -C roll forward -a s.2.a2", env={"OEDR_FAULT": f"write:{n}"})
