@@ -34,33 +34,29 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _git(where: Path, *args: str) -> str | None:
+    """What ``git ARGS`` prints in ``where``; None outside a git checkout (or without git)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=where, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
 def git_revision(where: Path) -> str | None:
     """The checked-out commit of the repository holding ``where`` (None outside a git checkout)."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    return done.stdout.strip() or None
+    out = _git(where, "rev-parse", "HEAD")
+    return out.strip() or None if out is not None else None
 
 
-def git_dirty(where: Path) -> bool | None:
-    """True when the checkout has uncommitted changes to tracked files (None outside a git checkout)."""
-    try:
-        done = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return bool(done.stdout.strip()) if done.returncode == 0 else None
+def git_dirty(where: Path, *, untracked: bool = False, here_only: bool = False) -> bool | None:
+    """True when the checkout has uncommitted changes (None outside a git checkout): to tracked files, and with
+    ``untracked`` to new files too; with ``here_only`` below ``where`` alone."""
+    args = (
+        ["status", "--porcelain"] + ([] if untracked else ["--untracked-files=no"]) + (["--", "."] if here_only else [])
+    )
+    out = _git(where, *args)
+    return bool(out.strip()) if out is not None else None
 
 
 def current_user() -> str:

@@ -10,12 +10,11 @@ modules: ``PLAN_SUFFIXES``), oedr's version, and who ran it for which change (``
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from oedr import harness
-from oedr.harness.evidence.environment import git_revision
+from oedr.harness.evidence.environment import git_dirty, git_revision
 
 PLAN_SUFFIXES = frozenset({".feature", ".st", ".sh", ".py", ".p", ".i", ".w", ".df", ".ini", ".toml", ".cfg"})
 # Never part of a plan: tools' caches and environments, and evidence directories (they hold a SHA256SUMS).
@@ -69,18 +68,7 @@ def _sha256(path: Path) -> str:
 
 def plan_dirty(root: Path) -> bool | None:
     """True when the plan directory differs from its commit: changed, added or new (untracked) files count."""
-    try:
-        done = subprocess.run(
-            ["git", "status", "--porcelain", "--", "."],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return bool(done.stdout.strip()) if done.returncode == 0 else None
+    return git_dirty(root, untracked=True, here_only=True)
 
 
 def plan_identity(root: Path, people: dict[str, str | None]) -> dict[str, Any]:
