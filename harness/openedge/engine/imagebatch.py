@@ -31,17 +31,16 @@ class ImageBatch:
     def __init__(self, db: Database, limit: int = FLUSH_BYTES) -> None:
         self.db = db
         self.limit = limit
-        self._pending: dict[tuple[int, int], extents.Block] = {}
+        self._pending: dict[tuple[int, int], bytes] = {}
         self._block_size = db.ctl.master.block_size
 
     def add(self, area: int, block_no: int, image: bytes) -> None:
         master = self.db.ctl.master
+        padded = image.ljust(self._block_size, b"\0")
         try:
-            block = extents.decode_block(image.ljust(self._block_size, b"\0"), block_no, area)
+            block = extents.restamp(padded, block_no, area, self.db.next_lsn(), master.backup.buseq)
         except FrameError as exc:
             raise DamagedError(m.DB_DAMAGED.bind(db=self.db.name.display, reason=str(exc))) from None
-        block.lsn = self.db.next_lsn()
-        block.bkctr = master.backup.buseq
         self._pending[(area, block_no)] = block
         key = str(area)
         if block_no > master.hiwater.get(key, 0):
@@ -51,9 +50,9 @@ class ImageBatch:
 
     def flush(self) -> None:
         """Write every pending block once, area by area in block order."""
-        by_area: dict[int, list[extents.Block]] = {}
-        for (area, _number), block in sorted(self._pending.items()):
-            by_area.setdefault(area, []).append(block)
+        by_area: dict[int, list[tuple[int, bytes]]] = {}
+        for (area, number), block in sorted(self._pending.items()):
+            by_area.setdefault(area, []).append((number, block))
         self._pending.clear()
         for area, blocks in by_area.items():
             self.db.area_files(area).write_many(blocks)
