@@ -7,10 +7,19 @@ In one run it
    for the scenarios that ran on both (``@docker_only`` ones are listed with their docker time alone);
 3. runs the docker suite again with ``-n 2`` (pytest-xdist) and prints its wall time.
 
+Before the suites it profiles the docker backend per phase (``--phases-only`` stops there): the image
+resolution and the backend's set-up, a host container's start (until it answers), a bare ``docker exec``
+(``true``), the Python start-up inside a container (``python3 -c pass``), one emulator command (a refused
+``proutil``: start-up and import, no database work) on both backends, a copy of a 1 MB and a 10 MB file
+between two hosts, and the removal of the containers; each exec figure is the median of ``--repeat`` runs.
+With two hosts a scenario, the start-up lines say what a container per host per scenario costs; the exec and
+Python lines, what each command costs beyond the local backend's in-process run.
+
 The emulator image is built (or found) before the timings, so no build is counted. Evidence recording is
 off (OEDR_EVIDENCE=0) so that only the backends are compared. The docker runs need a reachable engine.
 
-Usage: .venv/bin/python benchmarks/bench_docker.py [-k EXPR] [--workers 2] [--skip-parallel]
+Usage: .venv/bin/python benchmarks/bench_docker.py [-k EXPR] [--workers 2] [--skip-parallel] [--phases-only]
+       [--repeat 10]
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,14 +102,89 @@ def report(local: dict[str, float | None], dock: dict[str, float | None]) -> Non
         )
 
 
+def _median(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2]
+
+
+def _timed(action: Callable[[], object], repeat: int = 1) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return _median(samples)
+
+
+def phases(repeat: int) -> list[tuple[str, float]]:
+    """Seconds per phase of the docker backend, with the local backend's figure for the same command."""
+    from oedr.harness.backends.docker_backend import DockerBackend
+    from oedr.harness.backends.local import LocalBackend
+
+    found: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    backend = DockerBackend()
+    found.append(("backend set-up (session, image resolution, reaper)", time.perf_counter() - started))
+    try:
+        started = time.perf_counter()
+        first, second = backend.create_host("phase-a"), backend.create_host("phase-b")
+        _ = first.box, second.box  # both start in parallel, as a scenario's hosts do
+        found.append(("2 host containers started (in parallel), until they answer", time.perf_counter() - started))
+        found.append(("docker exec `true`", _timed(lambda: first.run("true"), repeat)))
+        found.append(
+            ("docker exec `python3 -c pass` (Python start-up)", _timed(lambda: first.run("python3 -c pass"), repeat))
+        )
+        found.append(
+            (
+                "docker exec of an emulator command (proutil, refused)",
+                _timed(lambda: first.run("proutil ghost -C busy"), repeat),
+            )
+        )
+        for mb in (1, 10):
+            first.write_file(f"copy{mb}.bin", os.urandom(mb * 10**6))
+            found.append(
+                (
+                    f"copy of a {mb} MB file between hosts (tar out, tar in)",
+                    _timed(lambda mb=mb: first.copy_files([f"copy{mb}.bin"], second), 3),
+                )
+            )
+    finally:
+        started = time.perf_counter()
+        backend.close()
+        found.append(("2 host containers removed", time.perf_counter() - started))
+    local = LocalBackend()
+    try:
+        host = local.create_host("phase")
+        found.append(
+            ("local: the same emulator command, in-process", _timed(lambda: host.run("proutil ghost -C busy"), repeat))
+        )
+        host.write_file("copy10.bin", os.urandom(10**7))
+        target = local.create_host("phase-b")
+        found.append(
+            ("local: copy of a 10 MB file between hosts", _timed(lambda: host.copy_files(["copy10.bin"], target), 3))
+        )
+    finally:
+        local.close()
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-k", default="", help="pytest -k expression to select scenarios")
     parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers for the parallel run")
     parser.add_argument("--skip-parallel", action="store_true", help="do not time the -n run")
+    parser.add_argument("--phases-only", action="store_true", help="print the per-phase profile alone")
+    parser.add_argument("--repeat", type=int, default=10, help="runs per exec figure of the profile (median)")
     args = parser.parse_args()
     select = ["-k", args.k] if args.k else []
     print(f"emulator image: {prepare_image()}")
+    os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"
+    print(f"{'docker backend, per phase':<64} {'seconds':>8}")
+    for label, seconds in phases(args.repeat):
+        print(f"{label:<64} {seconds:8.3f}")
+    if args.phases_only:
+        return 0
+    print()
     with tempfile.TemporaryDirectory(prefix="oedr-bench-") as tmp:
         runs = {}
         for backend in ("local", "docker"):

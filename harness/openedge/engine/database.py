@@ -496,16 +496,3 @@ class Database:
         master.lstmod = max(stamp, master.lstmod + 1)
         master.chgd = True
         return master.lstmod
-
-    def apply_image(self, area: int, block_no: int, image: bytes) -> None:
-        """Write a block after-image from an AI note, re-stamped with this database's LSN and backup counter."""
-        padded = image.ljust(self.ctl.master.block_size, b"\0")
-        try:
-            block = extents.decode_block(padded, block_no, area)
-        except FrameError as exc:
-            raise DamagedError(m.DB_DAMAGED.bind(db=self.name.display, reason=str(exc))) from None
-        block.lsn = self.next_lsn()
-        block.bkctr = self.ctl.master.backup.buseq
-        self.area_files(area).write(block)
-        key = str(area)
-        self.ctl.master.hiwater[key] = max(self.ctl.master.hiwater.get(key, 0), block_no)

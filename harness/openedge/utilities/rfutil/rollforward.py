@@ -48,6 +48,7 @@ from oedr.harness.openedge.dbfiles.framing import FrameError
 from oedr.harness.openedge.engine import aimanager, recovery
 from oedr.harness.openedge.engine.database import Database, OpenOptions, read_control, refuse_if_locked
 from oedr.harness.openedge.engine.dbname import DbName
+from oedr.harness.openedge.engine.imagebatch import ImageBatch
 from oedr.harness.openedge.errors import DamagedError, OEError, StateError, UsageError
 from oedr.harness.openedge.outcome import Outcome
 from oedr.harness.openedge.utilities.rfutil import ailist
@@ -179,11 +180,16 @@ def check_against(
         raise _refused(path, m.RF_WRONG_DB.bind())
 
 
-def _fault(applied: int) -> None:
+def _fault_after() -> int | None:
     """Emulator-only fault injection: OEDR_FAULT=rollforward:N kills the roll forward after N notes."""
     fault = os.environ.get("OEDR_FAULT", "")
-    if fault.startswith("rollforward:") and applied == int(fault.split(":", 1)[1]):
-        os.kill(os.getpid(), signal.SIGKILL)
+    return int(fault.split(":", 1)[1]) if fault.startswith("rollforward:") else None
+
+
+def _killed(batch: ImageBatch) -> None:
+    """The injected fault: the blocks of the notes applied so far reach the disk first, as they would one by one."""
+    batch.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _stops_before(note: notes.Transaction, request: Request) -> bool:
@@ -216,19 +222,23 @@ def apply(db: Database, request: Request, head: aifile.AiHeader, found: list[not
     master.rf.in_progress_seq = head.seq
     db.save(sync=True)
     applied, stopped_at = 0, None
+    kill_after = _fault_after()
+    batch = ImageBatch(db)  # each block written once, however many notes change it (engine.imagebatch)
     for note in found[held or 0 :]:
         if _stops_before(note, request):
             stopped_at = note
             break
         for area, block, image in note.images:
-            db.apply_image(area, block, image)
+            batch.add(area, block, image)
         master.lstmod = note.lstmod
         master.records += int(note.extra.get("records", 0))
         master.next_trid = max(master.next_trid, note.trid + 1)
         applied += 1
         if request.verbose:
             lines.append(m.SCAN_NOTE.bind(trid=note.trid, time=ctime(note.time), blocks=len(note.images)))
-        _fault(applied)
+        if applied == kill_after:
+            _killed(batch)
+    batch.flush()
     master.chgd = True
     recovery.rewrite_bi_header(db)  # before the master stops saying "in progress" (recovery.py)
     master.rf.in_progress_seq = 0
