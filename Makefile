@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUT ?= oedr-results
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint unit emulator-subprocess emulator-subprocess-all features features-subprocess features-docker example badinput clean
+.PHONY: run test lint unit emulator-subprocess emulator-subprocess-quick features features-subprocess features-docker example badinput clean
 
 ## run: the standard DR suite (features/procedures) on the embedded emulator, writing the evidence report to $(OUT)/
 # The container faults (features/faults) need the docker backend: `oedr run --backend docker`.
@@ -24,27 +24,26 @@ lint: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(BIN)/pytest tests -n $(PYTEST_WORKERS) -q
 
-# The trade: `unit` runs the emulator's tests with each command in-process (the console scripts' own code, no process
-# per command), and tests/emulator/test_console_scripts_corpus.py proves over a corpus that runs every utility that
-# in-process and console-script runs print, exit and write the same. So only the tests whose behaviour depends on a
-# separate process per command (signals, brokers and their locks, a closed stdout, exit codes of killed processes)
-# run again through the installed console scripts, as a DBA runs them; the rest would pay twice for the same
-# coverage. Commands under fault injection (OEDR_FAULT) always run as console scripts. `emulator-subprocess-all`
-# and `features-subprocess` still run everything that way.
+# The emulator's own tests again, every command through the installed console scripts as a DBA runs them: each
+# behaviour the emulator promises is proven on both paths. The features run once locally (in-process) and once on
+# docker (a process per command); tests/emulator/test_console_scripts_corpus.py proves over a corpus that runs every
+# utility that in-process and console-script runs print, exit and write the same, so `features-subprocess` (the
+# features through the console scripts) is not part of `test`. `emulator-subprocess-quick` runs through the
+# console scripts only the tests whose behaviour depends on a process per command (signals, brokers and their
+# locks, a closed stdout, exit codes of killed processes): a shorter loop while working.
 CONSOLE_SCRIPT_TESTS := $(addprefix tests/emulator/test_,$(addsuffix .py,proserve_proshut closed_stdout \
 	broker_process ai_full probkup_in_progress crash_recovery aiarchiver console_scripts_corpus))
 
 emulator-subprocess: $(VENV)/.installed
-	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest $(CONSOLE_SCRIPT_TESTS) -n $(PYTEST_WORKERS) -q
-
-emulator-subprocess-all: $(VENV)/.installed
 	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest tests/emulator -n $(PYTEST_WORKERS) -q
+
+emulator-subprocess-quick: $(VENV)/.installed
+	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest $(CONSOLE_SCRIPT_TESTS) -n $(PYTEST_WORKERS) -q
 
 features: $(VENV)/.installed
 	$(BIN)/pytest features -n $(PYTEST_WORKERS) -q
 
-# The same features through the installed console scripts (one process per command), as a DBA runs them; not in
-# `test` (the corpus test above covers that path), kept for a site that wants it.
+# The same features through the installed console scripts (one process per command), as a DBA runs them.
 features-subprocess: $(VENV)/.installed
 	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest features -n $(PYTEST_WORKERS) -q
 
