@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalHost
 from oedr.harness.openedge.cli import UTILITIES
+from oedr.harness.site import Site
 
 CORPUS = [
     # prostrct, procopy, prodb
@@ -98,12 +99,12 @@ def _masked(text: str, host: LocalHost) -> str:
 
 
 def test_every_utility_prints_exits_and_writes_the_same_in_process_and_through_its_console_script(
-    backend: LocalBackend, oe, monkeypatch
+    site: Site, oe, monkeypatch
 ):
     monkeypatch.delenv("OEDR_LOCAL_SUBPROCESS", raising=False)
-    fast = backend.create_host("in-process")
+    fast = site.host("in-process")
     monkeypatch.setenv("OEDR_LOCAL_SUBPROCESS", "1")
-    shell = backend.create_host("console-scripts")
+    shell = site.host("console-scripts")
     assert fast.in_process
     assert not shell.in_process
     utilities = set()

@@ -7,7 +7,8 @@ killed at its Nth write when it makes at least N, so the smallest N it survives,
 
 from __future__ import annotations
 
-from oedr.harness.backends.local import LocalBackend, LocalHost
+from oedr.harness.backends.local import LocalHost
+from oedr.harness.site import Site
 
 KILLED = (-9, 137)
 
@@ -43,8 +44,8 @@ def _writes(host: LocalHost, oe: type, command: str, files: dict[str, bytes]) ->
     return low
 
 
-def test_roll_forward_writes_do_not_grow_with_the_notes_that_change_the_same_blocks(backend: LocalBackend, oe):
-    prod = backend.create_host("production")
+def test_roll_forward_writes_do_not_grow_with_the_notes_that_change_the_same_blocks(site: Site, oe):
+    prod = site.host("production")
     oe.make_db(prod)
     oe.ok(prod, "probkup sports full.bak")
     oe.commit(prod, "sports", 3)
@@ -52,7 +53,7 @@ def test_roll_forward_writes_do_not_grow_with_the_notes_that_change_the_same_blo
     oe.commit(prod, "sports", 30)
     oe.ok(prod, "rfutil sports -C aimage new")
     expected = oe.digest(prod, "sports")
-    dr = backend.create_host("dr")
+    dr = site.host("dr")
     for source, target in (("full.bak", "full.bak"), ("sports.a1", "s.1.a1"), ("sports.a2", "s.2.a2")):
         dr.write_file(target, prod.read_file(source))
     oe.ok(dr, "prorest sports full.bak")
