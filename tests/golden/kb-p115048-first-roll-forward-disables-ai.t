@@ -7,8 +7,9 @@
 #   If you desire continued after-image protection (659)
 #   After-image Extent Management has been disabled for the database. (13292)
 #   After-image disabled. (846)
-# differs: no 13292: the KB's database had AI File Management on, which is when 13292 is printed [inferred, §5.3a];
-#   the emulator has no `rfutil -C aiarchiver`, so this database has none. The lines before the block (the file's
+# The KB's database had AI File Management on, which is when 13292 is printed [inferred, §5.3a]: it is enabled here
+#   before the copy is taken. The copy's second after-image file is switched offline (the notes written single-user),
+#   so no broker's manager archives and empties it before it is copied. The lines before the block (the file's
 #   dates and the notes applied, §5.1) are not part of the quote.
 
 file sports.st
@@ -22,6 +23,7 @@ $ prostrct create sports sports.st
 $ procopy empty sports
 $ rfutil sports -C mark backedup
 $ rfutil sports -C aimage begin
+$ rfutil sports -C aiarchiver enable -aiarcdir arch -aiarcdircreate
 $ proserve sports -S 20000
 $ oeclient sports commit --count 3
 $ proshut sports -by
@@ -29,10 +31,8 @@ $ proutil sports -C truncate bi
 $ rfutil sports -C aimage new
 copy sports.db sports.b1 sports.d1 sports_7.d1 sports.a1 sports.a2 sports.a3 > dr
 $ rfutil sports -C mark backedup
-$ proserve sports -S 20000
 $ oeclient sports commit --count 3
 $ rfutil sports -C aimage new
-$ proshut sports -by
 copy sports.a2 > dr
 
 host dr
@@ -50,4 +50,5 @@ $ rfutil sports -C roll forward -a {dir}/sports.a2
 | WARNING: ROLL FORWARD disables after-imaging. (663)
 | After this is complete, you should re-enable it. (648)
 | If you desire continued after-image protection (659)
+| After-image Extent Management has been disabled for the database. (13292)
 | After-image disabled. (846)
