@@ -24,8 +24,9 @@ lint: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(BIN)/pytest tests -n $(PYTEST_WORKERS) -q
 
-# The emulator's own tests again, every command through the installed console scripts as a DBA runs them: each
-# behaviour the emulator promises is proven on both paths. The features run once locally (in-process) and once on
+# The emulator's own tests and the golden transcripts again, every command through the installed console scripts as a
+# DBA runs them: each behaviour the emulator promises, and each output OpenEdge is quoted printing, is proven on both
+# paths. The features run once locally (in-process) and once on
 # docker (a process per command); tests/emulator/test_console_scripts_corpus.py proves over a corpus that runs every
 # utility that in-process and console-script runs print, exit and write the same, so `features-subprocess` (the
 # features through the console scripts) is not part of `test`. `emulator-subprocess-quick` runs through the
@@ -35,7 +36,7 @@ CONSOLE_SCRIPT_TESTS := $(addprefix tests/emulator/test_,$(addsuffix .py,proserv
 	broker_process ai_full probkup_in_progress crash_recovery aiarchiver console_scripts_corpus))
 
 emulator-subprocess: $(VENV)/.installed
-	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest tests/emulator -n $(PYTEST_WORKERS) -q
+	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest tests/emulator tests/golden -n $(PYTEST_WORKERS) -q
 
 emulator-subprocess-quick: $(VENV)/.installed
 	OEDR_LOCAL_SUBPROCESS=1 $(BIN)/pytest $(CONSOLE_SCRIPT_TESTS) -n $(PYTEST_WORKERS) -q
