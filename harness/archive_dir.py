@@ -48,7 +48,7 @@ def archived_sequences(site: Site, host_name: str, db: str) -> dict[int, str]:
 
 
 def wait_archived(site: Site, host_name: str, db: str, seq: int) -> str:
-    """Wait until the manager has archived AI file ``seq``; its target, recorded on the timeline."""
+    """Wait until the manager has archived AI file ``seq``; its target, recorded on the timeline once per archive."""
     try:
         poll_until(
             lambda: seq in archived_sequences(site, host_name, db),
@@ -61,6 +61,10 @@ def wait_archived(site: Site, host_name: str, db: str, seq: int) -> str:
             f"{ARCHIVE_WAIT_SECONDS:.0f} s (archived: {sorted(archived_sequences(site, host_name, db))})"
         ) from None
     target = archived_sequences(site, host_name, db)[seq]
+    drawn = (site.host(host_name).name, _stem(db), seq)
+    if drawn in site.archives_drawn:  # the manager archived it once: a later wait checks, it draws nothing new
+        return target
+    site.archives_drawn.add(drawn)
     hooks.record_event(
         {
             "kind": "ai-archive",

@@ -85,6 +85,7 @@ class Site:
         self._brackets = itertools.count(1)  # ties a command to the counter reads around it (evidence)
         self.disaster: Disaster | None = None  # when a host was lost (oedr.harness.disaster)
         self.lost: set[str] = set()
+        self.archives_drawn: set[tuple[str, str, int]] = set()  # (host, db, seq) on the timeline already
 
     def host(self, name: str) -> Host:
         """The host by name ("production", "dr", or any other), created on first use."""
