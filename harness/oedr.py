@@ -201,7 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         code = handlers[args.command](args)
-        sys.stdout.flush()  # here, so that a reader gone away (`oedr list | head -3`) is caught below
+        if sys.stdout is not None:  # None when started with fd 1 closed (`>&-`): print() then writes nothing
+            sys.stdout.flush()  # here, so that a reader gone away (`oedr list | head -3`) is caught below
     except (UsageProblem, ScaffoldError, signing.SigningProblem, tags.TagProblem, targets.PlanProblem) as exc:
         print(f"oedr {args.command}: {exc}", file=sys.stderr)
         return USAGE
