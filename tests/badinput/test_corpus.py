@@ -3,8 +3,10 @@
 For every case: no Python traceback, no internal error (90099), no hang; a refusal (non-zero exit) prints a
 numbered message (when its standard output is open) and leaves every file of the directory byte for byte as
 it was (the .lg excepted: a refusal is logged); a wrong case never exits 0; a good command run with a
-closed standard input or output still does its work (exit 0). The counts are printed as a table and must
-all be 0.
+closed standard input or output still does its work (exit 0). ``oedr``'s own cases (badinput_oedr.py) run
+as processes of their own and keep the same rules, but a refusal's message is oedr's, not numbered: it names
+the command and says what to fix (``oedr verify: nowhere does not exist: ...``). The counts are printed as a
+table and must all be 0.
 
 The default run takes a seeded sample of the corpus (``OEDR_BADINPUT_SAMPLE`` cases, about 300 by default,
 every kind represented, fewer of the slow subprocess kinds); ``make badinput`` runs all of it
