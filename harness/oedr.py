@@ -201,13 +201,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         code = handlers[args.command](args)
-        sys.stdout.flush()  # here, so that a reader gone away (`oedr list | head -3`) is caught below
+        if sys.stdout is not None:  # None when started with fd 1 closed (`>&-`): print() then writes nothing
+            sys.stdout.flush()  # here, so that a reader gone away (`oedr list | head -3`) is caught below
     except (UsageProblem, ScaffoldError, signing.SigningProblem, tags.TagProblem, targets.PlanProblem) as exc:
         print(f"oedr {args.command}: {exc}", file=sys.stderr)
         return USAGE
     except BrokenPipeError:
         return _reader_gone()
+    except OSError as exc:  # a path the system refuses (name too long, a file where a directory is): say which
+        print(f"oedr {args.command}: {_path_problem(exc)}", file=sys.stderr)
+        return USAGE
     return code
+
+
+def _path_problem(exc: OSError) -> str:
+    name = str(exc.filename) if exc.filename is not None else "a path"
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    return f"cannot use {shown}: {exc.strerror or exc}: give another path"
 
 
 def _reader_gone() -> int:

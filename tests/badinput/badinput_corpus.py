@@ -385,9 +385,6 @@ def _foreign_case(r: random.Random) -> tuple[str, str, bool, tuple[Change, ...],
 
 # --- the corpus -----------------------------------------------------------------------------------------
 Generator = Callable[[random.Random], tuple[str, str, bool]]
-OEDR_CASES: list[Case] = []
-"""Hook for the oedr command's own bad input (its own corpus adds cases here once it exists); this corpus
-covers the emulated utilities."""
 
 
 @dataclass
@@ -413,7 +410,7 @@ class Corpus:
 
 def generate(seed: int, size: int, files: dict[str, dict[str, bytes]]) -> list[Case]:
     """``size`` in-process cases (argv, numbers, names, .st files, damaged files, foreign AI) in a fixed
-    proportion, then the closed-stdio cases (run as subprocesses), then the oedr hook's cases."""
+    proportion, then the closed-stdio cases (run as subprocesses), then the ``oedr`` command's cases."""
     r = random.Random(seed)
     corpus = Corpus()
     plan = [("argv", 0.25), ("number", 0.15), ("name", 0.15), ("st", 0.1), ("damage", 0.3), ("foreign", 0.05)]
@@ -442,7 +439,9 @@ def generate(seed: int, size: int, files: dict[str, dict[str, bytes]]) -> list[C
     _stdio_cases(r, corpus, max(12, size // 25))
     _overwrite_cases(r, corpus, max(7, size // 50))
     _unprivileged_cases(r, corpus, max(7, size // 40))
-    for case in OEDR_CASES:
+    from badinput_oedr import oedr_cases  # here: that module builds on this one's Case and Change
+
+    for case in oedr_cases(r, max(60, size // 10)):
         corpus.cases.append(replace(case, number=len(corpus.cases)))
     return corpus.cases
 

@@ -3,8 +3,10 @@
 For every case: no Python traceback, no internal error (90099), no hang; a refusal (non-zero exit) prints a
 numbered message (when its standard output is open) and leaves every file of the directory byte for byte as
 it was (the .lg excepted: a refusal is logged); a wrong case never exits 0; a good command run with a
-closed standard input or output still does its work (exit 0). The counts are printed as a table and must
-all be 0.
+closed standard input or output still does its work (exit 0). ``oedr``'s own cases (badinput_oedr.py) run
+as processes of their own and keep the same rules, but a refusal's message is oedr's, not numbered: it names
+the command and says what to fix (``oedr verify: nowhere does not exist: ...``). The counts are printed as a
+table and must all be 0.
 
 The default run takes a seeded sample of the corpus (``OEDR_BADINPUT_SAMPLE`` cases, about 300 by default,
 every kind represented, fewer of the slow subprocess kinds); ``make badinput`` runs all of it
@@ -30,6 +32,7 @@ from pathlib import Path
 import pytest
 from badinput_corpus import Case, generate
 from badinput_helpers import run_script, unprivileged_python
+from badinput_oedr import PLAN_FILES
 
 from oedr.harness.backends.local import LocalBackend, LocalHost
 from oedr.harness.openedge.hostinfo import pid_alive
@@ -40,6 +43,8 @@ SAMPLE = os.environ.get("OEDR_BADINPUT_SAMPLE", "300")
 SUBPROCESS_SHARE = 10  # closed-stdio and unprivileged cases in the sample (each a process of its own)
 CASE_TIMEOUT = 60  # seconds; a case still running then is a hang
 NUMBERED = re.compile(r"\(\d{2,5}\)$", re.M)
+OEDR_MESSAGE = re.compile(r"^oedr(?: [a-z]+)?: (?:error: )?\S.{10,}", re.M)
+"""oedr's messages are not numbered: a refusal names the command and says what to fix (``oedr verify: ...``)."""
 BIN = Path(sys.executable).parent
 ROWS = [
     "Python tracebacks reaching the user",
@@ -68,6 +73,15 @@ class Template:
 
     def capture(self) -> None:
         self.files = {name: self.host.read_file(name) for name in self.host.list_files()}
+
+    def capture_tree(self) -> None:
+        """Every file below the root, in subdirectories too (a plan's features/)."""
+        root = Path(self.host.root)
+        self.files = {
+            str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and not str(p.relative_to(root)).startswith(".shm")
+        }
 
     def restore(self) -> None:
         root = Path(self.host.root)
@@ -133,7 +147,19 @@ def templates() -> Iterator[dict[str, Template]]:
         assert killed.exit_status == -9, killed.describe()
         crashed.capture()
         empty = Template(backend.create_host("empty"))
-        yield {"sports": sports, "crashed": crashed, "empty": empty}
+        plan = Template(backend.create_host("plan"))
+        done = subprocess.run(
+            [sys.executable, "-m", "oedr.harness.oedr", "init", "site"],
+            cwd=plan.host.root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        for name, data in PLAN_FILES.items():
+            plan.host.write_file(name, data)
+        plan.capture_tree()
+        yield {"sports": sports, "crashed": crashed, "empty": empty, "plan": plan}
     finally:
         backend.close()
 
@@ -184,15 +210,16 @@ def _run_in_process(template: Template, case: Case) -> tuple[int, str]:
 def _run_with_closed_stdio(template: Template, case: Case) -> tuple[int, str]:
     """The console script with fd 0 and/or fd 1 closed before it starts (``<&-``, ``>&-``)."""
     argv = shlex.split(case.command)
-    closing = {"stdout": (1,), "stdin": (0,), "both": (0, 1)}[case.stdio]
+    closing = {"": (), "stdout": (1,), "stdin": (0,), "both": (0, 1)}[case.stdio]
 
     def close_fds() -> None:
         for fd in closing:
             os.close(fd)
 
+    command = [sys.executable, "-m", "oedr.harness.oedr"] if argv[0] == "oedr" else [str(BIN / argv[0])]
     try:
         done = subprocess.run(
-            [str(BIN / argv[0]), *argv[1:]],
+            [*command, *argv[1:]],
             cwd=template.host.root,
             env=template.host.environment({}),
             input=case.stdin,
@@ -235,7 +262,8 @@ def _check(template: Template, case: Case, counts: Counter[str], failures: list[
         if case.user:
             status, output = _run_as(template, case)
         else:
-            status, output = (_run_with_closed_stdio if case.stdio else _run_in_process)(template, case)
+            oedr = case.command.startswith("oedr")  # not an emulated utility: its own process
+            status, output = (_run_with_closed_stdio if case.stdio or oedr else _run_in_process)(template, case)
     except Hang:
         counts["hangs"] += 1
         failures.append(f"{case.describe()}: no end after {CASE_TIMEOUT}s")
@@ -254,7 +282,8 @@ def _check(template: Template, case: Case, counts: Counter[str], failures: list[
         if after != before and not DOCUMENTED_CHANGE.search(output):
             found.append("refused commands that changed files")
             output += "\nchanged: " + ", ".join(sorted(n for n in {*before, *after} if before.get(n) != after.get(n)))
-        if case.stdio not in ("stdout", "both") and not NUMBERED.search(output):
+        message = OEDR_MESSAGE if case.command.startswith("oedr") else NUMBERED
+        if case.stdio not in ("stdout", "both") and not message.search(output):
             found.append("refusals without a numbered message")
         if case.must_succeed:
             found.append("good commands not done (closed stdio)")
@@ -283,6 +312,8 @@ def test_the_bad_input_corpus_finds_nothing(templates, capsys):
         "stdio",
         "overwrite",
         "nobody",
+        "oedr",
+        "oedr-stdio",
     }
     cases = _select(corpus)
     if unprivileged_python() is None:  # not root, or no interpreter the user can run: said in the table
@@ -322,6 +353,9 @@ def test_the_corpus_covers_every_utility_and_file_kind(templates):
         "proquiet",
         "oeclient",
     }
+    oedr_commands = {shlex.split(c.command)[1] for c in corpus if c.kind == "oedr" and c.command.count(" ")}
+    assert oedr_commands >= {"run", "list", "report", "verify", "sign", "keygen", "init", "status"}
+    assert any("/proc/" in c.command for c in corpus if c.kind == "oedr")
     damaged = {change.name for c in corpus if c.kind == "damage" for change in c.changes}
     assert damaged >= {"sports.db", "sports.b1", "sports.d1", "sports_7.d1", "sports.a1", "full.bck", "incr.bck"}
     assert {c.stdio for c in corpus} >= {"stdin", "stdout", "both"}

@@ -93,6 +93,14 @@ CASES = [
         lambda cwd: _binary(cwd / "bin.st"),
     ),
     Case("init under /proc", ("init", "/proc/oedr-site"), 2, "cannot write the plan into /proc/oedr-site"),
+    Case(
+        "init over a file",
+        ("init", "bin.dat"),
+        2,
+        "cannot use bin.dat: Not a directory",
+        lambda cwd: _binary(cwd / "bin.dat"),
+    ),
+    Case("report, 300-character directory", ("report", "r" * 300), 2, "File name too long: give another path"),
     Case("init, 300-character --db", ("init", "site", "--db", "d" * 300), 2, "is not a database name: use 1 to 32"),
     Case(
         "init, --ai-extents far too many",
