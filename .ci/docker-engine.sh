@@ -91,8 +91,19 @@ main() {
     log "engine ready: server $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')," \
         "storage driver $(docker info --format '{{.Driver}}' 2>/dev/null || echo '?')"
 
-    if docker image inspect "${BASE_IMAGE}" >/dev/null 2>&1; then
+    local wanted have
+    # the packages the base must hold are build-base-image.sh's; an image made from an older list is rebuilt
+    wanted="$(sed -n 's/^readonly PACKAGES="\(.*\)"$/\1/p' "${REPO_ROOT}/docker/build-base-image.sh")"
+    have="$(docker image inspect --format '{{ index .Config.Labels "oedr.base.packages" }}' "${BASE_IMAGE}" 2>/dev/null || true)"
+    if [[ -n ${have} && ${have} == "${wanted}" ]]; then
         log "base image ${BASE_IMAGE} present"
+    elif [[ -n ${OEDR_BASE_IMAGE:-} ]] && docker image inspect "${BASE_IMAGE}" >/dev/null 2>&1; then
+        log "base image ${BASE_IMAGE} present (given by OEDR_BASE_IMAGE: used as it is)"
+    elif docker image inspect "${BASE_IMAGE}" >/dev/null 2>&1; then
+        local start=${SECONDS}
+        log "base image ${BASE_IMAGE} holds other packages than (${wanted}): rebuilding it"
+        as_root bash "${REPO_ROOT}/docker/build-base-image.sh" --force "${BASE_IMAGE}"
+        log "base image built in $((SECONDS - start))s"
     else
         local start=${SECONDS}
         log "base image ${BASE_IMAGE} missing: building it"

@@ -6,7 +6,7 @@
 # No Docker registry is needed: a Debian minbase root filesystem is made with
 # debootstrap from the Debian mirror configured in apt (or $OEDR_DEBIAN_MIRROR),
 # then loaded with `docker import`. Contents: python3 (3.11), python3-venv,
-# python3-pip, procps, ca-certificates. Idempotent: does nothing if the image
+# python3-pip, procps, ca-certificates, openssh-server, openssh-client, rsync. Idempotent: does nothing if the image
 # exists, unless --force is given. Needs root (debootstrap) and a running engine.
 #
 # Environment:
@@ -22,7 +22,9 @@ set -euo pipefail
 readonly DEFAULT_IMAGE="oedr-base:bookworm"
 readonly FALLBACK_MIRROR="http://deb.debian.org/debian"
 readonly SUITE="${OEDR_DEBIAN_SUITE:-bookworm}"
-readonly PACKAGES="python3,python3-venv,python3-pip,procps,ca-certificates"
+# openssh-server/-client and rsync: a site's scripts move files between hosts with scp/rsync, and the ssh
+# backend is tested against sshd in these containers.
+readonly PACKAGES="python3,python3-venv,python3-pip,procps,ca-certificates,openssh-server,openssh-client,rsync"
 
 log() { printf '[build-base-image] %s\n' "$*"; }
 die() { printf '[build-base-image] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -173,6 +175,7 @@ CFG
         --change "LABEL org.opencontainers.image.title=oedr-base" \
         --change "LABEL org.opencontainers.image.description=\"Debian ${SUITE} minbase + python3, made by debootstrap (no registry)\"" \
         --change "LABEL org.opencontainers.image.base.name=debootstrap:${SUITE}" \
+        --change "LABEL oedr.base.packages=${PACKAGES}" \
         - "${image}" >/dev/null
     new_id="$(docker image inspect --format '{{.Id}}' "${image}")"
     if [[ -n ${old_id} && ${old_id} != "${new_id}" ]]; then

@@ -103,7 +103,9 @@ def _build(client: docker.DockerClient, tag: str, base: str, source: str) -> Non
             rm=True,
             forcerm=True,
             pull=False,
-            network_mode="none",  # the build must need no network (air-gapped sites); prove it on every build
+            # on the local base the build needs no network (air-gapped sites): prove it on every build; a public
+            # Python image gets OpenSSH and rsync from Debian's mirror
+            network_mode="none" if base == LOCAL_BASE else None,
             buildargs={"BASE_IMAGE": base},
             labels={IMAGE_LABEL: "emulator", SOURCE_LABEL: source},
         )

@@ -48,8 +48,8 @@ def test_the_broker_in_the_image_is_dlc_bin_mprosrv_and_holds_the_files(
     assert len(named) == 1, named
     pid = int(named[0])
     title = _inside(client, host, f"tr '\\0' ' ' < /proc/{pid}/cmdline").strip()
-    assert title == "/usr/dlc/bin/_mprosrv sports -S 20000"
-    assert _inside(client, host, "command -v _mprosrv").strip() == "/usr/dlc/bin/_mprosrv"
+    assert title == "/psc/dlc/bin/_mprosrv sports -S 20000"
+    assert _inside(client, host, "command -v _mprosrv").strip() == "/psc/dlc/bin/_mprosrv"
     assert _held(client, host, pid) == {"sports.db", "sports.b1", "sports.d1", "sports.a1"}
     site.must("production", "rfutil sports -C aimage new")
     assert _held(client, host, pid) == {"sports.db", "sports.b1", "sports.d1", "sports.a2"}

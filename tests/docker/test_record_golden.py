@@ -1,7 +1,7 @@
 """--record on the openedge backend writes a golden transcript that the emulator replays.
 
 No licensed OpenEdge is available here, so the openedge backend is pointed at the emulator's own image, whose
-$DLC/bin holds the emulator's tools (OEDR_OE_DLC=/usr/dlc): what is under test is the recording (every command
+$DLC/bin holds the emulator's tools (OEDR_OE_DLC=/psc/dlc): what is under test is the recording (every command
 with its output and exit status, the files written, the copies, the host directories as {dir}) and that
 what it writes is a transcript the replay runs, with the same text, on the local backend.
 """
@@ -27,7 +27,7 @@ ST = 'b .\nd "Schema Area":6,32;1 .\na .\na .\na .'
 def test_a_recorded_openedge_run_is_a_transcript_the_emulator_replays(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OEDR_OE_DLC", "/usr/dlc")
+    monkeypatch.setenv("OEDR_OE_DLC", "/psc/dlc")
     monkeypatch.setenv("OEDR_OE_DATA", "/data/oedr")
     client = docker.from_env(timeout=120)
     try:
